@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
-#include <param.h>
 #include "util/bpa_debug.h"
+#include <param.h>
 #include "util/bpa_config.h"
 
 /* exported by libsamba-hostconfig, not declared in the installed param.h */
