@@ -242,6 +242,18 @@ static const struct bad_case bad_cases[] = {
 	{ "rep_empty", NDR_OUT, N64, "", NDR_ERR_BUFSIZE },
 };
 
+static unsigned int nibble(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	fail_msg("not a hex digit: '%c'", c);
+	return 0;
+}
+
 static DATA_BLOB hex_blob(TALLOC_CTX *mem_ctx, const char *hex)
 {
 	size_t n = strlen(hex) / 2;
@@ -250,10 +262,8 @@ static DATA_BLOB hex_blob(TALLOC_CTX *mem_ctx, const char *hex)
 
 	assert_int_equal(strlen(hex) % 2, 0);
 	for (i = 0; i < n; i++) {
-		unsigned int v;
-
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		b.data[i] = (uint8_t)v;
+		b.data[i] = (uint8_t)(nibble(hex[2 * i]) << 4 |
+				      nibble(hex[2 * i + 1]));
 	}
 	return b;
 }
