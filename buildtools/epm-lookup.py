@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Ask a DC's endpoint mapper (ncacn_ip_tcp, port 135) which TCP port an
+# interface is registered on, the way a client would find a dynamic
+# endpoint (C706 part 6.2.2, MS-RPCE 2.1.1.1).
+#
+#   epm-lookup.py SMBCONF [UUID]
+#
+# With UUID: prints that interface's port (exit 1 if not registered).
+# Without: prints "UUID VERSION PORT ANNOTATION" for every TCP entry.
+# Needs Debian's /usr/bin/python3 (python3-samba).
+import sys
+
+from samba.credentials import Credentials
+from samba.dcerpc import epmapper, misc
+from samba.ndr import ndr_unpack
+from samba.param import LoadParm
+
+
+def tcp_entries(smbconf):
+    lp = LoadParm()
+    lp.load(smbconf)
+    creds = Credentials()
+    creds.guess(lp)
+    creds.set_anonymous()
+    conn = epmapper.epmapper("ncacn_ip_tcp:127.0.0.1[135]", lp, creds)
+    handle = misc.policy_handle()
+    while True:
+        r = conn.epm_Lookup(0, None, None, 0, handle, 64)
+        handle, entries, result = r[0], r[1], r[-1]
+        for e in entries or []:
+            floors = e.tower.tower.floors
+            if len(floors) < 4:
+                continue
+            if floors[3].lhs.protocol != epmapper.EPM_PROTOCOL_TCP:
+                continue
+            # floor 1: the interface UUID (16 bytes) and major version
+            lhs = bytes(floors[0].lhs.lhs_data)
+            uuid = ndr_unpack(misc.GUID, lhs[:16])
+            ver = int.from_bytes(lhs[16:18], "little")
+            port = floors[3].rhs.port
+            yield (str(uuid), ver, port, e.annotation)
+        if result != 0 or not entries:
+            break
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        sys.stderr.write("usage: epm-lookup.py SMBCONF [UUID]\n")
+        return 2
+    want = sys.argv[2].lower() if len(sys.argv) == 3 else None
+    for uuid, ver, port, ann in tcp_entries(sys.argv[1]):
+        if want is None:
+            print(uuid, ver, port, ann)
+        elif uuid.lower() == want:
+            print(port)
+            return 0
+    return 0 if want is None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
