@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The client role of MS-BPAU 3.2: the ExchangePublicKeys call and the
+ * helpers around it.  See bpa_client.h.
+ */
+/* tevent_loop_allow_nesting() is only declared with this (see below) */
+#define TEVENT_DEPRECATED 1
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+#include <ctype.h>
+#include "util/bpa_debug.h"
+#include <talloc.h>
+#include <tevent.h>
+#include <core/ntstatus.h>
+#include <core/hresult.h>
+#include <credentials.h>
+#include <dcerpc.h>
+#include <rpc_common.h>
+#include <gen_ndr/dcerpc.h>
+#include "librpc/gen_ndr/ndr_bitspeerauth.h"
+#include "librpc/gen_ndr/ndr_bitspeerauth_c.h"
+#include "client/bpa_client.h"
+#include "client/bpa_client_private.h"
+
+/* MS-ERREF 2.1: HRESULT_FROM_NT(x) sets the N (customer) bit */
+HRESULT bpa_client_hresult_from_nt(NTSTATUS status)
+{
+	return HRES_ERROR(NT_STATUS_V(status) | 0x10000000);
+}
+
+static bool binding_value_ok(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strpbrk(s, ",[]= ") == NULL;
+}
+
+_PUBLIC_ char *bpa_client_machine_account(TALLOC_CTX *mem_ctx,
+					  const char *fqdn)
+{
+	size_t len, i;
+	char *name = NULL;
+
+	if (fqdn == NULL) {
+		return NULL;
+	}
+	len = strcspn(fqdn, ".");
+	/* a NetBIOS computer name: 1..15 characters */
+	if (len == 0 || len > 15) {
+		return NULL;
+	}
+	name = talloc_array(mem_ctx, char, len + 2);
+	if (name == NULL) {
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		name[i] = toupper((unsigned char)fqdn[i]);
+	}
+	name[len] = '$';
+	name[len + 1] = '\0';
+	return name;
+}
+
+_PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
+					 const char *host,
+					 const char *target_hostname,
+					 const char *realm, bool seal)
+{
+	const char *level = seal ? "seal" : "sign";
+	char *account = NULL;
+	char *s = NULL;
+
+	if (!binding_value_ok(host) || !binding_value_ok(target_hostname)) {
+		return NULL;
+	}
+	if (realm == NULL) {
+		return talloc_asprintf(mem_ctx,
+			"ncacn_ip_tcp:%s[krb5,%s,target_hostname=%s]",
+			host, level, target_hostname);
+	}
+	if (!binding_value_ok(realm)) {
+		return NULL;
+	}
+	/* MS-BPAU 3.2.3: the server's machine account is the principal */
+	account = bpa_client_machine_account(mem_ctx, target_hostname);
+	if (account == NULL) {
+		return NULL;
+	}
+	s = talloc_asprintf(mem_ctx,
+		"ncacn_ip_tcp:%s[krb5,%s,target_hostname=%s,"
+		"target_principal=%s@%s]",
+		host, level, target_hostname, account, realm);
+	TALLOC_FREE(account);
+	return s;
+}
+
+NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
+			    struct tevent_context *ev,
+			    struct loadparm_context *lp_ctx,
+			    struct cli_credentials *creds,
+			    const char *binding,
+			    const struct ndr_interface_table *table,
+			    struct dcerpc_pipe **pp)
+{
+	struct dcerpc_pipe *p = NULL;
+	enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
+	enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
+	NTSTATUS status;
+
+	status = dcerpc_init();
+	if (!NT_STATUS_IS_OK(status)) {
+		return status;
+	}
+	/*
+	 * Samba's Kerberos code (the KDC exchange during the bind) runs a
+	 * nested loop on @ev, as s4 clients allow (tevent aborts otherwise)
+	 */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	tevent_loop_allow_nesting(ev);
+#pragma GCC diagnostic pop
+	status = dcerpc_pipe_connect(mem_ctx, &p, binding, table, creds, ev,
+				     lp_ctx);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_NOTICE("connect to %s (%s) failed: %s\n", binding,
+			   table->name, nt_errstr(status));
+		return status;
+	}
+	/* MS-BPAU 3.2.3: Kerberos, and (our rule) at least integrity */
+	dcerpc_binding_handle_auth_info(p->binding_handle, &type, &level);
+	if (type != DCERPC_AUTH_TYPE_KRB5 ||
+	    level < DCERPC_AUTH_LEVEL_INTEGRITY) {
+		DBG_WARNING("%s: not Kerberos with sign or seal "
+			    "(auth type %d, level %d): refused\n",
+			    binding, (int)type, (int)level);
+		TALLOC_FREE(p);
+		return NT_STATUS_INVALID_PARAMETER;
+	}
+	/* MS-BPAU 3.2.2: 15 s call timeout */
+	dcerpc_binding_handle_set_timeout(p->binding_handle,
+					  BPA_CLIENT_CALL_TIMEOUT);
+	*pp = p;
+	return NT_STATUS_OK;
+}
+
+_PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
+				     struct tevent_context *ev,
+				     struct loadparm_context *lp_ctx,
+				     struct cli_credentials *creds,
+				     const char *binding,
+				     const DATA_BLOB *local_blob,
+				     struct bpa_client_result **presult)
+{
+	TALLOC_CTX *frame = NULL;
+	struct dcerpc_pipe *p = NULL;
+	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bpa_client_result *res = NULL;
+	enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
+	enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
+	uint32_t server_len = 0;
+	uint8_t *server_key = NULL;
+	NTSTATUS status;
+	HRESULT hr;
+
+	*presult = NULL;
+	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
+	    binding == NULL || local_blob == NULL ||
+	    local_blob->length == 0 ||
+	    local_blob->length > BITSPEERAUTH_MAX_KEY_LENGTH) {
+		DBG_ERR("invalid arguments\n");
+		return BPA_E_INVALIDARG;
+	}
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
+
+	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
+				    &ndr_table_bitspeerauth, &p);
+	if (NT_STATUS_EQUAL(status, NT_STATUS_INVALID_PARAMETER)) {
+		hr = BPA_E_INVALIDARG;
+		goto done;
+	}
+	if (!NT_STATUS_IS_OK(status)) {
+		hr = bpa_client_hresult_from_nt(status);
+		goto done;
+	}
+	dcerpc_binding_handle_auth_info(p->binding_handle, &type, &level);
+
+	/* MS-BPAU 3.2.4.1: the client MUST send its local certificate */
+	r.in.ClientKeyLength = local_blob->length;
+	r.in.ClientKey = local_blob->data;
+	r.out.pServerKeyLength = &server_len;
+	r.out.pServerKey = &server_key;
+	status = dcerpc_ExchangePublicKeys_r(p->binding_handle, frame, &r);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_WARNING("ExchangePublicKeys via %s: %s\n", binding,
+			    nt_errstr(status));
+		hr = bpa_client_hresult_from_nt(status);
+		goto done;
+	}
+	/* 3.2.4.1: an error: ignore pServerKey and pServerKeyLength */
+	if (!HRES_IS_OK(r.out.result)) {
+		DBG_NOTICE("ExchangePublicKeys via %s: server returned "
+			   "0x%08" PRIx32 "\n", binding,
+			   HRES_ERROR_V(r.out.result));
+		hr = r.out.result;
+		goto done;
+	}
+	/* 3.2.4.1: a zero length is an error, whatever pServerKey is */
+	if (server_len == 0 || server_key == NULL) {
+		DBG_WARNING("ExchangePublicKeys via %s: no server key\n",
+			    binding);
+		hr = BPA_E_CLIENT_NO_SERVER_KEY;
+		goto done;
+	}
+
+	res = talloc_zero(mem_ctx, struct bpa_client_result);
+	if (res == NULL) {
+		hr = BPA_E_OUTOFMEMORY;
+		goto done;
+	}
+	res->server_blob = data_blob_talloc(res, server_key, server_len);
+	if (res->server_blob.data == NULL) {
+		TALLOC_FREE(res);
+		hr = BPA_E_OUTOFMEMORY;
+		goto done;
+	}
+	res->auth_type = type;
+	res->auth_level = level;
+	DBG_INFO("ExchangePublicKeys via %s: %" PRIu32 " byte server "
+		 "blob\n", binding, server_len);
+	*presult = res;
+	hr = HRES_ERROR(0);
+done:
+	TALLOC_FREE(frame);
+	return hr;
+}
+
+_PUBLIC_ const char *bpa_client_errstr(HRESULT hr)
+{
+	if (HRES_IS_EQUAL(hr, BPA_E_CLIENT_NO_SERVER_KEY)) {
+		return "BPA_E_CLIENT_NO_SERVER_KEY";
+	}
+	if (HRES_IS_EQUAL(hr, BPA_E_CLIENT_WRONG_SERVER)) {
+		return "BPA_E_CLIENT_WRONG_SERVER";
+	}
+	if (HRES_IS_EQUAL(hr, BPA_E_CLIENT_NO_SUCH_ACCOUNT)) {
+		return "BPA_E_CLIENT_NO_SUCH_ACCOUNT";
+	}
+	return NULL;
+}

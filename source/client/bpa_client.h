@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The client role of MS-BPAU (section 3.2), for domain-joined peers.
+ *
+ * One exchange is two steps, so that each can be tested on its own:
+ *
+ *   1. bpa_client_exchange(): the RPC call.  Connects with Kerberos
+ *      (mutual authentication, MS-BPAU 3.2.3), sends the local
+ *      CERTIFICATE_BLOB, applies the first rules of 3.2.4.1 (an error
+ *      discards the out parameters; a zero pServerKeyLength is an
+ *      error) and hands back the server's blob, undecoded.
+ *
+ *   2. bpa_client_accept_server_blob(): the rest of 3.2.4.1.  Decodes
+ *      the blob, validates the certificate for the server role, checks
+ *      that its subject is the SID of the server's machine account, and
+ *      adds it to the client's own peer table (limits per <6>).
+ *
+ * The server's account SID (needed by step 2) comes from
+ * bpa_client_lookup_account_sid(): a SAMR LookupNames of "<HOST>$",
+ * asked of a domain controller over the same Kerberos identity and a
+ * sealed connection (see its comment), or from the caller.
+ *
+ * Everything is synchronous and allocates under the mem_ctx given.  The
+ * tevent context is marked tevent_loop_allow_nesting(): Samba's Kerberos
+ * code runs nested loops on it during the bind, as in Samba's s4 tools.
+ */
+#ifndef _BPA_CLIENT_H_
+#define _BPA_CLIENT_H_
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <time.h>
+#include <talloc.h>
+#include <tevent.h>
+#include <util/data_blob.h>
+#include <gen_ndr/security.h>
+#include "util/hresult_codes.h"
+
+struct loadparm_context;
+struct cli_credentials;
+struct bpa_peer_table;
+
+/* MS-BPAU 3.2.2: the call timeout, seconds */
+#define BPA_CLIENT_CALL_TIMEOUT 15
+
+/* MS-BPAU 3.2.4.1: pServerKeyLength is zero (ERROR_INVALID_DATA) */
+#define BPA_E_CLIENT_NO_SERVER_KEY	HRES_ERROR(0x8007000D)
+/* MS-BPAU 3.2.4.1: the certificate's subject is not the server's SID
+ * (SEC_E_WRONG_PRINCIPAL) */
+#define BPA_E_CLIENT_WRONG_SERVER	HRES_ERROR(0x80090322)
+/* the server's machine account was not found (ERROR_NONE_MAPPED) */
+#define BPA_E_CLIENT_NO_SUCH_ACCOUNT	HRES_ERROR(0x80070534)
+
+/* What one ExchangePublicKeys call returned (MS-BPAU 3.2.4.1) */
+struct bpa_client_result {
+	DATA_BLOB server_blob;	/* *pServerKey: the server's
+				 * CERTIFICATE_BLOB, never empty */
+	uint32_t auth_type;	/* enum dcerpc_AuthType in use (16) */
+	uint32_t auth_level;	/* enum dcerpc_AuthLevel (sign, seal) */
+};
+
+/**
+ * The binding string for a Kerberos-authenticated call (MS-BPAU 3.2.3):
+ * "ncacn_ip_tcp:<host>[krb5,sign|seal,target_hostname=<fqdn>
+ *  [,target_principal=<HOST>$@<REALM>]]".
+ *
+ * @param host            address or name to connect to
+ * @param target_hostname the server's FQDN (names the Kerberos service)
+ * @param realm           if not NULL, the server principal is set to the
+ *                        machine account "<first label of fqdn>$@<realm>"
+ *                        as 3.2.3 says; NULL leaves Samba's default
+ *                        (host/<fqdn>), the same account's SPN
+ * @param seal            privacy (seal) instead of integrity (sign)
+ * @return the string on @mem_ctx; NULL if an argument is empty or holds
+ *         a character that would change the binding (",[]"), or ENOMEM
+ */
+char *bpa_client_binding_string(TALLOC_CTX *mem_ctx, const char *host,
+				const char *target_hostname,
+				const char *realm, bool seal);
+
+/**
+ * Call ExchangePublicKeys (MS-BPAU 3.2.4.1) over @binding.
+ *
+ * @param binding    a binding string (bpa_client_binding_string()); it
+ *                   must ask for krb5 and sign or seal
+ * @param creds      the client's Kerberos identity (keytab, ccache or
+ *                   password; see cli_credentials)
+ * @param local_blob the client's local certificate as a CERTIFICATE_BLOB
+ *                   (1..65536 bytes; MS-BPAU 3.2.4.1: the client MUST
+ *                   send it)
+ * @param presult    on S_OK, the result on @mem_ctx
+ * @return S_OK; the server's HRESULT if it returned an error (its out
+ *         parameters are ignored); BPA_E_CLIENT_NO_SERVER_KEY;
+ *         BPA_E_INVALIDARG (bad arguments, or a binding without krb5 and
+ *         sign/seal); HRESULT_FROM_NT(status) for connection, Kerberos,
+ *         fault and timeout errors (e.g. 0xD0000022 access denied);
+ *         BPA_E_OUTOFMEMORY.  *presult is NULL on error.
+ */
+HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
+			    struct tevent_context *ev,
+			    struct loadparm_context *lp_ctx,
+			    struct cli_credentials *creds,
+			    const char *binding,
+			    const DATA_BLOB *local_blob,
+			    struct bpa_client_result **presult);
+
+/**
+ * The SID of @account (e.g. "VM$", the server's machine account), asked
+ * of the domain controller at @binding with SAMR: Connect2,
+ * EnumDomains (the one domain that is not "Builtin"), LookupDomain,
+ * OpenDomain, LookupNames.  The binding should be the same Kerberos
+ * identity with seal ("ncacn_ip_tcp:<dc>[krb5,seal,...]"): the answer
+ * then comes authenticated from a DC, whose SAM is the authority for
+ * account SIDs.  In this implementation the server is itself an AD DC,
+ * so the default DC is the server (mutual authentication has proved it
+ * holds the machine account's key).
+ *
+ * @return S_OK and @sid; BPA_E_CLIENT_NO_SUCH_ACCOUNT (no such name, or
+ *         not a user/computer account); BPA_E_INVALIDARG;
+ *         HRESULT_FROM_NT(status) for RPC errors; BPA_E_OUTOFMEMORY.
+ */
+HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
+				      struct tevent_context *ev,
+				      struct loadparm_context *lp_ctx,
+				      struct cli_credentials *creds,
+				      const char *binding,
+				      const char *account,
+				      struct dom_sid *sid);
+
+/**
+ * The machine account name of a server from its FQDN: the first label,
+ * upper-cased, with "$" ("vm.bpa.test" -> "VM$"), MS-BPAU 3.2.3.
+ * NULL if @fqdn is empty, starts with '.', or the label is longer than
+ * 15 characters (a NetBIOS name).
+ */
+char *bpa_client_machine_account(TALLOC_CTX *mem_ctx, const char *fqdn);
+
+/** Name of a client HRESULT ("BPA_E_CLIENT_NO_SERVER_KEY", ...) or NULL */
+const char *bpa_client_errstr(HRESULT hr);
+
+#endif /* _BPA_CLIENT_H_ */

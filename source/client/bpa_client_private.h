@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Internal to source/client: shared by the exchange and the lookups. */
+#ifndef _BPA_CLIENT_PRIVATE_H_
+#define _BPA_CLIENT_PRIVATE_H_
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <core/ntstatus.h>
+#include <core/hresult.h>
+
+struct dcerpc_pipe;
+struct ndr_interface_table;
+
+/** HRESULT_FROM_NT(@status) (MS-ERREF 2.1) */
+HRESULT bpa_client_hresult_from_nt(NTSTATUS status);
+
+/**
+ * dcerpc_pipe_connect() to @binding for @table, then require Kerberos
+ * with sign or seal (else NT_STATUS_INVALID_PARAMETER) and set the
+ * MS-BPAU 3.2.2 call timeout.  The pipe is allocated on @mem_ctx.
+ */
+NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
+			    struct tevent_context *ev,
+			    struct loadparm_context *lp_ctx,
+			    struct cli_credentials *creds,
+			    const char *binding,
+			    const struct ndr_interface_table *table,
+			    struct dcerpc_pipe **pp);
+
+#endif /* _BPA_CLIENT_PRIVATE_H_ */
