@@ -241,7 +241,7 @@ winbindd socket directory = $dir/winbindd
 ntp signd socket directory = $dir/ntp_signd
 log file = $dir/log.samba
 max log size = 0
-log level = ${BPA_DC_LOG_LEVEL:-1 bitspeerauth:5}
+log level = ${BPA_DC_LOG_LEVEL:-1 rpc_srv:3 bitspeerauth:5}
 tls enabled = no
 $opts"
 	cp "$module" "$dir/overlay/dcerpc_server/bitspeerauth.so"

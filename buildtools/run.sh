@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# `make run`: a throwaway Samba AD DC serving the BitsPeerAuth endpoint,
+# one ExchangePublicKeys as the computer account PEER1$, the peer table,
+# then serve until ^C (or `make stop`).
+#
+#   buildtools/run.sh BUILD
+#
+# The DC lives in BUILD/run-dc, in a network namespace of its own (see
+# dc-harness.sh): clients must run inside it, e.g.
+#   buildtools/dc-harness.sh exec BUILD/run-dc -- CMD...
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+H=$HERE/dc-harness.sh
+BUILD=$(cd "${1:?usage: run.sh BUILD}" && pwd)
+DIR=$BUILD/run-dc
+CLI=$BUILD/source/tools/bitspeerauth
+CALL=$BUILD/tests/integration/bpa_dc_call
+
+stopped=0
+stop_dc() {
+	[ $stopped = 1 ] && return
+	stopped=1
+	echo
+	echo "== stopping the DC"
+	"$H" stop "$DIR"
+}
+trap stop_dc EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export BPA_BUILD_ROOT=$BUILD
+echo "== starting a throwaway AD DC with the bitspeerauth endpoint"
+"$H" start "$DIR" || exit 1
+set -a
+# shellcheck source=/dev/null
+. "$DIR/env"
+set +a
+
+echo
+echo "realm:            $BPA_REALM"
+echo "DC:               $BPA_DC_FQDN ($BPA_DC_SID)"
+echo "network namespace $BPA_NETNS (loopback only)"
+port=$("$H" exec "$DIR" -- /usr/bin/python3 "$HERE/epm-lookup.py" \
+	"$BPA_SMBCONF" "$BPA_IFACE_UUID" 2>/dev/null)
+echo "endpoint:         BitsPeerAuth $BPA_IFACE_UUID v1.0 on" \
+	"ncacn_ip_tcp:127.0.0.1[${port:-?}] (as the epmapper reports it)"
+
+echo
+echo "== one ExchangePublicKeys as PEER1\$ (Kerberos, integrity)"
+cc=$DIR/peer1.ccache
+"$H" kinit "$DIR" 'PEER1$' "$cc" || echo "kinit failed"
+if [ -x "$CLI" ]; then
+	"$H" exec "$DIR" -- env KRB5CCNAME="$cc" "$CLI" exchange \
+		-s "$BPA_SMBCONF" --server "$BPA_DC_FQDN" --address 127.0.0.1 \
+		--ccache "$cc" || echo "the exchange failed (status $?)"
+	echo
+	echo "== the server's peer table"
+	"$CLI" peers list -s "$BPA_SMBCONF" ||
+		echo "bitspeerauth peers list failed (status $?)"
+else
+	echo "The client CLI ($CLI) is not built yet: no exchange with it."
+	if [ -x "$CALL" ]; then
+		echo "Using the test caller instead:"
+		"$H" exec "$DIR" -- env KRB5CCNAME="$cc" "$CALL" \
+			--binding "$BPA_BINDING" --ccache "$cc" --empty
+	fi
+	echo "(no 'bitspeerauth peers list' either)"
+fi
+
+echo
+echo "Serving.  Clients run inside the namespace, e.g.:"
+echo "  $H exec $DIR -- smbtorture '$BPA_BINDING' -s $BPA_SMBCONF \\"
+echo "    -U 'PEER1\$@$BPA_REALM%$BPA_PEER1_PASSWORD' --realm=$BPA_REALM \\"
+echo "    --use-kerberos=required rpc.mgmt"
+echo "Log: $BPA_LOG.  ^C (or 'make stop') stops the DC."
+while [ -f "$DIR/env" ] && kill -0 "$BPA_SAMBA_PID" 2>/dev/null; do
+	sleep 1
+done
+if [ -f "$DIR/env" ]; then
+	echo "samba exited by itself; the end of its log:"
+	tail -20 "$BPA_LOG"
+	exit 1
+fi
+stopped=1	# `make stop` did it
+exit 0

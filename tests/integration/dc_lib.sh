@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Shared by the 'dc' test scripts: one throwaway DC per script (many
+# cases share it), TAP-style "ok N - name" lines, and a stop that always
+# runs.  Source it, then call dc_start.
+set -uo pipefail
+
+: "${BPA_SOURCE_ROOT:?run through meson test}"
+: "${BPA_BUILD_ROOT:?run through meson test}"
+HARNESS=$BPA_SOURCE_ROOT/buildtools/dc-harness.sh
+DC_CALL=${BPA_DC_CALL:-$BPA_BUILD_ROOT/tests/integration/bpa_dc_call}
+export BPA_BUILD_ROOT
+
+TESTS_RUN=0
+TESTS_FAILED=0
+DC_DIR=""
+
+dc_cleanup() {
+	local rc=$?
+	if [ -n "$DC_DIR" ]; then
+		"$HARNESS" stop "$DC_DIR" >/dev/null 2>&1 || true
+		# keep the DC folder (logs) only when something failed
+		if [ "$rc" = 0 ] && [ "$TESTS_FAILED" = 0 ]; then
+			rm -rf "$DC_DIR"
+		fi
+	fi
+}
+
+# dc_start NAME [harness start options]: start a DC, load its env
+dc_start() {
+	local name=$1
+	shift
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP the dc suite needs root"
+		exit 77
+	fi
+	DC_DIR=$BPA_BUILD_ROOT/tests/integration/dc-$name-$$
+	trap dc_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	"$HARNESS" start "$DC_DIR" "$@" || { echo "Bail out! DC did not start"; exit 1; }
+	set -a
+	# shellcheck source=/dev/null
+	. "$DC_DIR/env"
+	set +a
+}
+
+# Run a command inside the DC's network namespace
+in_ns() {
+	ip netns exec "$BPA_NETNS" "$@"
+}
+
+# A Kerberos ticket cache for an account ("PEER1$", "bpauser")
+dc_kinit() {
+	local account=$1 cc=$DC_DIR/${1//\$/}.ccache
+	"$HARNESS" kinit "$DC_DIR" "$account" "$cc" >/dev/null 2>&1 ||
+		{ echo "# kinit $account failed" >&2; return 1; }
+	echo "$cc"
+}
+
+# ok COND-STATUS NAME [diagnostic]
+ok() {
+	local st=$1 name=$2
+	TESTS_RUN=$((TESTS_RUN + 1))
+	if [ "$st" = 0 ]; then
+		echo "ok $TESTS_RUN - $name"
+	else
+		TESTS_FAILED=$((TESTS_FAILED + 1))
+		echo "not ok $TESTS_RUN - $name"
+		[ $# -ge 3 ] && printf '#   %s\n' "$3"
+	fi
+	return 0
+}
+
+# expect_eq GOT WANT NAME
+expect_eq() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3" "got '$1', want '$2'"
+	fi
+}
+
+# expect_match TEXT REGEX NAME
+expect_match() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3" "'$(printf '%s' "$1" | head -c 300)' !~ /$2/"
+	fi
+}
+
+dc_done() {
+	echo "1..$TESTS_RUN"
+	if [ "$TESTS_FAILED" != 0 ]; then
+		echo "# $TESTS_FAILED of $TESTS_RUN failed; log: $BPA_LOG"
+		exit 1
+	fi
+	exit 0
+}
