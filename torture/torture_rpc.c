@@ -94,6 +94,43 @@ static bool test_opnum_out_of_range(struct torture_context *tctx)
 	return true;
 }
 
+/*
+ * Trailing stub bytes: dcesrv pulls through the table and, like Samba's
+ * client (dcerpc.c "ignoring %u unread bytes"), does not refuse bytes
+ * left after the last parameter (NT3.1 compatibility).  Our strict pull
+ * keeps that: only the whole-buffer helper bpa_ndr_pull_exchange_blob()
+ * refuses them.  This pins the behaviour: the call is answered, not
+ * faulted.
+ */
+static bool test_trailing_bytes_are_not_a_fault(struct torture_context *tctx)
+{
+	static const uint8_t stub[] = {
+		0x00, 0x00, 0x00, 0x00,	/* ClientKeyLength 0 */
+		0x00, 0x00, 0x00, 0x00,	/* ClientKey NULL */
+		0xde, 0xad, 0xbe, 0xef,	/* trailing */
+	};
+	struct dcerpc_pipe *p = NULL;
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+	uint32_t out_flags = 0;
+	NTSTATUS status;
+
+	if (!connect_pipe(tctx, &p)) {
+		return false;
+	}
+	status = dcerpc_binding_handle_raw_call(p->binding_handle, NULL,
+						NDR_EXCHANGEPUBLICKEYS, 0,
+						stub, sizeof(stub), tctx,
+						&out, &out_len, &out_flags);
+	if (!NT_STATUS_IS_OK(status)) {
+		torture_result(tctx, TORTURE_FAIL, "got %s (fault 0x%08x)",
+			       nt_errstr(status), p->last_fault_code);
+		return false;
+	}
+	torture_comment(tctx, "answered with a %zu byte stub\n", out_len);
+	return true;
+}
+
 /* MS-BPAU 3.2.3: the connection smbtorture made is Kerberos */
 static bool test_binding_is_kerberos(struct torture_context *tctx)
 {
@@ -129,5 +166,7 @@ struct torture_suite *bpa_torture_rpc_suite(TALLOC_CTX *mem_ctx)
 				      test_null_key_with_length_faults);
 	torture_suite_add_simple_test(suite, "opnum-out-of-range",
 				      test_opnum_out_of_range);
+	torture_suite_add_simple_test(suite, "trailing-bytes-are-not-a-fault",
+				      test_trailing_bytes_are_not_a_fault);
 	return suite;
 }
