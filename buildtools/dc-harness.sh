@@ -40,7 +40,7 @@ PEER2_PASSWORD='Bpa-Peer2.Pass1'
 USER_PASSWORD='Bpa-User.Pass1'
 IFACE_UUID=e3d0d746-d2af-40fd-8a7a-0d7078bb7092
 # Bump when the template's content changes.
-TEMPLATE_VERSION=3
+TEMPLATE_VERSION=4
 STOP_GRACE=10		# seconds between TERM and KILL
 READY_TIMEOUT=${BPA_DC_READY_TIMEOUT:-60}	# seconds until our endpoint is served
 
@@ -122,7 +122,21 @@ template_make() {
 	fqdn=$(echo "$out" | sed -n 's/^dNSHostName: //p')
 	dsid=${sid%-*}
 	[ -n "$sid" ] && [ -n "$fqdn" ] || die "cannot read the DC account"
+	local a asid
 	{
+		for a in PEER1 PEER2 bpauser; do
+			if [ $a = bpauser ]; then
+				out=$(samba-tool user show $a \
+					--attributes=objectSid -s "$conf") || true
+			else
+				out=$(samba-tool computer show $a \
+					--attributes=objectSid -s "$conf") || true
+			fi
+			asid=$(echo "$out" | sed -n 's/^objectSid: //p')
+			[ -n "$asid" ] || die "cannot read the SID of $a"
+			[ $a = bpauser ] && a=USER
+			printf 'BPA_%s_SID=%q\n' "$a" "$asid"
+		done
 		printf 'BPA_DC_NETBIOS=%q\n' "$nb"
 		printf 'BPA_DC_SID=%q\n' "$sid"
 		printf 'BPA_DC_FQDN=%q\n' "$fqdn"
@@ -178,6 +192,18 @@ conf_add_global() {
 				print "\t" a[i];
 			done = 1 }' "$conf" >"$conf.new"
 	mv "$conf.new" "$conf"
+}
+
+# The peer table the module uses: "bitspeerauth:peer table" or the
+# default of source/util/bpa_config.c (state directory)
+peer_table_path() {
+	local conf=$1 dir=$2 p
+	p=$(sed -n 's/^\s*bitspeerauth:peer table\s*=\s*//p' "$conf" | tail -n 1)
+	if [ -z "$p" ]; then
+		p=$(sed -n 's/^\s*state directory\s*=\s*//p' "$conf" | tail -n 1)
+		p=${p:-$dir/state}/bitspeerauth_peers.tdb
+	fi
+	echo "$p"
 }
 
 samba_pid() {
@@ -299,6 +325,10 @@ $opts"
 		printf 'BPA_DC_FQDN=%q\n' "$BPA_DC_FQDN"
 		printf 'BPA_DC_SID=%q\n' "$BPA_DC_SID"
 		printf 'BPA_DOMAIN_SID=%q\n' "$BPA_DOMAIN_SID"
+		printf 'BPA_PEER1_SID=%q\n' "$BPA_PEER1_SID"
+		printf 'BPA_PEER2_SID=%q\n' "$BPA_PEER2_SID"
+		printf 'BPA_USER_SID=%q\n' "$BPA_USER_SID"
+		printf 'BPA_PEER_TABLE=%q\n' "$(peer_table_path "$conf" "$dir")"
 		printf 'BPA_SMBCONF=%q\n' "$conf"
 		printf 'KRB5_CONFIG=%q\n' "$dir/krb5.conf"
 		printf 'BPA_IFACE_UUID=%q\n' "$IFACE_UUID"

@@ -13,6 +13,7 @@
  * request:  --empty (ClientKeyLength 0, the default), --blob FILE (send
  *           its bytes as ClientKey), or --raw-hex HEX [--opnum N] (send
  *           these NDR stub bytes as they are: dcerpc_binding_handle_raw_call).
+ *           --raw FILE [--opnum N] does the same with the bytes of FILE.
  *           --repeat N makes N calls on the one connection.
  *
  * Prints one line: "status=<NTSTATUS name> hresult=0x........
@@ -51,6 +52,7 @@ struct call_opts {
 	bool anonymous;
 	const char *blob_file;
 	const char *raw_hex;
+	const char *raw_file;
 	uint32_t opnum;
 	const char *out_file;
 	unsigned repeat;
@@ -60,7 +62,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: bpa_dc_call --binding B [-s SMBCONF] "
 		"[--ccache F | --user U --password P | --anonymous]\n"
-		"       [--empty | --blob FILE | --raw-hex HEX [--opnum N]]"
+		"       [--empty | --blob FILE | --raw-hex HEX | --raw FILE]"
+		" [--opnum N]"
 		" [--repeat N] [--out FILE]\n");
 	return 3;
 }
@@ -238,6 +241,7 @@ int main(int argc, char **argv)
 		{ "empty", no_argument, NULL, 'e' },
 		{ "blob", required_argument, NULL, 'f' },
 		{ "raw-hex", required_argument, NULL, 'x' },
+		{ "raw", required_argument, NULL, 'R' },
 		{ "opnum", required_argument, NULL, 'o' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "repeat", required_argument, NULL, 'r' },
@@ -266,6 +270,7 @@ int main(int argc, char **argv)
 		case 'e': break;
 		case 'f': o.blob_file = optarg; break;
 		case 'x': o.raw_hex = optarg; break;
+		case 'R': o.raw_file = optarg; break;
 		case 'o': o.opnum = strtoul(optarg, NULL, 0); break;
 		case 'O': o.out_file = optarg; break;
 		case 'r': o.repeat = strtoul(optarg, NULL, 0); break;
@@ -300,6 +305,9 @@ int main(int argc, char **argv)
 	if (o.blob_file != NULL && !read_file(mem_ctx, o.blob_file, &in)) {
 		goto done;
 	}
+	if (o.raw_file != NULL && !read_file(mem_ctx, o.raw_file, &in)) {
+		goto done;
+	}
 	if (o.raw_hex != NULL && !hex_decode(mem_ctx, o.raw_hex, &in)) {
 		fprintf(stderr, "bad --raw-hex\n");
 		goto done;
@@ -318,7 +326,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	for (i = 0; i < o.repeat; i++) {
-		if (o.raw_hex != NULL) {
+		if (o.raw_hex != NULL || o.raw_file != NULL) {
 			ret = call_raw(mem_ctx, p, &in, &o);
 		} else {
 			ret = call_stub(mem_ctx, p, &in, &o);
