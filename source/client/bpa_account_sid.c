@@ -216,10 +216,6 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 	}
 	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
 				    &ndr_table_samr, &p);
-	if (NT_STATUS_EQUAL(status, NT_STATUS_INVALID_PARAMETER)) {
-		hr = BPA_E_INVALIDARG;
-		goto done;
-	}
 	if (!NT_STATUS_IS_OK(status)) {
 		hr = bpa_client_hresult_from_nt(status);
 		goto done;

@@ -133,7 +133,7 @@ NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 			    "(auth type %d, level %d): refused\n",
 			    binding, (int)type, (int)level);
 		TALLOC_FREE(p);
-		return NT_STATUS_INVALID_PARAMETER;
+		return NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL;
 	}
 	/* MS-BPAU 3.2.2: 15 s call timeout */
 	dcerpc_binding_handle_set_timeout(p->binding_handle,
@@ -176,10 +176,6 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 
 	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
 				    &ndr_table_bitspeerauth, &p);
-	if (NT_STATUS_EQUAL(status, NT_STATUS_INVALID_PARAMETER)) {
-		hr = BPA_E_INVALIDARG;
-		goto done;
-	}
 	if (!NT_STATUS_IS_OK(status)) {
 		hr = bpa_client_hresult_from_nt(status);
 		goto done;

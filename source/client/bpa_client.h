@@ -91,9 +91,11 @@ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx, const char *host,
  * @param presult    on S_OK, the result on @mem_ctx
  * @return S_OK; the server's HRESULT if it returned an error (its out
  *         parameters are ignored); BPA_E_CLIENT_NO_SERVER_KEY;
- *         BPA_E_INVALIDARG (bad arguments, or a binding without krb5 and
- *         sign/seal); HRESULT_FROM_NT(status) for connection, Kerberos,
- *         fault and timeout errors (e.g. 0xD0000022 access denied);
+ *         BPA_E_INVALIDARG (bad arguments); HRESULT_FROM_NT(status) for
+ *         connection, Kerberos, fault and timeout errors (e.g.
+ *         0xD0000022 access denied; 0xD0020053
+ *         RPC_NT_UNSUPPORTED_AUTHN_LEVEL when the connection is not
+ *         Kerberos with sign or seal);
  *         BPA_E_OUTOFMEMORY.  *presult is NULL on error.
  */
 HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,

@@ -16,7 +16,7 @@ HRESULT bpa_client_hresult_from_nt(NTSTATUS status);
 
 /**
  * dcerpc_pipe_connect() to @binding for @table, then require Kerberos
- * with sign or seal (else NT_STATUS_INVALID_PARAMETER) and set the
+ * with sign or seal (else NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL) and set the
  * MS-BPAU 3.2.2 call timeout.  The pipe is allocated on @mem_ctx.
  */
 NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,

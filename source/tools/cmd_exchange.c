@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * "bitspeerauth exchange": one MS-BPAU 3.2 exchange from the command
+ * line, through the client library (source/client/bpa_client.h).
+ */
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <popt.h>
+#include "util/bpa_debug.h"
+#include <talloc.h>
+#include <tevent.h>
+#include <param.h>
+#include <credentials.h>
+#include <util/data_blob.h>
+#include <util/discard.h>
+#include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "util/bpa_config.h"
+#include "client/bpa_client.h"
+#include "tools/cmd_exchange.h"
+
+struct exchange_opts {
+	const char *server;
+	const char *target_hostname;
+	const char *realm;
+	const char *keytab;
+	const char *principal;
+	const char *ccache;
+	const char *user;
+	const char *client_blob;
+	const char *server_sid;
+	const char *dc;
+	const char *peer_table;
+	const char *configfile;
+	int seal;
+	int no_store;
+};
+
+static void print_hresult(const char *what, HRESULT hr)
+{
+	const char *name = bpa_client_errstr(hr);
+
+	if (name == NULL) {
+		name = hresult_errstr_const(hr);
+	}
+	fprintf(stderr, "%s: 0x%08" PRIx32 " (%s)\n", what,
+		HRES_ERROR_V(hr), name != NULL ? name : "?");
+}
+
+/* The realm: --realm, else the credentials', else smb.conf's */
+static const char *pick_realm(const struct exchange_opts *o,
+			      struct cli_credentials *creds,
+			      struct loadparm_context *lp_ctx)
+{
+	const char *r = o->realm;
+
+	if (r == NULL || r[0] == '\0') {
+		r = cli_credentials_get_realm(creds);
+	}
+	if (r == NULL || r[0] == '\0') {
+		r = lpcfg_realm(lp_ctx);
+	}
+	if (r == NULL || r[0] == '\0') {
+		return NULL;
+	}
+	return r;
+}
+
+/* A private credential cache file, removed when its owner is freed */
+struct tmp_ccache {
+	char *path;
+};
+
+static int tmp_ccache_destructor(struct tmp_ccache *c)
+{
+	if (c->path != NULL) {
+		unlink(c->path);
+	}
+	return 0;
+}
+
+/*
+ * Samba's cli_credentials does not kinit from a keytab (it wants a
+ * password), so a keytab is turned into a private ccache with the
+ * system's kinit (krb5-user), as a domain-joined host would, and that
+ * ccache is used.  The file goes when @mem_ctx is freed.
+ */
+static char *kinit_from_keytab(TALLOC_CTX *mem_ctx, const char *keytab,
+			       const char *principal)
+{
+	extern char **environ;
+	struct tmp_ccache *c = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	char *cc_name = NULL;
+	pid_t pid;
+	int status = 0;
+	int fd;
+	int rc;
+	char *argv[8];
+
+	c = talloc_zero(mem_ctx, struct tmp_ccache);
+	if (c == NULL) {
+		return NULL;
+	}
+	c->path = talloc_asprintf(c, "%s/bpa-ccache-XXXXXX",
+				  tmpdir != NULL ? tmpdir : "/tmp");
+	if (c->path == NULL) {
+		goto fail;
+	}
+	fd = mkstemp(c->path);
+	if (fd == -1) {
+		fprintf(stderr, "cannot create %s\n", c->path);
+		TALLOC_FREE(c->path);
+		goto fail;
+	}
+	close(fd);
+	talloc_set_destructor(c, tmp_ccache_destructor);
+
+	cc_name = talloc_asprintf(c, "FILE:%s", c->path);
+	if (cc_name == NULL) {
+		goto fail;
+	}
+	argv[0] = discard_const_p(char, "kinit");
+	argv[1] = discard_const_p(char, "-k");
+	argv[2] = discard_const_p(char, "-t");
+	argv[3] = discard_const_p(char, keytab);
+	argv[4] = discard_const_p(char, "-c");
+	argv[5] = cc_name;
+	argv[6] = discard_const_p(char, principal);
+	argv[7] = NULL;
+	rc = posix_spawnp(&pid, "kinit", NULL, NULL, argv, environ);
+	if (rc != 0) {
+		fprintf(stderr, "cannot run kinit: %s\n", strerror(rc));
+		goto fail;
+	}
+	rc = waitpid(pid, &status, 0);
+	if (rc != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "kinit -k -t %s %s failed\n", keytab,
+			principal);
+		goto fail;
+	}
+	return cc_name;
+fail:
+	TALLOC_FREE(c);
+	return NULL;
+}
+
+/*
+ * MS-BPAU 3.2.3: Kerberos only.  From a keytab (default principal: this
+ * host's machine account), a credential cache, or a password.
+ */
+static bool make_creds(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
+		       struct loadparm_context *lp_ctx,
+		       struct cli_credentials **pcreds)
+{
+	struct cli_credentials *creds = cli_credentials_init(mem_ctx);
+	const char *err = NULL;
+	int ret;
+
+	if (creds == NULL) {
+		return false;
+	}
+	cli_credentials_set_conf(creds, lp_ctx);
+	if (o->user != NULL) {
+		cli_credentials_parse_string(creds, o->user, CRED_SPECIFIED);
+	} else if (o->ccache != NULL) {
+		ret = cli_credentials_set_ccache(creds, lp_ctx, o->ccache,
+						 CRED_SPECIFIED, &err);
+		if (ret != 0) {
+			fprintf(stderr, "ccache %s: %s\n", o->ccache,
+				err != NULL ? err : "unusable");
+			return false;
+		}
+	} else {
+		const char *keytab = o->keytab;
+		char *principal = NULL;
+		char *ccache = NULL;
+
+		if (keytab == NULL) {
+			/* the host's own keytab */
+			keytab = talloc_asprintf(mem_ctx, "FILE:%s/secrets"
+						 ".keytab",
+						 lpcfg_private_dir(lp_ctx));
+		}
+		principal = talloc_strdup(mem_ctx, o->principal);
+		if (principal == NULL) {
+			principal = talloc_asprintf(mem_ctx, "%s$@%s",
+				lpcfg_netbios_name(lp_ctx),
+				lpcfg_realm(lp_ctx));
+		}
+		if (keytab == NULL || principal == NULL) {
+			return false;
+		}
+		ccache = kinit_from_keytab(mem_ctx, keytab, principal);
+		if (ccache == NULL) {
+			return false;
+		}
+		ret = cli_credentials_set_ccache(creds, lp_ctx, ccache,
+						 CRED_SPECIFIED, &err);
+		if (ret != 0) {
+			fprintf(stderr, "ccache from %s: %s\n", keytab,
+				err != NULL ? err : "unusable");
+			return false;
+		}
+	}
+	if (o->realm != NULL) {
+		cli_credentials_set_realm(creds, o->realm, CRED_SPECIFIED);
+	}
+	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
+					   CRED_SPECIFIED);
+	*pcreds = creds;
+	return true;
+}
+
+static bool load_blob(TALLOC_CTX *mem_ctx, const char *path, DATA_BLOB *b)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t buf[65537];
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: cannot open\n", path);
+		return false;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n == 0 || n > 65536) {
+		fprintf(stderr, "%s: %zu bytes (1..65536 expected)\n", path,
+			n);
+		return false;
+	}
+	*b = data_blob_talloc(mem_ctx, buf, n);
+	return b->data != NULL;
+}
+
+static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
+{
+	struct tevent_context *ev = NULL;
+	struct loadparm_context *lp_ctx = NULL;
+	struct cli_credentials *creds = NULL;
+	struct bpa_client_result *res = NULL;
+	struct dom_sid server_sid = { 0 };
+	char sid_buf[BPA_SID_STRING_MAX];
+	const char *realm = NULL;
+	char *binding = NULL;
+	char *lookup_binding = NULL;
+	char *account = NULL;
+	DATA_BLOB local = data_blob_null;
+	bool ok;
+	HRESULT hr;
+
+	ev = tevent_context_init(mem_ctx);
+	lp_ctx = loadparm_init_global(false);
+	if (ev == NULL || lp_ctx == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	if (o->configfile != NULL) {
+		ok = lpcfg_load(lp_ctx, o->configfile);
+	} else {
+		ok = lpcfg_load_default(lp_ctx);
+	}
+	if (!ok) {
+		fprintf(stderr, "cannot load %s\n",
+			o->configfile != NULL ? o->configfile : "smb.conf");
+		return 2;
+	}
+	bpa_debug_init();
+
+	if (!make_creds(mem_ctx, o, lp_ctx, &creds)) {
+		return 2;
+	}
+	realm = pick_realm(o, creds, lp_ctx);
+	/* MS-BPAU 3.2.3: the server principal is its machine account */
+	binding = bpa_client_binding_string(mem_ctx, o->server,
+					    o->target_hostname, realm,
+					    o->seal != 0);
+	account = bpa_client_machine_account(mem_ctx, o->target_hostname);
+	if (binding == NULL || account == NULL) {
+		fprintf(stderr, "bad --server or --target-hostname\n");
+		return 2;
+	}
+
+	if (o->client_blob == NULL) {
+		fprintf(stderr, "--client-blob FILE is needed (the local "
+			"certificate store is not available)\n");
+		return 2;
+	}
+	if (!load_blob(mem_ctx, o->client_blob, &local)) {
+		return 2;
+	}
+
+	/* Whose certificate must come back (MS-BPAU 3.2.4.1) */
+	if (o->server_sid != NULL) {
+		if (!bpa_sid_parse(o->server_sid, &server_sid)) {
+			fprintf(stderr, "--server-sid %s: not a SID\n",
+				o->server_sid);
+			return 2;
+		}
+	} else {
+		lookup_binding = bpa_client_binding_string(mem_ctx,
+			o->dc != NULL ? o->dc : o->server,
+			o->target_hostname, NULL, true);
+		if (lookup_binding == NULL) {
+			fprintf(stderr, "bad --dc\n");
+			return 2;
+		}
+		hr = bpa_client_lookup_account_sid(mem_ctx, ev, lp_ctx, creds,
+						   lookup_binding, account,
+						   &server_sid);
+		if (!HRES_IS_OK(hr)) {
+			print_hresult("looking up the server's account SID",
+				      hr);
+			return 1;
+		}
+	}
+	printf("server account: %s %s\n", account,
+	       bpa_sid_format(&server_sid, sid_buf));
+	printf("binding: %s\n", binding);
+
+	hr = bpa_client_exchange(mem_ctx, ev, lp_ctx, creds, binding, &local,
+				 &res);
+	if (!HRES_IS_OK(hr)) {
+		print_hresult("ExchangePublicKeys", hr);
+		return 1;
+	}
+	printf("auth: type %" PRIu32 " level %" PRIu32 "\n",
+	       res->auth_type, res->auth_level);
+	printf("server key: %zu bytes\n", res->server_blob.length);
+	return 0;
+}
+
+int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
+{
+	struct exchange_opts o = { .server = NULL };
+	TALLOC_CTX *frame = NULL;
+	poptContext pc = NULL;
+	int opt;
+	int ret;
+	struct poptOption options[] = {
+		POPT_AUTOHELP
+		{ "server", 0, POPT_ARG_STRING, &o.server, 0,
+		  "Server address or name", "HOST" },
+		{ "target-hostname", 0, POPT_ARG_STRING, &o.target_hostname,
+		  0, "The server's FQDN (Kerberos service)", "FQDN" },
+		{ "realm", 0, POPT_ARG_STRING, &o.realm, 0,
+		  "Kerberos realm", "REALM" },
+		{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
+		  "Keytab (default: this host's secrets.keytab)", "KEYTAB" },
+		{ "principal", 0, POPT_ARG_STRING, &o.principal, 0,
+		  "Principal in the keytab (default: NETBIOS$@REALM)",
+		  "PRINCIPAL" },
+		{ "ccache", 0, POPT_ARG_STRING, &o.ccache, 0,
+		  "Kerberos credential cache", "CCACHE" },
+		{ "user", 'U', POPT_ARG_STRING, &o.user, 0,
+		  "Account and password", "USER[@REALM]%PASS" },
+		{ "seal", 0, POPT_ARG_NONE, &o.seal, 0,
+		  "Privacy (seal) instead of integrity (sign)", NULL },
+		{ "client-blob", 0, POPT_ARG_STRING, &o.client_blob, 0,
+		  "The local CERTIFICATE_BLOB to send", "FILE" },
+		{ "server-sid", 0, POPT_ARG_STRING, &o.server_sid, 0,
+		  "The server account's SID (default: SAMR lookup)", "SID" },
+		{ "dc", 0, POPT_ARG_STRING, &o.dc, 0,
+		  "DC for the SAMR lookup (default: --server)", "HOST" },
+		{ "peer-table", 0, POPT_ARG_STRING, &o.peer_table, 0,
+		  "The client's peer table", "FILE" },
+		{ "no-store", 0, POPT_ARG_NONE, &o.no_store, 0,
+		  "Validate, do not add to the peer table", NULL },
+		{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
+		  "smb.conf to use", "FILE" },
+		POPT_TABLEEND
+	};
+
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		return 1;
+	}
+	pc = poptGetContext("bitspeerauth exchange", argc, argv, options, 0);
+	while ((opt = poptGetNextOpt(pc)) > 0) {
+		/* every option stores into o */
+	}
+	if (opt < -1) {
+		fprintf(stderr, "%s: %s\n",
+			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			poptStrerror(opt));
+		ret = 2;
+		goto done;
+	}
+	if (o.server == NULL || o.target_hostname == NULL) {
+		poptPrintUsage(pc, stderr, 0);
+		ret = 2;
+		goto done;
+	}
+	ret = run_exchange(frame, &o);
+done:
+	poptFreeContext(pc);
+	TALLOC_FREE(frame);
+	return ret;
+}
