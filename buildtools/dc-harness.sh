@@ -37,10 +37,12 @@ DOMAIN=BPA
 ADMIN_PASSWORD='Bpa-Admin.Pass1'
 PEER1_PASSWORD='Bpa-Peer1.Pass1'
 PEER2_PASSWORD='Bpa-Peer2.Pass1'
+PEER3_PASSWORD='Bpa-Peer3.Pass1'
+PEER4_PASSWORD='Bpa-Peer4.Pass1'
 USER_PASSWORD='Bpa-User.Pass1'
 IFACE_UUID=e3d0d746-d2af-40fd-8a7a-0d7078bb7092
 # Bump when the template's content changes.
-TEMPLATE_VERSION=4
+TEMPLATE_VERSION=5
 STOP_GRACE=10		# seconds between TERM and KILL
 READY_TIMEOUT=${BPA_DC_READY_TIMEOUT:-60}	# seconds until our endpoint is served
 
@@ -97,17 +99,18 @@ template_make() {
 		>"$tmp/provision.log" 2>&1 ||
 		{ tail -20 "$tmp/provision.log" >&2; die "provision failed"; }
 	conf=$tmp/etc/smb.conf
-	# Accounts: two computers and one user (offline, on sam.ldb)
+	# Accounts: four computers and one user (offline, on sam.ldb)
+	local pw n
 	{
-		samba-tool computer create PEER1 -s "$conf"
-		samba-tool user setpassword 'PEER1$' \
-			--newpassword="$PEER1_PASSWORD" -s "$conf"
-		samba-tool computer create PEER2 -s "$conf"
-		samba-tool user setpassword 'PEER2$' \
-			--newpassword="$PEER2_PASSWORD" -s "$conf"
+		for n in 1 2 3 4; do
+			pw=PEER${n}_PASSWORD
+			samba-tool computer create PEER$n -s "$conf"
+			samba-tool user setpassword "PEER$n\$" \
+				--newpassword="${!pw}" -s "$conf"
+		done
 		samba-tool user create bpauser "$USER_PASSWORD" -s "$conf"
 		mkdir -p "$tmp/keytabs"
-		for a in 'PEER1$' 'PEER2$' bpauser; do
+		for a in 'PEER1$' 'PEER2$' 'PEER3$' 'PEER4$' bpauser; do
 			samba-tool domain exportkeytab "$tmp/keytabs/$a.keytab" \
 				--principal="$a@$REALM" -s "$conf"
 		done
@@ -124,7 +127,7 @@ template_make() {
 	[ -n "$sid" ] && [ -n "$fqdn" ] || die "cannot read the DC account"
 	local a asid
 	{
-		for a in PEER1 PEER2 bpauser; do
+		for a in PEER1 PEER2 PEER3 PEER4 bpauser; do
 			if [ $a = bpauser ]; then
 				out=$(samba-tool user show $a \
 					--attributes=objectSid -s "$conf") || true
@@ -195,7 +198,8 @@ conf_add_global() {
 }
 
 # The peer table the module uses: "bitspeerauth:peer table" or the
-# default of source/util/bpa_config.c (state directory)
+# default of source/util/bpa_config.c (state directory).  Samba's
+# state directory option is "state directory".
 peer_table_path() {
 	local conf=$1 dir=$2 p
 	p=$(sed -n 's/^\s*bitspeerauth:peer table\s*=\s*//p' "$conf" | tail -n 1)
@@ -327,6 +331,8 @@ $opts"
 		printf 'BPA_DOMAIN_SID=%q\n' "$BPA_DOMAIN_SID"
 		printf 'BPA_PEER1_SID=%q\n' "$BPA_PEER1_SID"
 		printf 'BPA_PEER2_SID=%q\n' "$BPA_PEER2_SID"
+		printf 'BPA_PEER3_SID=%q\n' "$BPA_PEER3_SID"
+		printf 'BPA_PEER4_SID=%q\n' "$BPA_PEER4_SID"
 		printf 'BPA_USER_SID=%q\n' "$BPA_USER_SID"
 		printf 'BPA_PEER_TABLE=%q\n' "$(peer_table_path "$conf" "$dir")"
 		printf 'BPA_SMBCONF=%q\n' "$conf"
@@ -340,6 +346,8 @@ $opts"
 		printf 'BPA_ADMIN_PASSWORD=%q\n' "$ADMIN_PASSWORD"
 		printf 'BPA_PEER1_PASSWORD=%q\n' "$PEER1_PASSWORD"
 		printf 'BPA_PEER2_PASSWORD=%q\n' "$PEER2_PASSWORD"
+		printf 'BPA_PEER3_PASSWORD=%q\n' "$PEER3_PASSWORD"
+		printf 'BPA_PEER4_PASSWORD=%q\n' "$PEER4_PASSWORD"
 		printf 'BPA_USER=%q\n' bpauser
 		printf 'BPA_USER_PASSWORD=%q\n' "$USER_PASSWORD"
 		printf 'BPA_KEYTABS=%q\n' "$dir/keytabs"
