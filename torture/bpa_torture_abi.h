@@ -8,7 +8,8 @@
  * private ABI, the module is tied to this Samba build.
  *
  * Provided by: libtorture-samba4.so.0 (suite, comment, result, setting
- * functions) and the smbtorture binary itself (torture_register_suite,
+ * functions), libcmdline-samba4.so.0 (samba_cmdline_get_creds) and the
+ * smbtorture binary itself (torture_register_suite,
  * torture_rpc_connection, the NDR test helpers): those stay undefined in
  * the module and are resolved when smbtorture loads it.
  */
@@ -63,6 +64,10 @@ void torture_result(struct torture_context *tctx,
 const char *torture_setting_string(struct torture_context *tctx,
 				   const char *name,
 				   const char *default_value);
+
+/* libcmdline-samba4 (private): the credentials of -U etc. */
+struct cli_credentials;
+struct cli_credentials *samba_cmdline_get_creds(void);
 
 /* smbtorture */
 bool torture_register_suite(TALLOC_CTX *mem_ctx,

@@ -11,6 +11,7 @@
 #include "torture/bpa_torture_abi.h"
 #include "torture/bpa_torture.h"
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
+#include "torture/torture_cert.h"
 
 static const struct ndr_interface_call *exchange_call(void)
 {
@@ -204,6 +205,35 @@ static bool test_strict_pull_refusals(struct torture_context *tctx)
 	return true;
 }
 
+/* The rpc tests' own certificate blobs read back as they were made */
+static bool test_helper_certificate_blob(struct torture_context *tctx)
+{
+	const char *sid = "S-1-5-21-397955417-626881126-188441444-33947170";
+	DATA_BLOB blob = data_blob_null;
+	const char *err = NULL;
+	char *subject = NULL;
+
+	if (!bpa_torture_make_blob(tctx, sid, &blob, &err)) {
+		torture_result(tctx, TORTURE_FAIL, "make: %s", err);
+		return false;
+	}
+	subject = bpa_torture_blob_subject(tctx, &blob, &err);
+	if (subject == NULL || strcmp(subject, sid) != 0) {
+		torture_result(tctx, TORTURE_FAIL, "read back: %s",
+			       subject != NULL ? subject : err);
+		return false;
+	}
+	/* MS-BPAU 2.2.2.2: the certificate encoding's Reserved value */
+	if (blob.length < 44 || blob.data[32] != 0x20 ||
+	    blob.data[35] != 0x10) {
+		torture_result(tctx, TORTURE_FAIL, "layout");
+		return false;
+	}
+	torture_comment(tctx, "%zu byte blob for %s\n", blob.length,
+			subject);
+	return true;
+}
+
 struct torture_suite *bpa_torture_ndr_suite(TALLOC_CTX *mem_ctx)
 {
 	struct torture_suite *suite = torture_suite_create(mem_ctx, "ndr");
@@ -231,5 +261,7 @@ struct torture_suite *bpa_torture_ndr_suite(TALLOC_CTX *mem_ctx)
 		call->struct_size, NDR_IN, 0, NDR_ERR_BUFSIZE);
 	torture_suite_add_simple_test(suite, "strict-pull-refusals",
 				      test_strict_pull_refusals);
+	torture_suite_add_simple_test(suite, "helper-certificate-blob",
+				      test_helper_certificate_blob);
 	return suite;
 }

@@ -17,7 +17,14 @@
 #include <gen_ndr/dcerpc.h>
 #include "torture/bpa_torture_abi.h"
 #include "torture/bpa_torture.h"
+#include <credentials.h>
+#include <gen_ndr/ndr_samr.h>
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
+#include "librpc/gen_ndr/ndr_bitspeerauth_c.h"
+#include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "client/bpa_client.h"
+#include "torture/torture_cert.h"
 
 static bool connect_pipe(struct torture_context *tctx,
 			 struct dcerpc_pipe **p)
@@ -153,6 +160,310 @@ static bool test_binding_is_kerberos(struct torture_context *tctx)
 	return true;
 }
 
+/* The SID of @account, from the DC with SAMR (as the client does) */
+static bool account_sid(struct torture_context *tctx, const char *account,
+			char **sid_str)
+{
+	struct dcerpc_pipe *p = NULL;
+	struct dom_sid sid;
+	NTSTATUS status;
+	HRESULT hr;
+
+	status = torture_rpc_connection(tctx, &p, &ndr_table_samr);
+	if (!NT_STATUS_IS_OK(status)) {
+		torture_result(tctx, TORTURE_FAIL, "samr: %s",
+			       nt_errstr(status));
+		return false;
+	}
+	hr = bpa_client_samr_lookup(tctx, p->binding_handle, account, &sid);
+	talloc_free(p);
+	if (!HRES_IS_OK(hr)) {
+		torture_result(tctx, TORTURE_FAIL, "SAMR lookup of %s: "
+			       "0x%08x", account, HRES_ERROR_V(hr));
+		return false;
+	}
+	*sid_str = bpa_sid_string(tctx, &sid);
+	return *sid_str != NULL;
+}
+
+/* The sAMAccountName of @creds ("PEER1$@BPA.TEST" -> "PEER1$") */
+static char *sam_account_name(TALLOC_CTX *mem_ctx,
+			      struct cli_credentials *creds)
+{
+	const char *user = cli_credentials_get_username(creds);
+
+	if (user == NULL || user[0] == '\0' || user[0] == '@') {
+		return NULL;
+	}
+	return talloc_strndup(mem_ctx, user, strcspn(user, "@"));
+}
+
+/* Who smbtorture is (its -U credentials), and that account's SID */
+static bool caller_sid(struct torture_context *tctx, char **sid_str)
+{
+	struct cli_credentials *creds = samba_cmdline_get_creds();
+	char *account = NULL;
+
+	if (creds != NULL) {
+		account = sam_account_name(tctx, creds);
+	}
+	if (account == NULL) {
+		torture_result(tctx, TORTURE_ERROR, "no -U account");
+		return false;
+	}
+	torture_comment(tctx, "caller: %s\n", account);
+	return account_sid(tctx, account, sid_str);
+}
+
+/* The server's machine account, from the binding's target_hostname */
+static bool server_sid(struct torture_context *tctx, struct dcerpc_pipe *p,
+		       char **sid_str)
+{
+	const char *fqdn = dcerpc_binding_get_string_option(p->binding,
+							   "target_hostname");
+	char *account = bpa_client_machine_account(tctx, fqdn);
+
+	if (account == NULL) {
+		torture_result(tctx, TORTURE_FAIL, "binding needs "
+			       "target_hostname=<server fqdn>");
+		return false;
+	}
+	return account_sid(tctx, account, sid_str);
+}
+
+struct exchange_out {
+	HRESULT result;
+	uint32_t len;
+	uint8_t *key;
+};
+
+static bool call_exchange(struct torture_context *tctx,
+			  struct dcerpc_pipe *p, const DATA_BLOB *client_key,
+			  struct exchange_out *o)
+{
+	struct ExchangePublicKeys r = { .in = { 0 } };
+	NTSTATUS status;
+
+	o->len = 0;
+	o->key = NULL;
+	r.in.ClientKeyLength = client_key->length;
+	r.in.ClientKey = client_key->length > 0 ? client_key->data : NULL;
+	r.out.pServerKeyLength = &o->len;
+	r.out.pServerKey = &o->key;
+	status = dcerpc_ExchangePublicKeys_r(p->binding_handle, tctx, &r);
+	if (!NT_STATUS_IS_OK(status)) {
+		torture_result(tctx, TORTURE_FAIL, "ExchangePublicKeys: %s",
+			       nt_errstr(status));
+		return false;
+	}
+	o->result = r.out.result;
+	torture_comment(tctx, "ExchangePublicKeys: 0x%08x, %u byte key\n",
+			HRES_ERROR_V(o->result), o->len);
+	return true;
+}
+
+/* S_OK with a server key whose subject is the server's account SID */
+static bool expect_server_key(struct torture_context *tctx,
+			      struct dcerpc_pipe *p,
+			      const struct exchange_out *o)
+{
+	DATA_BLOB b = data_blob_const(o->key, o->len);
+	const char *err = NULL;
+	char *want = NULL;
+	char *subject = NULL;
+
+	if (!HRES_IS_OK(o->result) || o->len == 0 || o->key == NULL) {
+		torture_result(tctx, TORTURE_FAIL, "expected S_OK and a "
+			       "server key, got 0x%08x and %u bytes",
+			       HRES_ERROR_V(o->result), o->len);
+		return false;
+	}
+	subject = bpa_torture_blob_subject(tctx, &b, &err);
+	if (subject == NULL) {
+		torture_result(tctx, TORTURE_FAIL, "server key: %s", err);
+		return false;
+	}
+	if (!server_sid(tctx, p, &want)) {
+		return false;
+	}
+	if (strcmp(subject, want) != 0) {
+		torture_result(tctx, TORTURE_FAIL, "server certificate "
+			       "subject %s, server account %s", subject, want);
+		return false;
+	}
+	return true;
+}
+
+/* MS-BPAU 3.1.4.1: an error returns no server key */
+static bool expect_error(struct torture_context *tctx,
+			 const struct exchange_out *o, HRESULT want)
+{
+	if (!HRES_IS_EQUAL(o->result, want)) {
+		torture_result(tctx, TORTURE_FAIL, "got 0x%08x, expected "
+			       "0x%08x", HRES_ERROR_V(o->result),
+			       HRES_ERROR_V(want));
+		return false;
+	}
+	if (o->len != 0 || o->key != NULL) {
+		torture_result(tctx, TORTURE_FAIL, "an error came with a "
+			       "%u byte server key", o->len);
+		return false;
+	}
+	return true;
+}
+
+/* MS-BPAU 3.1.4.1: our certificate is taken, the server's returned */
+static bool test_exchange_success(struct torture_context *tctx)
+{
+	struct dcerpc_pipe *p = NULL;
+	struct exchange_out o;
+	DATA_BLOB blob = data_blob_null;
+	const char *err = NULL;
+	char *sid = NULL;
+
+	if (!connect_pipe(tctx, &p) || !caller_sid(tctx, &sid)) {
+		return false;
+	}
+	if (!bpa_torture_make_blob(tctx, sid, &blob, &err)) {
+		torture_result(tctx, TORTURE_ERROR, "certificate: %s", err);
+		return false;
+	}
+	if (!call_exchange(tctx, p, &blob, &o)) {
+		return false;
+	}
+	/* again: the row is replaced, still S_OK (<4>) */
+	if (!expect_server_key(tctx, p, &o) ||
+	    !call_exchange(tctx, p, &blob, &o)) {
+		return false;
+	}
+	return expect_server_key(tctx, p, &o);
+}
+
+/* MS-BPAU 3.1.4.1: no ClientKey, nothing decoded, server key returned */
+static bool test_no_client_key_gets_server_key(struct torture_context *tctx)
+{
+	struct dcerpc_pipe *p = NULL;
+	struct exchange_out o;
+	DATA_BLOB none = data_blob_null;
+
+	if (!connect_pipe(tctx, &p) || !call_exchange(tctx, p, &none, &o)) {
+		return false;
+	}
+	return expect_server_key(tctx, p, &o);
+}
+
+/* MS-BPAU 3.1.4.1: a subject that is not the caller: 0x80070005 */
+static bool test_subject_sid_mismatch(struct torture_context *tctx)
+{
+	struct dcerpc_pipe *p = NULL;
+	struct exchange_out o;
+	DATA_BLOB blob = data_blob_null;
+	const char *err = NULL;
+	char *sid = NULL;
+	char *other = NULL;
+
+	if (!connect_pipe(tctx, &p) || !caller_sid(tctx, &sid)) {
+		return false;
+	}
+	/* the caller's SID with another RID: a real-looking stranger */
+	other = talloc_asprintf(tctx, "%.*s-4242",
+				(int)(strrchr(sid, '-') - sid), sid);
+	if (other == NULL ||
+	    !bpa_torture_make_blob(tctx, other, &blob, &err)) {
+		torture_result(tctx, TORTURE_ERROR, "certificate: %s",
+			       err != NULL ? err : "no memory");
+		return false;
+	}
+	torture_comment(tctx, "caller %s, certificate for %s\n", sid,
+			other);
+	if (!call_exchange(tctx, p, &blob, &o)) {
+		return false;
+	}
+	return expect_error(tctx, &o, BPA_E_ACCESSDENIED);
+}
+
+/* MS-BPAU 3.1.4.1: a blob that does not decode: an error, no key */
+static bool test_undecodable_blob(struct torture_context *tctx)
+{
+	static const uint8_t junk[] = { 0x01, 0x02, 0x03, 0x04, 0x05 };
+	struct dcerpc_pipe *p = NULL;
+	struct exchange_out o;
+	DATA_BLOB blob = data_blob_const(junk, sizeof(junk));
+
+	if (!connect_pipe(tctx, &p) || !call_exchange(tctx, p, &blob, &o)) {
+		return false;
+	}
+	if (HRES_IS_OK(o.result)) {
+		torture_result(tctx, TORTURE_FAIL, "junk accepted");
+		return false;
+	}
+	return expect_error(tctx, &o, o.result);
+}
+
+/*
+ * MS-BPAU 3.1.4.1 <3>: a full table refuses a new principal with
+ * 0x80040006 while its oldest row is younger than a minute.  Needs the
+ * server at "bitspeerauth:max peers = 1" and a second account:
+ *   --option=torture:bpa_second_account='PEER2$@REALM%PASSWORD'
+ * (skipped without it).  The first row is the caller's own.
+ */
+static bool test_table_limit(struct torture_context *tctx)
+{
+	const char *second = torture_setting_string(tctx,
+						    "bpa_second_account",
+						    NULL);
+	const char *binding = torture_setting_string(tctx, "binding", NULL);
+	struct dcerpc_pipe *p = NULL;
+	struct cli_credentials *creds = NULL;
+	struct bpa_client_result *res = NULL;
+	struct exchange_out o;
+	DATA_BLOB blob = data_blob_null;
+	const char *err = NULL;
+	char *sid = NULL;
+	char *account = NULL;
+	HRESULT hr;
+
+	if (second == NULL || binding == NULL) {
+		torture_result(tctx, TORTURE_SKIP, "set --option=torture:"
+			       "bpa_second_account=USER@REALM%%PASS");
+		return true;
+	}
+	/* row 1: the caller */
+	if (!connect_pipe(tctx, &p) || !caller_sid(tctx, &sid) ||
+	    !bpa_torture_make_blob(tctx, sid, &blob, &err) ||
+	    !call_exchange(tctx, p, &blob, &o) ||
+	    !expect_server_key(tctx, p, &o)) {
+		return false;
+	}
+	/* the second principal, with its own valid certificate */
+	creds = cli_credentials_init(tctx);
+	if (creds == NULL) {
+		torture_result(tctx, TORTURE_ERROR, "no memory");
+		return false;
+	}
+	cli_credentials_set_conf(creds, tctx->lp_ctx);
+	cli_credentials_parse_string(creds, second, CRED_SPECIFIED);
+	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
+					   CRED_SPECIFIED);
+	account = sam_account_name(tctx, creds);
+	if (account == NULL || !account_sid(tctx, account, &sid) ||
+	    !bpa_torture_make_blob(tctx, sid, &blob, &err)) {
+		torture_result(tctx, TORTURE_ERROR, "second account: %s",
+			       err != NULL ? err : "?");
+		return false;
+	}
+	hr = bpa_client_exchange(tctx, tctx->ev, tctx->lp_ctx, creds,
+				 binding, &blob, &res);
+	if (!HRES_IS_EQUAL(hr, BPA_E_TABLE_FULL)) {
+		torture_result(tctx, TORTURE_FAIL, "%s: got 0x%08x, expected "
+			       "0x80040006 (is the server at max peers = 1?)",
+			       account, HRES_ERROR_V(hr));
+		return false;
+	}
+	torture_comment(tctx, "%s refused: table full\n", account);
+	return true;
+}
+
 struct torture_suite *bpa_torture_rpc_suite(TALLOC_CTX *mem_ctx)
 {
 	struct torture_suite *suite = torture_suite_create(mem_ctx, "rpc");
@@ -168,5 +479,16 @@ struct torture_suite *bpa_torture_rpc_suite(TALLOC_CTX *mem_ctx)
 				      test_opnum_out_of_range);
 	torture_suite_add_simple_test(suite, "trailing-bytes-are-not-a-fault",
 				      test_trailing_bytes_are_not_a_fault);
+	torture_suite_add_simple_test(suite, "exchange-success",
+				      test_exchange_success);
+	torture_suite_add_simple_test(suite,
+				      "no-client-key-gets-server-key",
+				      test_no_client_key_gets_server_key);
+	torture_suite_add_simple_test(suite, "subject-sid-mismatch",
+				      test_subject_sid_mismatch);
+	torture_suite_add_simple_test(suite, "undecodable-blob",
+				      test_undecodable_blob);
+	torture_suite_add_simple_test(suite, "table-limit",
+				      test_table_limit);
 	return suite;
 }

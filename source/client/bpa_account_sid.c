@@ -189,6 +189,53 @@ static NTSTATUS samr_lookup_run(struct samr_lookup *s, TALLOC_CTX *mem_ctx,
 	return NT_STATUS_OK;
 }
 
+static HRESULT lookup_hresult(NTSTATUS status)
+{
+	if (NT_STATUS_EQUAL(status, NT_STATUS_NONE_MAPPED) ||
+	    NT_STATUS_EQUAL(status, NT_STATUS_SOME_NOT_MAPPED)) {
+		return BPA_E_CLIENT_NO_SUCH_ACCOUNT;
+	}
+	if (NT_STATUS_EQUAL(status, NT_STATUS_NO_MEMORY)) {
+		return BPA_E_OUTOFMEMORY;
+	}
+	return bpa_client_hresult_from_nt(status);
+}
+
+_PUBLIC_ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
+					struct dcerpc_binding_handle *samr,
+					const char *account,
+					struct dom_sid *sid)
+{
+	TALLOC_CTX *frame = NULL;
+	struct samr_lookup s = { .h = samr };
+	struct dom_sid found = { 0 };
+	char buf[BPA_SID_STRING_MAX];
+	NTSTATUS status;
+
+	if (samr == NULL || account == NULL || account[0] == '\0' ||
+	    sid == NULL) {
+		return BPA_E_INVALIDARG;
+	}
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
+	status = samr_lookup_run(&s, frame, account, &found);
+	if (s.have_domain) {
+		samr_close(&s, frame, &s.domain_handle);
+	}
+	if (s.have_connect) {
+		samr_close(&s, frame, &s.connect_handle);
+	}
+	TALLOC_FREE(frame);
+	if (!NT_STATUS_IS_OK(status)) {
+		return lookup_hresult(status);
+	}
+	*sid = found;
+	DBG_INFO("%s is %s\n", account, bpa_sid_format(&found, buf));
+	return HRES_ERROR(0);
+}
+
 _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 					       struct tevent_context *ev,
 					       struct loadparm_context *lp_ctx,
@@ -199,9 +246,6 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 {
 	TALLOC_CTX *frame = NULL;
 	struct dcerpc_pipe *p = NULL;
-	struct samr_lookup s = { .h = NULL };
-	struct dom_sid found = { 0 };
-	char buf[BPA_SID_STRING_MAX];
 	NTSTATUS status;
 	HRESULT hr;
 
@@ -220,27 +264,7 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 		hr = bpa_client_hresult_from_nt(status);
 		goto done;
 	}
-	s.h = p->binding_handle;
-
-	status = samr_lookup_run(&s, frame, account, &found);
-	if (s.have_domain) {
-		samr_close(&s, frame, &s.domain_handle);
-	}
-	if (s.have_connect) {
-		samr_close(&s, frame, &s.connect_handle);
-	}
-	if (NT_STATUS_EQUAL(status, NT_STATUS_NONE_MAPPED) ||
-	    NT_STATUS_EQUAL(status, NT_STATUS_SOME_NOT_MAPPED)) {
-		hr = BPA_E_CLIENT_NO_SUCH_ACCOUNT;
-		goto done;
-	}
-	if (!NT_STATUS_IS_OK(status)) {
-		hr = bpa_client_hresult_from_nt(status);
-		goto done;
-	}
-	*sid = found;
-	DBG_INFO("%s is %s\n", account, bpa_sid_format(&found, buf));
-	hr = HRES_ERROR(0);
+	hr = bpa_client_samr_lookup(frame, p->binding_handle, account, sid);
 done:
 	TALLOC_FREE(frame);
 	return hr;

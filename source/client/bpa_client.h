@@ -39,6 +39,7 @@
 struct loadparm_context;
 struct cli_credentials;
 struct bpa_peer_table;
+struct dcerpc_binding_handle;
 
 /* MS-BPAU 3.2.2: the call timeout, seconds */
 #define BPA_CLIENT_CALL_TIMEOUT 15
@@ -128,6 +129,16 @@ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 				      const char *binding,
 				      const char *account,
 				      struct dom_sid *sid);
+
+/**
+ * The same lookup over an open SAMR connection @samr (e.g. from
+ * dcerpc_pipe_connect() with ndr_table_samr, or smbtorture's
+ * torture_rpc_connection()).  Same return values.
+ */
+HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
+			       struct dcerpc_binding_handle *samr,
+			       const char *account,
+			       struct dom_sid *sid);
 
 /**
  * The machine account name of a server from its FQDN: the first label,
