@@ -250,8 +250,8 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 	HRESULT hr;
 
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
-	    binding == NULL || account == NULL || account[0] == '\0' ||
-	    sid == NULL) {
+	    account == NULL || account[0] == '\0' || sid == NULL ||
+	    !bpa_client_binding_ok(binding)) {
 		return BPA_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);

@@ -93,6 +93,35 @@ _PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
 	return s;
 }
 
+bool bpa_client_binding_ok(const char *binding)
+{
+	struct dcerpc_binding *b = NULL;
+	uint32_t flags;
+	bool ok;
+	NTSTATUS status;
+
+	if (binding == NULL) {
+		return false;
+	}
+	status = dcerpc_parse_binding(NULL, binding, &b);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_WARNING("%s: not a binding: %s\n", binding,
+			    nt_errstr(status));
+		return false;
+	}
+	flags = dcerpc_binding_get_flags(b);
+	/* MS-BPAU 2.1: TCP; 3.2.3: Kerberos; and sign or seal */
+	ok = dcerpc_binding_get_transport(b) == NCACN_IP_TCP &&
+	     (flags & DCERPC_AUTH_KRB5) != 0 &&
+	     (flags & (DCERPC_SIGN | DCERPC_SEAL)) != 0;
+	if (!ok) {
+		DBG_WARNING("%s: MS-BPAU needs ncacn_ip_tcp with krb5 and "
+			    "sign or seal\n", binding);
+	}
+	TALLOC_FREE(b);
+	return ok;
+}
+
 NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 			    struct tevent_context *ev,
 			    struct loadparm_context *lp_ctx,
@@ -163,10 +192,12 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 
 	*presult = NULL;
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
-	    binding == NULL || local_blob == NULL ||
-	    local_blob->length == 0 ||
+	    local_blob == NULL || local_blob->length == 0 ||
 	    local_blob->length > BITSPEERAUTH_MAX_KEY_LENGTH) {
 		DBG_ERR("invalid arguments\n");
+		return BPA_E_INVALIDARG;
+	}
+	if (!bpa_client_binding_ok(binding)) {
 		return BPA_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);

@@ -83,7 +83,8 @@ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx, const char *host,
  * Call ExchangePublicKeys (MS-BPAU 3.2.4.1) over @binding.
  *
  * @param binding    a binding string (bpa_client_binding_string()); it
- *                   must ask for krb5 and sign or seal
+ *                   must be ncacn_ip_tcp and ask for krb5 and sign or
+ *                   seal, else BPA_E_INVALIDARG before any connection
  * @param creds      the client's Kerberos identity (keytab, ccache or
  *                   password; see cli_credentials)
  * @param local_blob the client's local certificate as a CERTIFICATE_BLOB

@@ -15,6 +15,12 @@ struct ndr_interface_table;
 HRESULT bpa_client_hresult_from_nt(NTSTATUS status);
 
 /**
+ * true if @binding parses and asks for what MS-BPAU needs: ncacn_ip_tcp
+ * (2.1), krb5 (3.2.3), and sign or seal.  Logs why not.
+ */
+bool bpa_client_binding_ok(const char *binding);
+
+/**
  * dcerpc_pipe_connect() to @binding for @table, then require Kerberos
  * with sign or seal (else NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL) and set the
  * MS-BPAU 3.2.2 call timeout.  The pipe is allocated on @mem_ctx.

@@ -187,6 +187,16 @@ static void test_exchange_refuses_bad_arguments(void **state)
 		{ "no blob", e->creds, b, NULL },
 		{ "no credentials", NULL, b, &good },
 		{ "no binding", e->creds, NULL, &good },
+		/* MS-BPAU 2.1, 3.2.3: TCP, Kerberos, integrity */
+		{ "no authentication", e->creds, "ncacn_ip_tcp:127.0.0.1",
+		  &good },
+		{ "krb5 without sign/seal", e->creds,
+		  "ncacn_ip_tcp:127.0.0.1[krb5]", &good },
+		{ "NTLM/SPNEGO", e->creds, "ncacn_ip_tcp:127.0.0.1[sign]",
+		  &good },
+		{ "named pipe", e->creds,
+		  "ncacn_np:127.0.0.1[krb5,sign]", &good },
+		{ "not a binding", e->creds, "127.0.0.1[[", &good },
 	};
 	size_t i;
 
@@ -253,6 +263,9 @@ static void test_lookup_refuses_bad_arguments(void **state)
 			e->lp, e->creds, b, NULL, &sid), BPA_E_INVALIDARG));
 	assert_true(HRES_IS_EQUAL(bpa_client_lookup_account_sid(e->mem, e->ev,
 			e->lp, NULL, b, "VM$", &sid), BPA_E_INVALIDARG));
+	assert_true(HRES_IS_EQUAL(bpa_client_lookup_account_sid(e->mem, e->ev,
+			e->lp, e->creds, "ncacn_ip_tcp:127.0.0.1[sign]", "VM$",
+			&sid), BPA_E_INVALIDARG));
 }
 
 static void test_errstr_names_client_codes(void **state)
