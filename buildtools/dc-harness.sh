@@ -23,7 +23,9 @@
 # DIR/env (shell-sourceable) describes a running DC: BPA_NETNS,
 # BPA_REALM, BPA_DC_FQDN, BPA_DC_SID (the DC's machine account SID),
 # BPA_SMBCONF, KRB5_CONFIG, BPA_BINDING, BPA_PORT (the endpoint's
-# dynamic port as the epmapper reports it), BPA_*_PASSWORD, ...
+# dynamic port as the epmapper reports it), BPA_*_PASSWORD, BPA_*_SID,
+# BPA_PEER_TABLE, BPA_PEERn_SMBCONF (an smb.conf for client peer n,
+# with private and state folders of its own), ...
 #
 # The module is BPA_MODULE, default BUILD/source/rpc_server/bitspeerauth.so
 # where BUILD is BPA_BUILD_ROOT or else the parent of DIR.
@@ -185,6 +187,29 @@ write_client_krb5_conf() {
 EOF
 }
 
+# An smb.conf for a client peer: its own private and state folders
+# (local certificate, client peer table), nothing of the DC's
+write_client_smb_conf() {
+	local d=$1 name=$2
+	mkdir -p "$d/private" "$d/state" "$d/cache" "$d/lock"
+	cat >"$d/smb.conf" <<EOF
+[global]
+	workgroup = $DOMAIN
+	realm = $REALM
+	netbios name = $name
+	server role = member server
+	security = ads
+	private dir = $d/private
+	state directory = $d/state
+	cache directory = $d/cache
+	lock directory = $d/lock
+	pid directory = $d/lock
+	interfaces = lo
+	bind interfaces only = yes
+	log level = 0
+EOF
+}
+
 # Add lines to smb.conf's [global] section
 conf_add_global() {
 	local conf=$1 lines=$2
@@ -276,6 +301,9 @@ tls enabled = no
 $opts"
 	cp "$module" "$dir/overlay/dcerpc_server/bitspeerauth.so"
 	write_client_krb5_conf "$dir/krb5.conf"
+	for n in 1 2 3 4; do
+		write_client_smb_conf "$dir/clients/PEER$n" PEER$n
+	done
 
 	# The network namespace: lo only
 	ns="bpa-$$-$RANDOM"
@@ -348,6 +376,10 @@ $opts"
 		printf 'BPA_PEER2_PASSWORD=%q\n' "$PEER2_PASSWORD"
 		printf 'BPA_PEER3_PASSWORD=%q\n' "$PEER3_PASSWORD"
 		printf 'BPA_PEER4_PASSWORD=%q\n' "$PEER4_PASSWORD"
+		for n in 1 2 3 4; do
+			printf 'BPA_PEER%s_SMBCONF=%q\n' $n \
+				"$dir/clients/PEER$n/smb.conf"
+		done
 		printf 'BPA_USER=%q\n' bpauser
 		printf 'BPA_USER_PASSWORD=%q\n' "$USER_PASSWORD"
 		printf 'BPA_KEYTABS=%q\n' "$dir/keytabs"

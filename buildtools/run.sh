@@ -53,21 +53,25 @@ echo "== one ExchangePublicKeys as PEER1\$ (Kerberos, integrity)"
 cc=$DIR/peer1.ccache
 "$H" kinit "$DIR" 'PEER1$' "$cc" || echo "kinit failed"
 if [ -x "$CLI" ]; then
-	"$H" exec "$DIR" -- env KRB5CCNAME="$cc" "$CLI" exchange \
-		-s "$BPA_SMBCONF" --server "$BPA_DC_FQDN" --address 127.0.0.1 \
-		--ccache "$cc" || echo "the exchange failed (status $?)"
+	# PEER1's own smb.conf: its local certificate and client table
+	"$H" exec "$DIR" -- "$CLI" exchange -s "$BPA_PEER1_SMBCONF" \
+		--server 127.0.0.1 --target-hostname "$BPA_DC_FQDN" \
+		--realm "$BPA_REALM" --keytab "$BPA_KEYTABS/PEER1\$.keytab" \
+		--principal "PEER1\$@$BPA_REALM" ||
+		echo "the exchange failed (status $?)"
 	echo
-	echo "== the server's peer table"
+	echo "== the server's peer table ($BPA_PEER_TABLE)"
 	"$CLI" peers list -s "$BPA_SMBCONF" ||
 		echo "bitspeerauth peers list failed (status $?)"
 else
 	echo "The client CLI ($CLI) is not built yet: no exchange with it."
 	if [ -x "$CALL" ]; then
-		echo "Using the test caller instead:"
-		"$H" exec "$DIR" -- env KRB5CCNAME="$cc" "$CALL" \
+		echo "Instead, the test caller asks for the server's key" \
+			"(ClientKeyLength 0):"
+		"$H" exec "$DIR" -- "$CALL" -s "$BPA_PEER1_SMBCONF" \
 			--binding "$BPA_BINDING" --ccache "$cc" --empty
 	fi
-	echo "(no 'bitspeerauth peers list' either)"
+	echo "(and no 'bitspeerauth peers list' either)"
 fi
 
 echo
