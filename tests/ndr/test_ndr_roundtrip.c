@@ -363,6 +363,102 @@ static void test_truncated_at_every_byte(void **state)
 	}
 }
 
+/*
+ * Mutations of good stubs (deterministic): every one is either pulled
+ * (and then pushes back to a stub of the same length) or refused with
+ * one of the named errors of bpa_ndr_pull_exchange_blob(); valgrind
+ * watches every read.
+ */
+static uint32_t xorshift(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static bool named_refusal(enum ndr_err_code err)
+{
+	switch (err) {
+	case NDR_ERR_BUFSIZE:
+	case NDR_ERR_RANGE:
+	case NDR_ERR_ARRAY_SIZE:
+	case NDR_ERR_INVALID_POINTER:
+	case NDR_ERR_NDR64:
+	case NDR_ERR_UNREAD_BYTES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void test_mutated_stubs_pull_or_refuse_by_name(void **state)
+{
+	static const int dirs[] = { NDR_IN, NDR_OUT };
+	uint32_t seed = 0x8badf00d;
+	size_t s, d, i;
+	size_t pulled = 0, refused = 0;
+
+	for (s = 0; s < 2; s++) {
+	for (d = 0; d < 2; d++) {
+		TALLOC_CTX *frame = talloc_new(NULL);
+		struct ExchangePublicKeys r = { .in = { 0 } };
+		uint32_t len = 6;
+		uint8_t *key = make_key(frame, len, 9);
+		DATA_BLOB good = { 0 };
+
+		r.in.ClientKeyLength = len;
+		r.in.ClientKey = key;
+		r.out.pServerKeyLength = &len;
+		r.out.pServerKey = &key;
+		assert_int_equal(bpa_ndr_push_exchange_blob(frame, dirs[d],
+				 syntaxes[s], &r, &good), NDR_ERR_SUCCESS);
+
+		for (i = 0; i < 2000; i++) {
+			TALLOC_CTX *ctx = talloc_new(frame);
+			DATA_BLOB m = data_blob_talloc(ctx, good.data,
+						       good.length);
+			struct ExchangePublicKeys got = { .in = { 0 } };
+			uint32_t flips = 1 + xorshift(&seed) % 3;
+			enum ndr_err_code err;
+
+			while (flips-- > 0) {
+				uint32_t at = xorshift(&seed) % m.length;
+
+				m.data[at] ^= (uint8_t)(1 + xorshift(&seed) %
+							255);
+			}
+			/* sometimes cut or extend by one byte too */
+			if (xorshift(&seed) % 8 == 0) {
+				m.length--;
+			}
+			err = bpa_ndr_pull_exchange_blob(ctx, &m, dirs[d],
+							 syntaxes[s], &got);
+			if (err == NDR_ERR_SUCCESS) {
+				DATA_BLOB again = { 0 };
+
+				assert_int_equal(bpa_ndr_push_exchange_blob(
+					ctx, dirs[d], syntaxes[s], &got,
+					&again), NDR_ERR_SUCCESS);
+				assert_int_equal(again.length, m.length);
+				pulled++;
+			} else if (named_refusal(err)) {
+				assert_int_equal(talloc_total_blocks(ctx), 2);
+				refused++;
+			} else {
+				fail_msg("mutation %zu: %s", i,
+					 ndr_map_error2string(err));
+			}
+			talloc_free(ctx);
+		}
+		talloc_free(frame);
+	}
+	}
+	/* both outcomes happen: the mutations are not all trivial */
+	assert_true(pulled > 100);
+	assert_true(refused > 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +469,7 @@ int main(void)
 		cmocka_unit_test(
 			test_table_pull_leaves_trailing_bytes_to_caller),
 		cmocka_unit_test(test_truncated_at_every_byte),
+		cmocka_unit_test(test_mutated_stubs_pull_or_refuse_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
