@@ -248,10 +248,14 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 	struct dcerpc_pipe *p = NULL;
 	NTSTATUS status;
 	HRESULT hr;
+	bool ok;
 
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
-	    account == NULL || account[0] == '\0' || sid == NULL ||
-	    !bpa_client_binding_ok(binding)) {
+	    account == NULL || account[0] == '\0' || sid == NULL) {
+		return BPA_E_INVALIDARG;
+	}
+	ok = bpa_client_binding_ok(binding);
+	if (!ok) {
 		return BPA_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);

@@ -68,8 +68,10 @@ _PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
 	const char *level = seal ? "seal" : "sign";
 	char *account = NULL;
 	char *s = NULL;
+	bool ok;
 
-	if (!binding_value_ok(host) || !binding_value_ok(target_hostname)) {
+	ok = binding_value_ok(host) && binding_value_ok(target_hostname);
+	if (!ok) {
 		return NULL;
 	}
 	if (realm == NULL) {
@@ -77,7 +79,8 @@ _PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
 			"ncacn_ip_tcp:%s[krb5,%s,target_hostname=%s]",
 			host, level, target_hostname);
 	}
-	if (!binding_value_ok(realm)) {
+	ok = binding_value_ok(realm);
+	if (!ok) {
 		return NULL;
 	}
 	/* MS-BPAU 3.2.3: the server's machine account is the principal */
@@ -189,6 +192,7 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 	uint8_t *server_key = NULL;
 	NTSTATUS status;
 	HRESULT hr;
+	bool ok;
 
 	*presult = NULL;
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
@@ -197,7 +201,8 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 		DBG_ERR("invalid arguments\n");
 		return BPA_E_INVALIDARG;
 	}
-	if (!bpa_client_binding_ok(binding)) {
+	ok = bpa_client_binding_ok(binding);
+	if (!ok) {
 		return BPA_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);

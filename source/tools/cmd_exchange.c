@@ -274,7 +274,8 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	}
 	bpa_debug_init();
 
-	if (!make_creds(mem_ctx, o, lp_ctx, &creds)) {
+	ok = make_creds(mem_ctx, o, lp_ctx, &creds);
+	if (!ok) {
 		return 2;
 	}
 	realm = pick_realm(o, creds, lp_ctx);
@@ -293,13 +294,15 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 			"certificate store is not available)\n");
 		return 2;
 	}
-	if (!load_blob(mem_ctx, o->client_blob, &local)) {
+	ok = load_blob(mem_ctx, o->client_blob, &local);
+	if (!ok) {
 		return 2;
 	}
 
 	/* Whose certificate must come back (MS-BPAU 3.2.4.1) */
 	if (o->server_sid != NULL) {
-		if (!bpa_sid_parse(o->server_sid, &server_sid)) {
+		ok = bpa_sid_parse(o->server_sid, &server_sid);
+		if (!ok) {
 			fprintf(stderr, "--server-sid %s: not a SID\n",
 				o->server_sid);
 			return 2;
