@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The peer table's on-disk records (see peer_record.h) */
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include "util/bpa_debug.h"
+#include "util/sid_string.h"
+#include "peers/peer_record.h"
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
+	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static void put_i64(uint8_t *p, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	put_u32(p, (uint32_t)(u & 0xffffffffu));
+	put_u32(p + 4, (uint32_t)(u >> 32));
+}
+
+static int64_t get_i64(const uint8_t *p)
+{
+	uint64_t u = (uint64_t)get_u32(p) | ((uint64_t)get_u32(p + 4) << 32);
+
+	return (int64_t)u;
+}
+
+/* A bounds-checked reader: every take fails once the input is short */
+struct reader {
+	const uint8_t *p;
+	size_t left;
+};
+
+static const uint8_t *take(struct reader *r, size_t n)
+{
+	const uint8_t *p = r->p;
+
+	if (n > r->left) {
+		return NULL;
+	}
+	r->p += n;
+	r->left -= n;
+	return p;
+}
+
+static bool take_u32(struct reader *r, uint32_t *v)
+{
+	const uint8_t *p = take(r, 4);
+
+	if (p == NULL) {
+		return false;
+	}
+	*v = get_u32(p);
+	return true;
+}
+
+bool bpa_peer_record_view(const uint8_t *data, size_t len,
+			  struct bpa_peer_record_view *v)
+{
+	struct reader r = { .p = data, .left = len };
+	const uint8_t *p = NULL;
+	uint32_t flags = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (!take_u32(&r, &v->version) ||
+	    v->version != BPA_PEER_TABLE_VERSION) {
+		return false;
+	}
+	if (!take_u32(&r, &flags) || flags != 0) {
+		return false;
+	}
+	p = take(&r, 16);
+	if (p == NULL) {
+		return false;
+	}
+	v->inserted = get_i64(p);
+	v->last_exchange = get_i64(p + 8);
+	v->hash = take(&r, 32);
+	if (v->hash == NULL) {
+		return false;
+	}
+	if (!take_u32(&r, &v->cert_len) || v->cert_len == 0 ||
+	    v->cert_len > BPA_PEER_TABLE_MAX_BLOB) {
+		return false;
+	}
+	v->cert = take(&r, v->cert_len);
+	if (v->cert == NULL) {
+		return false;
+	}
+	if (!take_u32(&r, &v->props_len) ||
+	    v->props_len > BPA_PEER_TABLE_MAX_BLOB) {
+		return false;
+	}
+	v->props = take(&r, v->props_len);
+	if (v->props == NULL) {
+		return false;
+	}
+	if (!take_u32(&r, &v->addr_len)) {
+		return false;
+	}
+	if (v->addr_len == BPA_PEER_NO_ADDRESS) {
+		v->addr = NULL;
+		v->addr_len = 0;
+	} else {
+		if (v->addr_len > BPA_PEER_MAX_ADDRESS) {
+			return false;
+		}
+		v->addr = take(&r, v->addr_len);
+		if (v->addr == NULL ||
+		    memchr(v->addr, '\0', v->addr_len) != NULL) {
+			return false;
+		}
+	}
+	return r.left == 0;
+}
+
+DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
+			       const struct bpa_peer *peer,
+			       const uint8_t hash[32],
+			       int64_t inserted, int64_t last_exchange)
+{
+	size_t addr_len = 0;
+	size_t len = 0;
+	uint8_t *p = NULL;
+	DATA_BLOB out = data_blob_null;
+
+	if (peer->address != NULL) {
+		addr_len = strlen(peer->address);
+	}
+	len = 4 + 4 + 16 + 32 + 4 + peer->cert_der.length +
+	      4 + peer->properties.length + 4 + addr_len;
+	out = data_blob_talloc(mem_ctx, NULL, len);
+	if (out.data == NULL) {
+		return out;
+	}
+	p = out.data;
+	put_u32(p, BPA_PEER_TABLE_VERSION);
+	put_u32(p + 4, 0);
+	put_i64(p + 8, inserted);
+	put_i64(p + 16, last_exchange);
+	memcpy(p + 24, hash, 32);
+	p += 56;
+	put_u32(p, (uint32_t)peer->cert_der.length);
+	memcpy(p + 4, peer->cert_der.data, peer->cert_der.length);
+	p += 4 + peer->cert_der.length;
+	put_u32(p, (uint32_t)peer->properties.length);
+	if (peer->properties.length > 0) {
+		memcpy(p + 4, peer->properties.data, peer->properties.length);
+	}
+	p += 4 + peer->properties.length;
+	if (peer->address == NULL) {
+		put_u32(p, BPA_PEER_NO_ADDRESS);
+	} else {
+		put_u32(p, (uint32_t)addr_len);
+		memcpy(p + 4, peer->address, addr_len);
+	}
+	return out;
+}
+
+struct bpa_peer *bpa_peer_record_to_peer(TALLOC_CTX *mem_ctx,
+					 const struct bpa_peer_record_view *v,
+					 const struct dom_sid *sid)
+{
+	struct bpa_peer *peer = talloc_zero(mem_ctx, struct bpa_peer);
+
+	if (peer == NULL) {
+		return NULL;
+	}
+	peer->sid = *sid;
+	peer->cert_der = data_blob_talloc(peer, v->cert, v->cert_len);
+	if (peer->cert_der.data == NULL) {
+		goto nomem;
+	}
+	if (v->props_len > 0) {
+		peer->properties = data_blob_talloc(peer, v->props,
+						    v->props_len);
+		if (peer->properties.data == NULL) {
+			goto nomem;
+		}
+	}
+	memcpy(peer->cert_hash, v->hash, 32);
+	peer->inserted = (time_t)v->inserted;
+	peer->last_exchange = (time_t)v->last_exchange;
+	if (v->addr != NULL) {
+		peer->address = talloc_strndup(peer, (const char *)v->addr,
+					       v->addr_len);
+		if (peer->address == NULL) {
+			goto nomem;
+		}
+	}
+	return peer;
+nomem:
+	TALLOC_FREE(peer);
+	return NULL;
+}
+
+void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count)
+{
+	memcpy(buf, BPA_PEER_META_MAGIC, 8);
+	put_u32(buf + 8, BPA_PEER_TABLE_VERSION);
+	put_u32(buf + 12, count);
+}
+
+HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
+			   uint32_t *version, uint32_t *count)
+{
+	if (len < 12 || memcmp(data, BPA_PEER_META_MAGIC, 8) != 0) {
+		return BPA_E_PEERS_FOREIGN;
+	}
+	*version = get_u32(data + 8);
+	if (*version != BPA_PEER_TABLE_VERSION) {
+		return BPA_E_PEERS_VERSION;
+	}
+	if (len != BPA_PEER_META_LEN) {
+		return BPA_E_PEERS_FOREIGN;
+	}
+	*count = get_u32(data + 12);
+	return HRES_ERROR(0);
+}
+
+bool bpa_peer_sha256(const uint8_t *data, size_t len, uint8_t out[32])
+{
+	int rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out);
+
+	if (rc != GNUTLS_E_SUCCESS) {
+		DBG_ERR("gnutls_hash_fast(SHA256): %s\n", gnutls_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+size_t bpa_peer_sid_key(const struct dom_sid *sid,
+			char buf[BPA_PEER_SID_KEY_MAX])
+{
+	char s[BPA_SID_STRING_MAX];
+	const char *str = bpa_sid_format(sid, s);
+	int n = 0;
+
+	if (str == NULL) {
+		return 0;
+	}
+	n = snprintf(buf, BPA_PEER_SID_KEY_MAX, "%s%s",
+		     BPA_PEER_SID_PREFIX, str);
+	if (n < 0 || (size_t)n >= BPA_PEER_SID_KEY_MAX) {
+		return 0;
+	}
+	return (size_t)n;
+}
+
+void bpa_peer_hash_hex(const uint8_t hash[32],
+		       char hex[BPA_PEER_HASH_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[hash[i] >> 4];
+		hex[2 * i + 1] = digits[hash[i] & 0xf];
+	}
+	hex[BPA_PEER_HASH_HEX_LEN] = '\0';
+}
+
+size_t bpa_peer_cert_key(const uint8_t hash[32],
+			 char buf[BPA_PEER_CERT_KEY_MAX])
+{
+	size_t plen = strlen(BPA_PEER_CERT_PREFIX);
+
+	memcpy(buf, BPA_PEER_CERT_PREFIX, plen);
+	bpa_peer_hash_hex(hash, buf + plen);
+	return plen + BPA_PEER_HASH_HEX_LEN;
+}

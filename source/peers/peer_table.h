@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The table of peer certificates, MS-BPAU 3.1.1.2 (server) and 3.2.1.2
+ * (client): which X.509 certificate belongs to which Kerberos principal
+ * (a SID).  It lives in one tdb file shared by every process of the
+ * server, so that a certificate added by the RPC worker that served
+ * ExchangePublicKeys is known to whatever process later asks
+ * "is this a known peer?" (MS-BPAU 3.1.6.1, 3.2.6.1).
+ *
+ * The certificate is stored as opaque DER bytes: this layer neither
+ * parses nor validates it (source/validate does that before adding).
+ *
+ * On disk (record format version BPA_PEER_TABLE_VERSION):
+ *   "BPA/TABLE"     -> magic "BPAPEERS", u32 version, u32 peer count
+ *   "sid/<SID>"     -> the peer record (versioned, little-endian)
+ *   "cert/<sha256>" -> "<SID>"  (64 lower-case hex digits of the
+ *                      SHA-256 of the certificate's DER)
+ * Every change happens inside one tdb transaction, so the two key
+ * spaces and the count always agree, across processes and across a
+ * process killed at any point.  Lookups by certificate are one hash
+ * lookup each (O(1)).
+ *
+ * Server start-up and worker processes (MS-BPAU 3.1.3, "initialize an
+ * empty table"): unless params.persistent is set, the file is opened
+ * with TDB_CLEAR_IF_FIRST, which wipes it when no other process has it
+ * open.  The server must therefore:
+ *   1. open the table ONCE in the long-lived parent process at server
+ *      initialization (this is the open that empties it), and keep that
+ *      handle open for the whole life of the server;
+ *   2. in every forked worker, call bpa_peer_table_reopen() on the
+ *      inherited handle before using it (fcntl locks are not inherited
+ *      across fork(); tdb_reopen() re-takes them and gives the child its
+ *      own file descriptor).  A worker must not bpa_peer_table_open()
+ *      the same file while it still holds the inherited handle (tdb
+ *      refuses a second open of a file in one process).
+ * If no process keeps the table open, the next opener empties it again.
+ * Administrative access (the bitspeerauth tool) uses params.attach,
+ * which never creates or clears the file.
+ *
+ * A file that is not a peer table of this version is never modified:
+ * opening it fails with BPA_E_PEERS_FOREIGN or BPA_E_PEERS_VERSION (and a
+ * persistent table that fails its consistency check with
+ * BPA_E_PEERS_CORRUPT), logged with the path.
+ *
+ * Time: every function that needs "now" takes it from the caller.
+ * Thread safety: a table handle is for one thread at a time.
+ */
+#ifndef _BPA_PEER_TABLE_H_
+#define _BPA_PEER_TABLE_H_
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <time.h>
+#include <talloc.h>
+#include <util/data_blob.h>
+#include <gen_ndr/security.h>
+#include <gnutls/gnutls.h>
+#include "util/hresult_codes.h"
+
+/* Version of the on-disk record format (the "BPA/TABLE" record) */
+#define BPA_PEER_TABLE_VERSION 1
+
+/* MS-BPAU 3.1.4.1 <3>: Windows' limit and minimum age before eviction */
+#define BPA_PEER_TABLE_DEFAULT_MAX_PEERS 100
+#define BPA_PEER_TABLE_DEFAULT_EVICT_MIN_AGE 60
+
+/* Largest certificate and property blob the table stores (bytes) */
+#define BPA_PEER_TABLE_MAX_BLOB (1024 * 1024)
+
+/* HRESULT_FROM_WIN32(ERROR_BAD_FORMAT): the file is not a peer table */
+#define BPA_E_PEERS_FOREIGN		HRES_ERROR(0x8007000B)
+/* HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH): other record version */
+#define BPA_E_PEERS_VERSION		HRES_ERROR(0x80070519)
+/* HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT): fails a consistency check */
+#define BPA_E_PEERS_CORRUPT		HRES_ERROR(0x80070570)
+/* HRESULT_FROM_WIN32(ERROR_NOT_FOUND): no peer with this SID */
+#define BPA_E_PEER_NOT_FOUND		HRES_ERROR(0x80070490)
+/* HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS): the certificate is already
+ * mapped to another principal */
+#define BPA_E_PEER_CERT_IN_USE		HRES_ERROR(0x800700B7)
+/* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): attach to a missing table */
+#define BPA_E_PEERS_NO_TABLE		HRES_ERROR(0x80070002)
+/* HRESULT_FROM_WIN32(ERROR_WRITE_PROTECT): write to a read-only handle */
+#define BPA_E_PEERS_READ_ONLY		HRES_ERROR(0x80070013)
+
+struct bpa_peer_table;
+
+struct bpa_peer_table_params {
+	const char *path;	/* the tdb file */
+	uint32_t max_peers;	/* limit, >= 1; 0 means the default (100) */
+	uint32_t evict_min_age;	/* seconds; the oldest peer is evicted only
+				 * if strictly older than this (60) */
+	bool persistent;	/* keep the table across server restarts
+				 * (default false: empty at start-up) */
+	bool attach;		/* open an existing table as it is: never
+				 * create, never clear (admin tools) */
+	bool read_only;		/* with attach: open O_RDONLY */
+};
+
+/* One row of the table.  In results every pointer is a talloc child of
+ * the struct (or of the mem_ctx given). */
+struct bpa_peer {
+	struct dom_sid sid;		/* the Kerberos principal */
+	DATA_BLOB cert_der;		/* the X.509 certificate, DER */
+	DATA_BLOB properties;		/* the certificate's kept properties
+					 * (opaque, may be empty) */
+	uint8_t cert_hash[32];		/* SHA-256 of cert_der (set by the
+					 * table; ignored by add) */
+	time_t inserted;		/* when the row was (re)inserted */
+	time_t last_exchange;		/* last ExchangePublicKeys */
+	const char *address;		/* peer address or NULL */
+};
+
+/**
+ * Fill @p with the defaults: max_peers 100, evict_min_age 60, not
+ * persistent, not attach, not read_only, path NULL.
+ */
+void bpa_peer_table_params_init(struct bpa_peer_table_params *p);
+
+/**
+ * Open (or create) the peer table described by @p.
+ *
+ * Unless @p->persistent or @p->attach, the table is emptied when this is
+ * the first process to open it (MS-BPAU 3.1.3; see the file comment for
+ * what that means for a forking server).  A persistent table is checked
+ * for consistency (tdb_check() and our own invariants) on open.
+ *
+ * @param mem_ctx owner of the handle; freeing the handle closes the tdb
+ * @param p       parameters (copied)
+ * @param pt      the handle on success
+ * @return S_OK; BPA_E_PEERS_FOREIGN (not a tdb, or a tdb holding other
+ *         data), BPA_E_PEERS_VERSION (another record version),
+ *         BPA_E_PEERS_CORRUPT (persistent table failing its check),
+ *         BPA_E_PEERS_NO_TABLE (attach and no such file), BPA_E_INVALIDARG
+ *         (bad parameters), BPA_E_FAIL (I/O), BPA_E_OUTOFMEMORY.
+ *         On error the file is left as it was and *pt is NULL.
+ */
+HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
+			    const struct bpa_peer_table_params *p,
+			    struct bpa_peer_table **pt);
+
+/**
+ * Re-establish @t in a child process after fork() (tdb_reopen()).  Call
+ * it once in each child before any other use of an inherited handle.
+ * @return S_OK, or BPA_E_FAIL (the handle is then unusable: every later
+ *         call fails with BPA_E_FAIL; free it).
+ */
+HRESULT bpa_peer_table_reopen(struct bpa_peer_table *t);
+
+/**
+ * Add @peer (MS-BPAU 3.1.4.1 with <3> and <4>; 3.2.4.1 with <6>, <7>).
+ *
+ * - If the SID is already in the table its row is deleted and the new
+ *   one inserted: the certificate is replaced and the row gets the
+ *   insertion time @now (as Windows does).
+ * - Else, if the table holds max_peers rows, the row with the oldest
+ *   insertion time is evicted if @now - inserted > evict_min_age;
+ *   otherwise nothing changes and BPA_E_TABLE_FULL (0x80040006) is
+ *   returned.
+ * The row's inserted and last_exchange are set to @now; cert_hash is
+ * computed (SHA-256); peer->cert_hash/inserted/last_exchange are
+ * ignored.  The whole add is one tdb transaction: atomic across
+ * processes, the limit is never exceeded.
+ *
+ * @return S_OK; BPA_E_TABLE_FULL; BPA_E_INVALIDARG (invalid SID, empty
+ *         or oversized certificate/properties); BPA_E_PEER_CERT_IN_USE
+ *         (this certificate belongs to another SID); BPA_E_PEERS_READ_ONLY;
+ *         BPA_E_PEERS_CORRUPT; BPA_E_FAIL (tdb error).  On any error the
+ *         table is unchanged.
+ */
+HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
+			   const struct bpa_peer *peer,
+			   time_t now);
+
+/**
+ * MS-BPAU 3.1.6.1 / 3.2.6.1: is @cert_der (DER bytes) in the table?
+ * @param psid if not NULL and the answer is true, the principal
+ * @return true iff the table maps exactly this certificate to a
+ *         principal.  Errors (including a corrupt row) are logged and
+ *         answer false.
+ */
+bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
+			       const DATA_BLOB *cert_der,
+			       struct dom_sid *psid);
+
+/**
+ * Fetch the row of @sid into a new struct on @mem_ctx.
+ * @return S_OK; BPA_E_PEER_NOT_FOUND; BPA_E_INVALIDARG; BPA_E_PEERS_CORRUPT
+ *         (the row does not decode); BPA_E_OUTOFMEMORY; BPA_E_FAIL.
+ */
+HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
+			   struct bpa_peer_table *t,
+			   const struct dom_sid *sid,
+			   struct bpa_peer **ppeer);
+
+/**
+ * Remove the row of @sid (and its certificate index), in a transaction.
+ * @return S_OK; BPA_E_PEER_NOT_FOUND; BPA_E_INVALIDARG;
+ *         BPA_E_PEERS_READ_ONLY; BPA_E_PEERS_CORRUPT; BPA_E_FAIL.
+ */
+HRESULT bpa_peer_table_remove(struct bpa_peer_table *t,
+			      const struct dom_sid *sid);
+
+/**
+ * Number of rows.
+ * @return S_OK and *count; BPA_E_PEERS_CORRUPT; BPA_E_FAIL.
+ */
+HRESULT bpa_peer_table_count(struct bpa_peer_table *t, uint32_t *count);
+
+/**
+ * Called by bpa_peer_table_traverse() for each row.  @peer and
+ * everything it points to is freed when the callback returns.
+ * Return 0 to continue, nonzero to stop.
+ */
+typedef int (*bpa_peer_table_traverse_fn)(const struct bpa_peer *peer,
+					  void *private_data);
+
+/**
+ * Call @fn for each row, in no particular order, under a read lock of
+ * the whole table (a consistent snapshot; writers wait).  Do not modify
+ * the table from @fn.
+ * @param count if not NULL, the number of rows visited
+ * @return S_OK (also when @fn stopped early); BPA_E_PEERS_CORRUPT (a row
+ *         does not decode; the traverse stops); BPA_E_FAIL.
+ */
+HRESULT bpa_peer_table_traverse(struct bpa_peer_table *t,
+				bpa_peer_table_traverse_fn fn,
+				void *private_data,
+				uint32_t *count);
+
+/**
+ * Full consistency check: tdb_check() of the file, then our invariants:
+ * every key is ours, every row decodes and its SHA-256 matches its
+ * certificate, the "sid/" rows and "cert/" index entries are a
+ * bijection, and the stored count equals the number of rows.
+ * Findings are logged at DBG_ERR.
+ * @return S_OK; BPA_E_PEERS_CORRUPT; BPA_E_FAIL.
+ */
+HRESULT bpa_peer_table_check(struct bpa_peer_table *t);
+
+/**
+ * The limits in force (from the params, defaults applied).
+ */
+uint32_t bpa_peer_table_max_peers(const struct bpa_peer_table *t);
+
+/**
+ * GnuTLS: make @session accept its peer's certificate (self-signed or
+ * not) exactly when it is a known peer of @t (MS-BPAU 3.1.6.1).
+ *
+ * Installs bpa_peer_table_gnutls_verify() with
+ * gnutls_session_set_verify_function(), stores @t as the session's user
+ * pointer (gnutls_session_set_ptr(): the caller must not use that
+ * pointer for anything else), and, on a server, requires a client
+ * certificate (gnutls_certificate_server_set_request(GNUTLS_CERT_REQUIRE)).
+ * @t must outlive the session's handshake.
+ * @return 0 or a GnuTLS error code.
+ */
+int bpa_peer_table_gnutls_install(gnutls_session_t session,
+				  struct bpa_peer_table *t);
+
+/**
+ * The GnuTLS verify callback (gnutls_certificate_verify_function): the
+ * session's user pointer must be the struct bpa_peer_table *.  Accepts
+ * (returns 0) iff the peer sent an X.509 certificate whose first (leaf)
+ * certificate is known to the table; otherwise returns
+ * GNUTLS_E_CERTIFICATE_ERROR, which fails the handshake.
+ */
+int bpa_peer_table_gnutls_verify(gnutls_session_t session);
+
+/**
+ * For tests only: @hook is called with "in_transaction" (all changes
+ * made, before commit), "prepared" (after
+ * tdb_transaction_prepare_commit()) and "committed" during an add, so a
+ * test can stop or kill the process there.  NULL removes it.
+ */
+void bpa_peer_table_set_test_hook(struct bpa_peer_table *t,
+				  void (*hook)(const char *where,
+					       void *private_data),
+				  void *private_data);
+
+/** Name of a peer table HRESULT ("BPA_E_TABLE_FULL", ...) or NULL */
+const char *bpa_peer_table_errstr(HRESULT hr);
+
+#endif /* _BPA_PEER_TABLE_H_ */

@@ -1,0 +1,648 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The peer table (MS-BPAU 3.1.1.2, 3.1.3, 3.1.4.1 <3> <4>, 3.1.6.1):
+ * limit, replacement, eviction age, BPA_E_TABLE_FULL leaving the table
+ * unchanged, persistence, foreign and corrupt files.  Real tdb files;
+ * the clock is the test's.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include <tdb.h>
+#include "util/sid_string.h"
+#include "peers/peer_table.h"
+#include "peer_test_util.h"
+
+#define T0 1700000000
+
+struct fixture {
+	TALLOC_CTX *mem_ctx;
+	char *dir;
+	char *path;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = talloc_zero(NULL, struct fixture);
+
+	assert_non_null(f);
+	f->mem_ctx = f;
+	f->dir = ptu_tmpdir(f);
+	assert_non_null(f->dir);
+	f->path = talloc_asprintf(f, "%s/peers.tdb", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	ptu_rmdir(f->dir);
+	talloc_free(f);
+	return 0;
+}
+
+static struct bpa_peer_table *open_table(struct fixture *f, uint32_t max,
+					 uint32_t min_age, bool persistent)
+{
+	struct bpa_peer_table_params p;
+	struct bpa_peer_table *t = NULL;
+	HRESULT hr;
+
+	bpa_peer_table_params_init(&p);
+	p.path = f->path;
+	p.max_peers = max;
+	p.evict_min_age = min_age;
+	p.persistent = persistent;
+	hr = bpa_peer_table_open(f->mem_ctx, &p, &t);
+	if (!HRES_IS_OK(hr)) {
+		fail_msg("open %s: 0x%08x", f->path, HRES_ERROR_V(hr));
+	}
+	return t;
+}
+
+static HRESULT try_open(struct fixture *f, bool persistent, bool attach)
+{
+	struct bpa_peer_table_params p;
+	struct bpa_peer_table *t = NULL;
+	HRESULT hr;
+
+	bpa_peer_table_params_init(&p);
+	p.path = f->path;
+	p.persistent = persistent;
+	p.attach = attach;
+	hr = bpa_peer_table_open(f->mem_ctx, &p, &t);
+	if (HRES_IS_OK(hr)) {
+		assert_non_null(t);
+		TALLOC_FREE(t);
+	} else {
+		assert_null(t);
+	}
+	return hr;
+}
+
+static uint32_t count_of(struct bpa_peer_table *t)
+{
+	uint32_t n = 0;
+
+	assert_true(HRES_IS_OK(bpa_peer_table_count(t, &n)));
+	return n;
+}
+
+static void assert_hr(HRESULT got, HRESULT want)
+{
+	if (!HRES_IS_EQUAL(got, want)) {
+		fail_msg("got 0x%08x (%s), want 0x%08x (%s)",
+			 HRES_ERROR_V(got), bpa_peer_table_errstr(got),
+			 HRES_ERROR_V(want), bpa_peer_table_errstr(want));
+	}
+}
+
+static void assert_consistent(struct bpa_peer_table *t)
+{
+	assert_hr(bpa_peer_table_check(t), HRES_ERROR(0));
+}
+
+static void test_add_makes_cert_known_and_gettable(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 100, 60, false);
+	struct bpa_peer *p = ptu_peer(f, 1000, 0);
+	struct bpa_peer *other = ptu_peer(f, 1000, 1);
+	struct bpa_peer *got = NULL;
+	struct dom_sid sid;
+	uint8_t hash[32];
+
+	assert_int_equal(count_of(t), 0);
+	assert_false(bpa_peer_table_known_cert(t, &p->cert_der, &sid));
+	assert_hr(bpa_peer_table_add(t, p, T0), HRES_ERROR(0));
+	assert_int_equal(count_of(t), 1);
+
+	memset(&sid, 0, sizeof(sid));
+	assert_true(bpa_peer_table_known_cert(t, &p->cert_der, &sid));
+	assert_true(bpa_sid_equal(&sid, &p->sid));
+	assert_true(bpa_peer_table_known_cert(t, &p->cert_der, NULL));
+	/* same SID, other bytes: not known (3.1.6.1 is about the cert) */
+	assert_false(bpa_peer_table_known_cert(t, &other->cert_der, NULL));
+	/* a prefix of a known certificate is not known */
+	other->cert_der.length = p->cert_der.length - 1;
+	memcpy(other->cert_der.data, p->cert_der.data, other->cert_der.length);
+	assert_false(bpa_peer_table_known_cert(t, &other->cert_der, NULL));
+
+	assert_hr(bpa_peer_table_get(f, t, &p->sid, &got), HRES_ERROR(0));
+	assert_true(bpa_sid_equal(&got->sid, &p->sid));
+	assert_int_equal(got->cert_der.length, p->cert_der.length);
+	assert_memory_equal(got->cert_der.data, p->cert_der.data,
+			    p->cert_der.length);
+	assert_int_equal(got->properties.length, p->properties.length);
+	assert_memory_equal(got->properties.data, p->properties.data,
+			    p->properties.length);
+	assert_int_equal(got->inserted, T0);
+	assert_int_equal(got->last_exchange, T0);
+	assert_string_equal(got->address, "10.0.0.1");
+	assert_int_equal(gnutls_hash_fast(GNUTLS_DIG_SHA256, p->cert_der.data,
+					  p->cert_der.length, hash), 0);
+	assert_memory_equal(got->cert_hash, hash, 32);
+	assert_consistent(t);
+	TALLOC_FREE(t);
+}
+
+/* MS-BPAU 3.1.4.1 <3>: 100 by default, never exceeded */
+static void test_default_limit_is_100_and_never_exceeded(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 0, 60, false);
+	uint32_t i;
+
+	assert_int_equal(bpa_peer_table_max_peers(t), 100);
+	for (i = 0; i < 100; i++) {
+		struct bpa_peer *p = ptu_peer(f, 2000 + i, 0);
+
+		assert_hr(bpa_peer_table_add(t, p, T0 + i), HRES_ERROR(0));
+		TALLOC_FREE(p);
+	}
+	assert_int_equal(count_of(t), 100);
+	/* the oldest is 2000 + i, inserted at T0 + i */
+	for (i = 0; i < 30; i++) {
+		struct bpa_peer *p = ptu_peer(f, 3000 + i, 0);
+		struct bpa_peer *old = ptu_peer(f, 2000 + i, 0);
+
+		assert_hr(bpa_peer_table_add(t, p, T0 + i + 60),
+			  BPA_E_TABLE_FULL);
+		assert_int_equal(count_of(t), 100);
+		assert_hr(bpa_peer_table_add(t, p, T0 + i + 61),
+			  HRES_ERROR(0));
+		assert_int_equal(count_of(t), 100);
+		assert_false(bpa_peer_table_known_cert(t, &old->cert_der,
+						       NULL));
+		assert_true(bpa_peer_table_known_cert(t, &p->cert_der, NULL));
+		TALLOC_FREE(p);
+		TALLOC_FREE(old);
+	}
+	assert_consistent(t);
+	TALLOC_FREE(t);
+}
+
+/* MS-BPAU 3.1.4.1 <3>: evict the oldest only if more than a minute old */
+static void test_eviction_needs_more_than_min_age(void **state)
+{
+	static const struct {
+		int age;
+		bool evicts;
+	} cases[] = {
+		{ 0, false }, { 59, false }, { 60, false }, { 61, true },
+		{ 3600, true },
+	};
+	struct fixture *f = *state;
+	size_t c;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct bpa_peer_table *t = open_table(f, 3, 60, false);
+		struct bpa_peer *p[4];
+		char *before = NULL, *after = NULL;
+		HRESULT hr;
+		uint32_t i;
+
+		for (i = 0; i < 4; i++) {
+			p[i] = ptu_peer(f, 10 + i, (uint32_t)c);
+		}
+		/* oldest is p[0] at T0, then T0+5, T0+10 */
+		for (i = 0; i < 3; i++) {
+			assert_hr(bpa_peer_table_add(t, p[i], T0 + 5 * i),
+				  HRES_ERROR(0));
+		}
+		before = ptu_dump(f, t);
+		assert_non_null(before);
+		hr = bpa_peer_table_add(t, p[3], T0 + cases[c].age);
+		after = ptu_dump(f, t);
+		assert_non_null(after);
+		assert_int_equal(count_of(t), 3);
+		if (cases[c].evicts) {
+			assert_hr(hr, HRES_ERROR(0));
+			assert_false(bpa_peer_table_known_cert(
+				t, &p[0]->cert_der, NULL));
+			assert_true(bpa_peer_table_known_cert(
+				t, &p[1]->cert_der, NULL));
+			assert_true(bpa_peer_table_known_cert(
+				t, &p[3]->cert_der, NULL));
+		} else {
+			/* 0x80040006 and nothing changed at all */
+			assert_int_equal(HRES_ERROR_V(hr), 0x80040006);
+			assert_string_equal(before, after);
+			assert_false(bpa_peer_table_known_cert(
+				t, &p[3]->cert_der, NULL));
+		}
+		assert_consistent(t);
+		TALLOC_FREE(t);
+		/* start each case empty */
+		assert_int_equal(unlink(f->path), 0);
+	}
+}
+
+/* MS-BPAU 3.1.4.1 <3> <4>: same SID: delete, re-insert, new time */
+static void test_same_sid_replaces_cert_with_new_insertion_time(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 2, 60, false);
+	struct bpa_peer *a1 = ptu_peer(f, 1, 1);
+	struct bpa_peer *a2 = ptu_peer(f, 1, 2);
+	struct bpa_peer *b = ptu_peer(f, 2, 1);
+	struct bpa_peer *c = ptu_peer(f, 3, 1);
+	struct bpa_peer *got = NULL;
+
+	assert_hr(bpa_peer_table_add(t, a1, T0), HRES_ERROR(0));
+	assert_hr(bpa_peer_table_add(t, b, T0 + 1), HRES_ERROR(0));
+	/* full and young: a replacement is still accepted */
+	assert_hr(bpa_peer_table_add(t, a2, T0 + 10), HRES_ERROR(0));
+	assert_int_equal(count_of(t), 2);
+	assert_false(bpa_peer_table_known_cert(t, &a1->cert_der, NULL));
+	assert_true(bpa_peer_table_known_cert(t, &a2->cert_der, NULL));
+	assert_hr(bpa_peer_table_get(f, t, &a1->sid, &got), HRES_ERROR(0));
+	assert_int_equal(got->inserted, T0 + 10);
+	/* the same certificate again also refreshes the time */
+	assert_hr(bpa_peer_table_add(t, a2, T0 + 20), HRES_ERROR(0));
+	assert_hr(bpa_peer_table_get(f, t, &a1->sid, &got), HRES_ERROR(0));
+	assert_int_equal(got->inserted, T0 + 20);
+	assert_int_equal(count_of(t), 2);
+	/* so b (T0+1) is now the oldest: evicted at T0+62, not a */
+	assert_hr(bpa_peer_table_add(t, c, T0 + 62), HRES_ERROR(0));
+	assert_false(bpa_peer_table_known_cert(t, &b->cert_der, NULL));
+	assert_true(bpa_peer_table_known_cert(t, &a2->cert_der, NULL));
+	assert_true(bpa_peer_table_known_cert(t, &c->cert_der, NULL));
+	assert_consistent(t);
+	TALLOC_FREE(t);
+}
+
+static void test_cert_of_another_sid_is_refused_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 10, 60, false);
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer *b = ptu_peer(f, 2, 1);
+	char *before = NULL;
+	struct dom_sid sid;
+
+	b->cert_der = a->cert_der;
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	before = ptu_dump(f, t);
+	assert_hr(bpa_peer_table_add(t, b, T0 + 100), BPA_E_PEER_CERT_IN_USE);
+	assert_string_equal(before, ptu_dump(f, t));
+	assert_true(bpa_peer_table_known_cert(t, &a->cert_der, &sid));
+	assert_true(bpa_sid_equal(&sid, &a->sid));
+	TALLOC_FREE(t);
+}
+
+static void test_remove_forgets_peer(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 10, 60, false);
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer *b = ptu_peer(f, 2, 1);
+	struct bpa_peer *got = NULL;
+
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	assert_hr(bpa_peer_table_add(t, b, T0), HRES_ERROR(0));
+	assert_hr(bpa_peer_table_remove(t, &a->sid), HRES_ERROR(0));
+	assert_int_equal(count_of(t), 1);
+	assert_false(bpa_peer_table_known_cert(t, &a->cert_der, NULL));
+	assert_true(bpa_peer_table_known_cert(t, &b->cert_der, NULL));
+	assert_hr(bpa_peer_table_remove(t, &a->sid), BPA_E_PEER_NOT_FOUND);
+	assert_hr(bpa_peer_table_get(f, t, &a->sid, &got),
+		  BPA_E_PEER_NOT_FOUND);
+	assert_null(got);
+	/* the certificate is free again for its owner */
+	assert_hr(bpa_peer_table_add(t, a, T0 + 1), HRES_ERROR(0));
+	assert_consistent(t);
+	TALLOC_FREE(t);
+}
+
+static void test_invalid_peer_refused_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 10, 60, false);
+	struct bpa_peer *ok = ptu_peer(f, 1, 1);
+	struct bpa_peer *p = NULL;
+	char *before = NULL;
+	char *longaddr = talloc_zero_array(f, char, 2000);
+	int i;
+
+	memset(longaddr, 'a', 1999);
+	assert_hr(bpa_peer_table_add(t, ok, T0), HRES_ERROR(0));
+	before = ptu_dump(f, t);
+	for (i = 0; i < 5; i++) {
+		p = ptu_peer(f, 2, 1);
+		switch (i) {
+		case 0:
+			p->sid.num_auths = 16;
+			break;
+		case 1:
+			p->cert_der.length = 0;
+			break;
+		case 2:
+			p->cert_der.data = NULL;
+			break;
+		case 3:
+			p->properties = data_blob_talloc(p, NULL,
+				BPA_PEER_TABLE_MAX_BLOB + 1);
+			break;
+		case 4:
+			p->address = longaddr;
+			break;
+		}
+		assert_hr(bpa_peer_table_add(t, p, T0), BPA_E_INVALIDARG);
+		assert_string_equal(before, ptu_dump(f, t));
+	}
+	assert_hr(bpa_peer_table_add(t, NULL, T0), BPA_E_INVALIDARG);
+	assert_false(bpa_peer_table_known_cert(t, NULL, NULL));
+	assert_false(bpa_peer_table_known_cert(NULL, &ok->cert_der, NULL));
+	TALLOC_FREE(t);
+}
+
+/* MS-BPAU 3.1.3: empty at initialization, unless persistent */
+static void test_persistence_on_and_off(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer_table *t = NULL;
+
+	t = open_table(f, 10, 60, false);
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	t = open_table(f, 10, 60, false);
+	assert_int_equal(count_of(t), 0);
+	assert_false(bpa_peer_table_known_cert(t, &a->cert_der, NULL));
+	TALLOC_FREE(t);
+
+	t = open_table(f, 10, 60, true);
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	t = open_table(f, 10, 60, true);
+	assert_int_equal(count_of(t), 1);
+	assert_true(bpa_peer_table_known_cert(t, &a->cert_der, NULL));
+	TALLOC_FREE(t);
+	/* a server start that is not persistent empties it */
+	t = open_table(f, 10, 60, false);
+	assert_int_equal(count_of(t), 0);
+	TALLOC_FREE(t);
+}
+
+/*
+ * The server's model: a long-lived process keeps the table open, so a
+ * later non-persistent open (a worker) does not clear it; once nobody
+ * has it open, the next start does.
+ */
+static void test_open_does_not_clear_while_another_process_has_it(void **s)
+{
+	struct fixture *f = *s;
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer_table *t = NULL;
+	int to_child[2], to_parent[2];
+	char c = 0;
+	pid_t pid;
+	int status = 0;
+
+	assert_int_equal(pipe(to_child), 0);
+	assert_int_equal(pipe(to_parent), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int rc = 1;
+
+		t = open_table(f, 10, 60, false);
+		if (HRES_IS_OK(bpa_peer_table_add(t, a, T0)) &&
+		    write(to_parent[1], "x", 1) == 1 &&
+		    read(to_child[0], &c, 1) == 1) {
+			rc = 0;
+		}
+		TALLOC_FREE(t);
+		ptu_child_exit(f, rc);
+	}
+	assert_int_equal(read(to_parent[0], &c, 1), 1);
+	t = open_table(f, 10, 60, false);
+	assert_int_equal(count_of(t), 1);
+	assert_true(bpa_peer_table_known_cert(t, &a->cert_der, NULL));
+	TALLOC_FREE(t);
+	assert_int_equal(write(to_child[1], "x", 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	t = open_table(f, 10, 60, false);
+	assert_int_equal(count_of(t), 0);
+	TALLOC_FREE(t);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+}
+
+static void make_foreign_tdb(const char *path, const char *key,
+			     const char *val)
+{
+	struct tdb_context *tdb = tdb_open(path, 0, 0, O_RDWR | O_CREAT,
+					   0600);
+	TDB_DATA k = { (unsigned char *)key, strlen(key) };
+	TDB_DATA v = { (unsigned char *)val, strlen(val) };
+
+	assert_non_null(tdb);
+	assert_int_equal(tdb_store(tdb, k, v, TDB_REPLACE), 0);
+	tdb_close(tdb);
+}
+
+/* Rewrite one record of an existing table behind its back */
+static void poke(const char *path, const char *key, const void *val,
+		 size_t len)
+{
+	struct tdb_context *tdb = tdb_open(path, 0, 0, O_RDWR, 0600);
+	TDB_DATA k = { (unsigned char *)key, strlen(key) };
+	TDB_DATA v = { (unsigned char *)val, len };
+
+	assert_non_null(tdb);
+	if (val == NULL) {
+		assert_int_equal(tdb_delete(tdb, k), 0);
+	} else {
+		assert_int_equal(tdb_store(tdb, k, v, TDB_REPLACE), 0);
+	}
+	tdb_close(tdb);
+}
+
+/* Foreign and damaged files: a named error, the file left untouched */
+static void test_foreign_or_corrupt_file_named_error_untouched(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t garbage[] = "this is not a tdb file at all....";
+	static const uint8_t v99[16] = {
+		'B', 'P', 'A', 'P', 'E', 'E', 'R', 'S', 99, 0, 0, 0, 0, 0, 0, 0
+	};
+	static const uint8_t badrow[] = { 1, 0, 0, 0, 9, 9 };
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer_table *t = NULL;
+	DATA_BLOB before, after;
+	int mode;
+
+	/* not a tdb at all: every mode refuses, bytes unchanged */
+	assert_int_equal(ptu_write_file(f->path, garbage, sizeof(garbage)), 0);
+	for (mode = 0; mode < 3; mode++) {
+		assert_hr(try_open(f, mode == 1, mode == 2),
+			  BPA_E_PEERS_FOREIGN);
+		after = ptu_read_file(f, f->path);
+		assert_int_equal(after.length, sizeof(garbage));
+		assert_memory_equal(after.data, garbage, sizeof(garbage));
+	}
+	unlink(f->path);
+
+	/* someone else's tdb: not cleared, not touched */
+	make_foreign_tdb(f->path, "SECRETS/KEY", "precious");
+	before = ptu_read_file(f, f->path);
+	for (mode = 0; mode < 3; mode++) {
+		assert_hr(try_open(f, mode == 1, mode == 2),
+			  BPA_E_PEERS_FOREIGN);
+		after = ptu_read_file(f, f->path);
+		assert_int_equal(after.length, before.length);
+		assert_memory_equal(after.data, before.data, before.length);
+	}
+	unlink(f->path);
+
+	/* a directory */
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	assert_hr(try_open(f, false, false), BPA_E_PEERS_FOREIGN);
+	assert_int_equal(rmdir(f->path), 0);
+
+	/* attach to nothing */
+	assert_hr(try_open(f, false, true), BPA_E_PEERS_NO_TABLE);
+	assert_int_equal(access(f->path, F_OK), -1);
+
+	/* our magic, another record version */
+	t = open_table(f, 10, 60, true);
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	poke(f->path, "BPA/TABLE", v99, sizeof(v99));
+	for (mode = 0; mode < 3; mode++) {
+		assert_hr(try_open(f, mode == 1, mode == 2),
+			  BPA_E_PEERS_VERSION);
+	}
+	unlink(f->path);
+
+	/* a row that does not decode: persistent open refuses */
+	t = open_table(f, 10, 60, true);
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	poke(f->path, "sid/S-1-5-21-1-2-3-1", badrow, sizeof(badrow));
+	assert_hr(try_open(f, true, false), BPA_E_PEERS_CORRUPT);
+	/* attached, lookups of the bad row answer "no", never crash */
+	{
+		struct bpa_peer_table_params p;
+		struct bpa_peer *got = NULL;
+
+		bpa_peer_table_params_init(&p);
+		p.path = f->path;
+		p.attach = true;
+		assert_hr(bpa_peer_table_open(f, &p, &t), HRES_ERROR(0));
+		assert_false(bpa_peer_table_known_cert(t, &a->cert_der, NULL));
+		assert_hr(bpa_peer_table_get(f, t, &a->sid, &got),
+			  BPA_E_PEERS_CORRUPT);
+		assert_hr(bpa_peer_table_check(t), BPA_E_PEERS_CORRUPT);
+		assert_hr(bpa_peer_table_traverse(t, NULL, NULL, NULL),
+			  BPA_E_INVALIDARG);
+		TALLOC_FREE(t);
+	}
+	/* a non-persistent start empties its own table, as 3.1.3 wants */
+	assert_hr(try_open(f, false, false), HRES_ERROR(0));
+	unlink(f->path);
+
+	/* an index entry pointing nowhere, and a stray key */
+	t = open_table(f, 10, 60, true);
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	poke(f->path, "cert/00000000000000000000000000000000"
+		      "00000000000000000000000000000000", "S-1-5-18", 8);
+	assert_hr(try_open(f, true, false), BPA_E_PEERS_CORRUPT);
+	poke(f->path, "cert/00000000000000000000000000000000"
+		      "00000000000000000000000000000000", NULL, 0);
+	assert_hr(try_open(f, true, false), HRES_ERROR(0));
+	poke(f->path, "stray", "x", 1);
+	assert_hr(try_open(f, true, false), BPA_E_PEERS_CORRUPT);
+	unlink(f->path);
+
+	/* a truncated file */
+	t = open_table(f, 10, 60, true);
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	assert_int_equal(truncate(f->path, 200), 0);
+	assert_hr(try_open(f, true, false), BPA_E_PEERS_CORRUPT);
+	assert_hr(try_open(f, true, true), BPA_E_PEERS_CORRUPT);
+	unlink(f->path);
+}
+
+static void test_read_only_handle_refuses_writes(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer_table_params p;
+	struct bpa_peer_table *t = open_table(f, 10, 60, true);
+	struct bpa_peer_table *ro = NULL;
+
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	TALLOC_FREE(t);
+	bpa_peer_table_params_init(&p);
+	p.path = f->path;
+	p.attach = true;
+	p.read_only = true;
+	assert_hr(bpa_peer_table_open(f, &p, &ro), HRES_ERROR(0));
+	assert_true(bpa_peer_table_known_cert(ro, &a->cert_der, NULL));
+	assert_hr(bpa_peer_table_add(ro, a, T0), BPA_E_PEERS_READ_ONLY);
+	assert_hr(bpa_peer_table_remove(ro, &a->sid), BPA_E_PEERS_READ_ONLY);
+	assert_consistent(ro);
+	TALLOC_FREE(ro);
+	/* read_only without attach is a parameter error */
+	p.attach = false;
+	assert_hr(bpa_peer_table_open(f, &p, &ro), BPA_E_INVALIDARG);
+	assert_hr(bpa_peer_table_open(f, NULL, &ro), BPA_E_INVALIDARG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_add_makes_cert_known_and_gettable,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_default_limit_is_100_and_never_exceeded,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_eviction_needs_more_than_min_age,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_same_sid_replaces_cert_with_new_insertion_time,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_cert_of_another_sid_is_refused_unchanged,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_forgets_peer,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_invalid_peer_refused_unchanged,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_persistence_on_and_off,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_open_does_not_clear_while_another_process_has_it,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_foreign_or_corrupt_file_named_error_untouched,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_read_only_handle_refuses_writes,
+			setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
