@@ -16,6 +16,16 @@
  *           --raw FILE [--opnum N] does the same with the bytes of FILE.
  *           --repeat N makes N calls on the one connection.
  *
+ * bpa_dc_call --table PATH prints the peer table at PATH instead (read
+ * only): "count=N", then one line per row, sorted by SID:
+ * "<SID> <sha256 of the certificate> inserted=<t> last=<t>".
+ *
+ * bpa_dc_call --make-blob SUBJECT --out FILE writes a fresh
+ * self-signed certificate with CN=SUBJECT as a CERTIFICATE_BLOB, and
+ * bpa_dc_call --blob-subject FILE prints the subject CN of one: both
+ * with torture/torture_cert.c, an encoder independent of source/blob,
+ * so the server is not checked against itself.
+ *
  * Prints one line: "status=<NTSTATUS name> hresult=0x........
  * server_key_length=N" (hresult and length only when the call
  * returned), and writes the server key to --out FILE.  Exit status: 0
@@ -42,6 +52,9 @@
 #include <rpc_common.h>
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
 #include "librpc/gen_ndr/ndr_bitspeerauth_c.h"
+#include "util/sid_string.h"
+#include "peers/peer_table.h"
+#include "torture/torture_cert.h"
 
 struct call_opts {
 	const char *binding;
@@ -55,12 +68,18 @@ struct call_opts {
 	const char *raw_file;
 	uint32_t opnum;
 	const char *out_file;
+	const char *table;
+	const char *make_blob;
+	const char *blob_subject;
 	unsigned repeat;
 };
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bpa_dc_call --binding B [-s SMBCONF] "
+	fprintf(stderr, "usage: bpa_dc_call --table PATH\n"
+		"       bpa_dc_call --make-blob SUBJECT --out FILE\n"
+		"       bpa_dc_call --blob-subject FILE\n"
+		"       bpa_dc_call --binding B [-s SMBCONF] "
 		"[--ccache F | --user U --password P | --anonymous]\n"
 		"       [--empty | --blob FILE | --raw-hex HEX | --raw FILE]"
 		" [--opnum N]"
@@ -166,6 +185,76 @@ static struct cli_credentials *make_creds(TALLOC_CTX *mem_ctx,
 	return c;
 }
 
+static int row_print(const struct bpa_peer *peer, void *private_data)
+{
+	char ***lines = private_data;
+	char sid[BPA_SID_STRING_MAX];
+	char hash[65];
+	char *line = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(peer->cert_hash); i++) {
+		snprintf(hash + 2 * i, 3, "%02x", peer->cert_hash[i]);
+	}
+	line = talloc_asprintf(*lines, "%s %s inserted=%lld last=%lld",
+			       bpa_sid_format(&peer->sid, sid) ? sid : "?",
+			       hash, (long long)peer->inserted,
+			       (long long)peer->last_exchange);
+	if (line == NULL) {
+		return 1;
+	}
+	*lines = talloc_realloc(NULL, *lines, char *,
+				talloc_array_length(*lines) + 1);
+	if (*lines == NULL) {
+		return 1;
+	}
+	(*lines)[talloc_array_length(*lines) - 1] =
+		talloc_steal(*lines, line);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/* --table PATH: the rows of a peer table, read only */
+static int dump_table(TALLOC_CTX *mem_ctx, const char *path)
+{
+	struct bpa_peer_table_params p;
+	struct bpa_peer_table *t = NULL;
+	char **lines = talloc_array(mem_ctx, char *, 0);
+	uint32_t count = 0;
+	size_t i;
+	HRESULT hr;
+
+	bpa_peer_table_params_init(&p);
+	p.path = path;
+	p.attach = true;
+	p.read_only = true;
+	hr = bpa_peer_table_open(mem_ctx, &p, &t);
+	if (HRES_ERROR_V(hr) == HRES_ERROR_V(BPA_E_PEERS_NO_TABLE)) {
+		printf("count=none\n");
+		return 0;
+	}
+	if (!HRES_IS_OK(hr) || lines == NULL) {
+		printf("table=0x%08x\n", HRES_ERROR_V(hr));
+		return 1;
+	}
+	hr = bpa_peer_table_traverse(t, row_print, &lines, &count);
+	if (!HRES_IS_OK(hr) || lines == NULL) {
+		printf("traverse=0x%08x\n", HRES_ERROR_V(hr));
+		return 1;
+	}
+	qsort(lines, talloc_array_length(lines), sizeof(char *), cmp_str);
+	printf("count=%" PRIu32 "\n", count);
+	for (i = 0; i < talloc_array_length(lines); i++) {
+		printf("%s\n", lines[i]);
+	}
+	TALLOC_FREE(t);
+	return 0;
+}
+
 static int call_stub(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
 		     const DATA_BLOB *key, const struct call_opts *o)
 {
@@ -245,6 +334,9 @@ int main(int argc, char **argv)
 		{ "opnum", required_argument, NULL, 'o' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "table", required_argument, NULL, 'T' },
+		{ "make-blob", required_argument, NULL, 'M' },
+		{ "blob-subject", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct call_opts o = { .repeat = 1 };
@@ -274,8 +366,44 @@ int main(int argc, char **argv)
 		case 'o': o.opnum = strtoul(optarg, NULL, 0); break;
 		case 'O': o.out_file = optarg; break;
 		case 'r': o.repeat = strtoul(optarg, NULL, 0); break;
+		case 'T': o.table = optarg; break;
+		case 'M': o.make_blob = optarg; break;
+		case 'S': o.blob_subject = optarg; break;
 		default: goto done;
 		}
+	}
+	if (o.make_blob != NULL && o.out_file != NULL && optind == argc) {
+		const char *err = NULL;
+
+		ret = 1;
+		if (bpa_torture_make_blob(mem_ctx, o.make_blob, &in, &err) &&
+		    write_file(o.out_file, in.data, in.length)) {
+			ret = 0;
+		} else if (err != NULL) {
+			fprintf(stderr, "make-blob: %s\n", err);
+		}
+		goto done;
+	}
+	if (o.blob_subject != NULL && optind == argc) {
+		const char *err = NULL;
+		char *subject = NULL;
+
+		ret = 1;
+		if (read_file(mem_ctx, o.blob_subject, &in)) {
+			subject = bpa_torture_blob_subject(mem_ctx, &in, &err);
+		}
+		if (subject != NULL) {
+			printf("%s\n", subject);
+			ret = 0;
+		} else {
+			fprintf(stderr, "blob-subject: %s\n",
+				err ? err : "error");
+		}
+		goto done;
+	}
+	if (o.table != NULL && optind == argc) {
+		ret = dump_table(mem_ctx, o.table);
+		goto done;
 	}
 	if (o.binding == NULL || optind != argc) {
 		ret = usage();

@@ -58,6 +58,37 @@ dc_kinit() {
 	echo "$cc"
 }
 
+# The rows of the DC's peer table (read only; "count=none" before the
+# first open): "count=N" then "<SID> <sha256> inserted=.. last=.."
+table_dump() {
+	"$DC_CALL" --table "$BPA_PEER_TABLE" 2>/dev/null
+}
+
+# The SIDs in the DC's peer table, one a line, sorted
+table_sids() {
+	table_dump | sed -n 's/^\(S-[0-9-]*\) .*/\1/p'
+}
+
+# make_blob NAME SUBJECT: a fresh self-signed certificate with
+# CN=SUBJECT as a CERTIFICATE_BLOB (torture/torture_cert.c); its path
+make_blob() {
+	local f=$DC_DIR/$1.blob
+	"$DC_CALL" --make-blob "$2" --out "$f" >/dev/null 2>&1 ||
+		{ echo "# make_blob $1 failed" >&2; return 1; }
+	echo "$f"
+}
+
+# call [-s SMBCONF] --binding B IDENTITY REQUEST: bpa_dc_call in the
+# DC's namespace; its result line
+call() {
+	in_ns "$DC_CALL" "$@" 2>/dev/null | tail -n 1
+}
+
+ACCESSDENIED="status=NT_STATUS_OK hresult=0x80070005 server_key_length=0"
+TABLEFULL="status=NT_STATUS_OK hresult=0x80040006 server_key_length=0"
+BAD_STUB="status=NT_STATUS_RPC_BAD_STUB_DATA"
+SUCCESS_RE='^status=NT_STATUS_OK hresult=0x00000000 server_key_length=[1-9][0-9]*$'
+
 # ok COND-STATUS NAME [diagnostic]
 ok() {
 	local st=$1 name=$2
