@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * "bitspeerauth peers": the table of peer certificates from the command
+ * line (MS-BPAU 3.1.1.2, 3.1.6.1).  It attaches to the table the server
+ * uses (never creating or clearing it) through source/peers.
+ */
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <popt.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include "util/bpa_debug.h"
+#include <talloc.h>
+#include <param.h>
+#include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "util/bpa_config.h"
+#include "peers/peer_table.h"
+#include "tools/cmd_peers.h"
+
+/* Options every peers subcommand takes */
+struct peers_opts {
+	const char *configfile;
+	const char *table;
+	int debuglevel;
+	int json;
+};
+
+struct peers_subcommand {
+	const char *name;
+	const char *args;	/* positional arguments, for usage */
+	int nargs;
+	bool write;		/* opens the table read-write */
+	bool json;		/* takes --json */
+	int (*fn)(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		  const struct peers_opts *o, const char *arg);
+};
+
+static void print_hr(const char *what, HRESULT hr)
+{
+	const char *name = bpa_peer_table_errstr(hr);
+
+	fprintf(stderr, "bitspeerauth peers: %s: 0x%08" PRIx32 " (%s)\n",
+		what, HRES_ERROR_V(hr), name != NULL ? name : "?");
+}
+
+static int hr_exit(HRESULT hr)
+{
+	if (HRES_IS_EQUAL(hr, BPA_E_PEER_NOT_FOUND)) {
+		return BPA_PEERS_EXIT_NO;
+	}
+	return BPA_PEERS_EXIT_ERROR;
+}
+
+static void fmt_time(time_t t, char buf[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		snprintf(buf, 32, "%lld", (long long)t);
+	}
+}
+
+static void fmt_hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/* A JSON string literal (RFC 8259) of @s on @mem_ctx */
+static char *json_str(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *out = talloc_strdup(mem_ctx, "\"");
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; out != NULL && *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			out = talloc_asprintf_append(out, "\\%c", *p);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			out = talloc_asprintf_append(out, "\\u%04x", *p);
+		} else {
+			out = talloc_asprintf_append(out, "%c", *p);
+		}
+	}
+	if (out != NULL) {
+		out = talloc_strdup_append(out, "\"");
+	}
+	return out;
+}
+
+/* Collect copies of every row, sorted by SID string */
+struct peer_list {
+	TALLOC_CTX *mem_ctx;
+	struct bpa_peer **peers;
+	size_t n;
+	bool nomem;
+};
+
+static struct bpa_peer *peer_dup(TALLOC_CTX *mem_ctx,
+				 const struct bpa_peer *p)
+{
+	struct bpa_peer *c = talloc_zero(mem_ctx, struct bpa_peer);
+
+	if (c == NULL) {
+		return NULL;
+	}
+	*c = *p;
+	c->cert_der = data_blob_talloc(c, p->cert_der.data,
+				       p->cert_der.length);
+	c->properties = data_blob_null;
+	if (p->properties.length > 0) {
+		c->properties = data_blob_talloc(c, p->properties.data,
+						 p->properties.length);
+	}
+	c->address = NULL;
+	if (p->address != NULL) {
+		c->address = talloc_strdup(c, p->address);
+	}
+	if (c->cert_der.data == NULL ||
+	    (p->properties.length > 0 && c->properties.data == NULL) ||
+	    (p->address != NULL && c->address == NULL)) {
+		TALLOC_FREE(c);
+	}
+	return c;
+}
+
+static int collect_fn(const struct bpa_peer *peer, void *private_data)
+{
+	struct peer_list *l = private_data;
+	struct bpa_peer *c = NULL;
+
+	l->peers = talloc_realloc(l->mem_ctx, l->peers, struct bpa_peer *,
+				  l->n + 1);
+	if (l->peers == NULL) {
+		l->nomem = true;
+		return 1;
+	}
+	c = peer_dup(l->peers, peer);
+	if (c == NULL) {
+		l->nomem = true;
+		return 1;
+	}
+	l->peers[l->n++] = c;
+	return 0;
+}
+
+static int cmp_peer(const void *a, const void *b)
+{
+	const struct bpa_peer *pa = *(struct bpa_peer * const *)a;
+	const struct bpa_peer *pb = *(struct bpa_peer * const *)b;
+	char sa[BPA_SID_STRING_MAX], sb[BPA_SID_STRING_MAX];
+
+	bpa_sid_format(&pa->sid, sa);
+	bpa_sid_format(&pb->sid, sb);
+	return strcmp(sa, sb);
+}
+
+static HRESULT collect(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		       struct peer_list *l)
+{
+	HRESULT hr;
+
+	*l = (struct peer_list) { .mem_ctx = mem_ctx };
+	hr = bpa_peer_table_traverse(t, collect_fn, l, NULL);
+	if (HRES_IS_OK(hr) && l->nomem) {
+		hr = BPA_E_OUTOFMEMORY;
+	}
+	if (HRES_IS_OK(hr) && l->n > 1) {
+		qsort(l->peers, l->n, sizeof(l->peers[0]), cmp_peer);
+	}
+	return hr;
+}
+
+static int list_json(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		     const struct peer_list *l)
+{
+	size_t i;
+
+	printf("{\n  \"count\": %zu,\n  \"max_peers\": %" PRIu32 ",\n"
+	       "  \"peers\": [", l->n, bpa_peer_table_max_peers(t));
+	for (i = 0; i < l->n; i++) {
+		const struct bpa_peer *p = l->peers[i];
+		char sid[BPA_SID_STRING_MAX];
+		char hex[65];
+		char ins[32], last[32];
+		char *addr = NULL;
+
+		bpa_sid_format(&p->sid, sid);
+		fmt_hex(p->cert_hash, 32, hex);
+		fmt_time(p->inserted, ins);
+		fmt_time(p->last_exchange, last);
+		addr = (p->address != NULL) ? json_str(mem_ctx, p->address) :
+					      talloc_strdup(mem_ctx, "null");
+		if (addr == NULL) {
+			fprintf(stderr, "out of memory\n");
+			return BPA_PEERS_EXIT_ERROR;
+		}
+		printf("%s\n    {\"sid\": \"%s\", \"cert_sha256\": \"%s\", "
+		       "\"inserted\": \"%s\", \"inserted_epoch\": %lld, "
+		       "\"last_exchange\": \"%s\", "
+		       "\"last_exchange_epoch\": %lld, \"address\": %s, "
+		       "\"cert_length\": %zu, \"properties_length\": %zu}",
+		       i > 0 ? "," : "", sid, hex, ins,
+		       (long long)p->inserted, last,
+		       (long long)p->last_exchange, addr,
+		       p->cert_der.length, p->properties.length);
+		TALLOC_FREE(addr);
+	}
+	printf("%s]\n}\n", l->n > 0 ? "\n  " : "");
+	return BPA_PEERS_EXIT_OK;
+}
+
+static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		    const struct peers_opts *o, const char *arg)
+{
+	struct peer_list l;
+	HRESULT hr;
+	size_t i;
+
+	hr = collect(mem_ctx, t, &l);
+	if (!HRES_IS_OK(hr)) {
+		print_hr("list", hr);
+		return hr_exit(hr);
+	}
+	if (o->json) {
+		return list_json(mem_ctx, t, &l);
+	}
+	printf("%-46s %-20s %-20s %-16s %s\n", "SID", "INSERTED",
+	       "LAST EXCHANGE", "SHA-256", "ADDRESS");
+	for (i = 0; i < l.n; i++) {
+		const struct bpa_peer *p = l.peers[i];
+		char sid[BPA_SID_STRING_MAX];
+		char hex[65];
+		char ins[32], last[32];
+
+		bpa_sid_format(&p->sid, sid);
+		fmt_hex(p->cert_hash, 32, hex);
+		hex[16] = '\0';
+		fmt_time(p->inserted, ins);
+		fmt_time(p->last_exchange, last);
+		printf("%-46s %-20s %-20s %-16s %s\n", sid, ins, last, hex,
+		       p->address != NULL ? p->address : "-");
+	}
+	printf("%zu of at most %" PRIu32 " peers\n", l.n,
+	       bpa_peer_table_max_peers(t));
+	return BPA_PEERS_EXIT_OK;
+}
+
+static bool parse_sid_arg(const char *arg, struct dom_sid *sid)
+{
+	if (!bpa_sid_parse(arg, sid)) {
+		fprintf(stderr, "bitspeerauth peers: \"%s\" is not a SID "
+			"(S-1-...)\n", arg);
+		return false;
+	}
+	return true;
+}
+
+static char *pem_of(TALLOC_CTX *mem_ctx, const DATA_BLOB *der)
+{
+	gnutls_datum_t in = { der->data, (unsigned int)der->length };
+	gnutls_datum_t out = { NULL, 0 };
+	char *s = NULL;
+	int rc;
+
+	rc = gnutls_pem_base64_encode2("CERTIFICATE", &in, &out);
+	if (rc < 0) {
+		fprintf(stderr, "PEM encoding: %s\n", gnutls_strerror(rc));
+		return NULL;
+	}
+	s = talloc_strndup(mem_ctx, (const char *)out.data, out.size);
+	gnutls_free(out.data);
+	return s;
+}
+
+/* The certificate's subject, issuer and validity, when it parses */
+static void print_cert_info(const DATA_BLOB *der)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t in = { der->data, (unsigned int)der->length };
+	gnutls_datum_t dn = { NULL, 0 };
+	char t1[32], t2[32];
+	int rc;
+
+	rc = gnutls_x509_crt_init(&crt);
+	if (rc < 0) {
+		return;
+	}
+	rc = gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_DER);
+	if (rc < 0) {
+		printf("certificate:    does not parse as X.509 (%s)\n",
+		       gnutls_strerror(rc));
+		goto done;
+	}
+	rc = gnutls_x509_crt_get_dn3(crt, &dn, 0);
+	if (rc == 0) {
+		printf("subject:        %.*s\n", (int)dn.size, dn.data);
+		gnutls_free(dn.data);
+		dn.data = NULL;
+	}
+	rc = gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0);
+	if (rc == 0) {
+		printf("issuer:         %.*s\n", (int)dn.size, dn.data);
+		gnutls_free(dn.data);
+	}
+	fmt_time(gnutls_x509_crt_get_activation_time(crt), t1);
+	fmt_time(gnutls_x509_crt_get_expiration_time(crt), t2);
+	printf("valid:          %s .. %s\n", t1, t2);
+done:
+	gnutls_x509_crt_deinit(crt);
+}
+
+static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		    const struct peers_opts *o, const char *arg)
+{
+	struct bpa_peer *p = NULL;
+	struct dom_sid sid;
+	char sidbuf[BPA_SID_STRING_MAX];
+	char hex[65];
+	char ins[32], last[32];
+	char *pem = NULL;
+	HRESULT hr;
+
+	if (!parse_sid_arg(arg, &sid)) {
+		return BPA_PEERS_EXIT_USAGE;
+	}
+	hr = bpa_peer_table_get(mem_ctx, t, &sid, &p);
+	if (!HRES_IS_OK(hr)) {
+		print_hr(arg, hr);
+		return hr_exit(hr);
+	}
+	bpa_sid_format(&p->sid, sidbuf);
+	fmt_hex(p->cert_hash, 32, hex);
+	fmt_time(p->inserted, ins);
+	fmt_time(p->last_exchange, last);
+	printf("sid:            %s\n", sidbuf);
+	printf("inserted:       %s\n", ins);
+	printf("last exchange:  %s\n", last);
+	printf("address:        %s\n", p->address ? p->address : "-");
+	printf("cert sha256:    %s\n", hex);
+	printf("cert length:    %zu\n", p->cert_der.length);
+	printf("properties:     %zu bytes\n", p->properties.length);
+	print_cert_info(&p->cert_der);
+	pem = pem_of(mem_ctx, &p->cert_der);
+	if (pem == NULL) {
+		return BPA_PEERS_EXIT_ERROR;
+	}
+	fputs(pem, stdout);
+	return BPA_PEERS_EXIT_OK;
+}
+
+static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		      const struct peers_opts *o, const char *arg)
+{
+	struct dom_sid sid;
+	HRESULT hr;
+
+	if (!parse_sid_arg(arg, &sid)) {
+		return BPA_PEERS_EXIT_USAGE;
+	}
+	hr = bpa_peer_table_remove(t, &sid);
+	if (!HRES_IS_OK(hr)) {
+		print_hr(arg, hr);
+		return hr_exit(hr);
+	}
+	printf("removed %s\n", arg);
+	return BPA_PEERS_EXIT_OK;
+}
+
+/* A certificate file, PEM ("-----BEGIN CERTIFICATE-----") or DER */
+static bool load_cert(TALLOC_CTX *mem_ctx, const char *path, DATA_BLOB *der)
+{
+	static const char pem_begin[] = "-----BEGIN CERTIFICATE-----";
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t in = { NULL, 0 };
+	gnutls_datum_t out = { NULL, 0 };
+	DATA_BLOB file = data_blob_null;
+	struct stat st;
+	bool ok = false;
+	int fd = -1;
+	int rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "bitspeerauth peers: %s: %s\n", path,
+			strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > BPA_PEER_TABLE_MAX_BLOB * 2) {
+		fprintf(stderr, "bitspeerauth peers: %s: not a certificate "
+			"file (size)\n", path);
+		goto done;
+	}
+	file = data_blob_talloc(mem_ctx, NULL, st.st_size + 1);
+	if (file.data == NULL ||
+	    read(fd, file.data, st.st_size) != st.st_size) {
+		fprintf(stderr, "bitspeerauth peers: %s: read failed\n", path);
+		goto done;
+	}
+	file.data[st.st_size] = '\0';
+	file.length = st.st_size;
+	if (memmem(file.data, file.length, pem_begin,
+		   sizeof(pem_begin) - 1) != NULL) {
+		in = (gnutls_datum_t) { file.data, (unsigned int)file.length };
+		rc = gnutls_pem_base64_decode2("CERTIFICATE", &in, &out);
+		if (rc < 0) {
+			fprintf(stderr, "bitspeerauth peers: %s: bad PEM: "
+				"%s\n", path, gnutls_strerror(rc));
+			goto done;
+		}
+		*der = data_blob_talloc(mem_ctx, out.data, out.size);
+		gnutls_free(out.data);
+	} else {
+		*der = file;
+	}
+	if (der->data == NULL) {
+		goto done;
+	}
+	rc = gnutls_x509_crt_init(&crt);
+	if (rc < 0) {
+		goto done;
+	}
+	in = (gnutls_datum_t) { der->data, (unsigned int)der->length };
+	rc = gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_DER);
+	gnutls_x509_crt_deinit(crt);
+	if (rc < 0) {
+		fprintf(stderr, "bitspeerauth peers: %s: not an X.509 "
+			"certificate: %s\n", path, gnutls_strerror(rc));
+		goto done;
+	}
+	ok = true;
+done:
+	if (fd != -1) {
+		close(fd);
+	}
+	return ok;
+}
+
+/* MS-BPAU 3.1.6.1: exit 0 known, 1 unknown */
+static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		     const struct peers_opts *o, const char *arg)
+{
+	DATA_BLOB der = data_blob_null;
+	struct dom_sid sid;
+	char buf[BPA_SID_STRING_MAX];
+
+	if (!load_cert(mem_ctx, arg, &der)) {
+		return BPA_PEERS_EXIT_ERROR;
+	}
+	if (!bpa_peer_table_known_cert(t, &der, &sid)) {
+		printf("unknown\n");
+		return BPA_PEERS_EXIT_NO;
+	}
+	printf("known: %s\n", bpa_sid_format(&sid, buf));
+	return BPA_PEERS_EXIT_OK;
+}
+
+static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		      const struct peers_opts *o, const char *arg)
+{
+	struct peer_list l;
+	HRESULT hr;
+	size_t i;
+	int ret = BPA_PEERS_EXIT_OK;
+
+	if (mkdir(arg, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "bitspeerauth peers: mkdir %s: %s\n", arg,
+			strerror(errno));
+		return BPA_PEERS_EXIT_ERROR;
+	}
+	hr = collect(mem_ctx, t, &l);
+	if (!HRES_IS_OK(hr)) {
+		print_hr("export", hr);
+		return hr_exit(hr);
+	}
+	for (i = 0; i < l.n; i++) {
+		char sid[BPA_SID_STRING_MAX];
+		char *pem = pem_of(l.peers, &l.peers[i]->cert_der);
+		char *path = NULL;
+		size_t len;
+		int fd;
+
+		bpa_sid_format(&l.peers[i]->sid, sid);
+		path = talloc_asprintf(l.peers, "%s/%s.pem", arg, sid);
+		if (pem == NULL || path == NULL) {
+			return BPA_PEERS_EXIT_ERROR;
+		}
+		len = strlen(pem);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+			  O_CLOEXEC, 0644);
+		if (fd == -1) {
+			fprintf(stderr, "bitspeerauth peers: %s: %s\n", path,
+				strerror(errno));
+			ret = BPA_PEERS_EXIT_ERROR;
+			continue;
+		}
+		if (write(fd, pem, len) != (ssize_t)len) {
+			fprintf(stderr, "bitspeerauth peers: %s: write "
+				"failed\n", path);
+			ret = BPA_PEERS_EXIT_ERROR;
+		}
+		close(fd);
+	}
+	printf("exported %zu certificate(s) to %s\n", l.n, arg);
+	return ret;
+}
+
+static const struct peers_subcommand peers_subcommands[] = {
+	{ "list", "[--json]", 0, false, true, cmd_list },
+	{ "show", "SID", 1, false, false, cmd_show },
+	{ "remove", "SID", 1, true, false, cmd_remove },
+	{ "check", "CERTFILE", 1, false, false, cmd_check },
+	{ "export", "DIR", 1, false, false, cmd_export },
+};
+
+static void peers_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: bitspeerauth peers SUBCOMMAND [-s SMB.CONF] "
+		"[--table PATH] [-d LEVEL]\n");
+	for (i = 0; i < sizeof(peers_subcommands) /
+		    sizeof(peers_subcommands[0]); i++) {
+		fprintf(out, "  bitspeerauth peers %s %s\n",
+			peers_subcommands[i].name, peers_subcommands[i].args);
+	}
+	fprintf(out, "check exits 0 if the certificate is a known peer's, "
+		"1 if not, 2 or more on error.\n");
+}
+
+/* --table, else "bitspeerauth:peer table" from smb.conf */
+static const char *table_path(TALLOC_CTX *mem_ctx,
+			      const struct peers_opts *o,
+			      struct bpa_config **pcfg)
+{
+	struct loadparm_context *lp_ctx = NULL;
+	bool ok;
+
+	*pcfg = NULL;
+	lp_ctx = loadparm_init_global(false);
+	if (lp_ctx == NULL) {
+		fprintf(stderr, "bitspeerauth peers: loadparm_init failed\n");
+		return NULL;
+	}
+	if (o->configfile != NULL) {
+		ok = lpcfg_load(lp_ctx, o->configfile);
+	} else {
+		ok = lpcfg_load_default(lp_ctx);
+	}
+	if (!ok && o->table == NULL) {
+		fprintf(stderr, "bitspeerauth peers: cannot load %s (use -s "
+			"or --table)\n", o->configfile ? o->configfile :
+			"the default smb.conf");
+		return NULL;
+	}
+	*pcfg = bpa_config_load(mem_ctx, lp_ctx);
+	if (*pcfg == NULL) {
+		fprintf(stderr, "bitspeerauth peers: out of memory\n");
+		return NULL;
+	}
+	if (o->table != NULL) {
+		return o->table;
+	}
+	return (*pcfg)->peer_table;
+}
+
+int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
+{
+	struct peers_opts o = { .debuglevel = -1 };
+	const struct peers_subcommand *sub = NULL;
+	struct bpa_peer_table_params params;
+	struct bpa_peer_table *t = NULL;
+	struct bpa_config *cfg = NULL;
+	TALLOC_CTX *frame = NULL;
+	poptContext pc = NULL;
+	const char **args = NULL;
+	int nargs = 0;
+	int opt;
+	int ret = BPA_PEERS_EXIT_USAGE;
+	size_t i;
+	HRESULT hr;
+	struct poptOption options[] = {
+		POPT_AUTOHELP
+		{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
+		  "smb.conf to read bitspeerauth:peer table from",
+		  "SMB.CONF" },
+		{ "table", 0, POPT_ARG_STRING, &o.table, 0,
+		  "The peer table file (overrides smb.conf)", "PATH" },
+		{ "debuglevel", 'd', POPT_ARG_INT, &o.debuglevel, 0,
+		  "Debug level", "LEVEL" },
+		{ "json", 0, POPT_ARG_NONE, &o.json, 0,
+		  "list: JSON output", NULL },
+		POPT_TABLEEND
+	};
+
+	if (argc < 2) {
+		peers_usage(stderr);
+		return BPA_PEERS_EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof(peers_subcommands) /
+		    sizeof(peers_subcommands[0]); i++) {
+		if (strcmp(argv[1], peers_subcommands[i].name) == 0) {
+			sub = &peers_subcommands[i];
+		}
+	}
+	if (sub == NULL) {
+		if (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0) {
+			peers_usage(stdout);
+			return BPA_PEERS_EXIT_OK;
+		}
+		fprintf(stderr, "bitspeerauth peers: unknown subcommand "
+			"\"%s\"\n", argv[1]);
+		peers_usage(stderr);
+		return BPA_PEERS_EXIT_USAGE;
+	}
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		return BPA_PEERS_EXIT_ERROR;
+	}
+	pc = poptGetContext("bitspeerauth peers", argc - 1, argv + 1,
+			    options, 0);
+	while ((opt = poptGetNextOpt(pc)) > 0) {
+		/* every option stores into o */
+	}
+	if (opt < -1) {
+		fprintf(stderr, "bitspeerauth peers %s: %s: %s\n", sub->name,
+			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			poptStrerror(opt));
+		goto done;
+	}
+	args = poptGetArgs(pc);
+	while (args != NULL && args[nargs] != NULL) {
+		nargs++;
+	}
+	if (nargs != sub->nargs || (o.json && !sub->json)) {
+		fprintf(stderr, "Usage: bitspeerauth peers %s %s\n",
+			sub->name, sub->args);
+		goto done;
+	}
+	if (o.debuglevel >= 0) {
+		debuglevel_set(o.debuglevel);
+	}
+
+	bpa_peer_table_params_init(&params);
+	params.path = table_path(frame, &o, &cfg);
+	if (params.path == NULL) {
+		ret = BPA_PEERS_EXIT_ERROR;
+		goto done;
+	}
+	params.max_peers = cfg->max_peers;
+	params.evict_min_age = cfg->evict_min_age;
+	params.attach = true;
+	params.read_only = !sub->write;
+	hr = bpa_peer_table_open(frame, &params, &t);
+	if (!HRES_IS_OK(hr)) {
+		print_hr(params.path, hr);
+		ret = BPA_PEERS_EXIT_ERROR;
+		goto done;
+	}
+	ret = sub->fn(frame, t, &o, nargs > 0 ? args[0] : NULL);
+done:
+	poptFreeContext(pc);
+	TALLOC_FREE(frame);
+	return ret;
+}
