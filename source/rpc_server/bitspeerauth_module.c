@@ -6,25 +6,33 @@
  * "dcerpc endpoint servers = +bitspeerauth".
  *
  * The marshalling is pidl's (ndr_bitspeerauth_s.c, generated at build
- * time); this file is the protocol, each detail in a named layer:
+ * time, with the strict pull of librpc/ndr/); this file is the protocol,
+ * each detail in a named layer:
  *   auth_check.c    who may call (3.1.4.1 <2>)
- *   server_state.c  per-process state: config, DC identity, cert, table
+ *   server_state.c  per-process state: config, DC identity, local
+ *                   certificate, peer table (3.1.1, 3.1.3)
  *   exchange.c      what a call does with a ClientKey (3.1.4.1)
  *   audit.c         one log line (and optional JSON line) per call
  */
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 #include "util/bpa_debug.h"
 #include <dcesrv_core.h>
 #include "util/hresult_codes.h"
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
+#include "rpc_server/exchange.h"
+#include "rpc_server/audit.h"
 
 static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
 					 TALLOC_CTX *mem_ctx,
 					 struct ExchangePublicKeys *r);
+static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
+				const struct dcesrv_endpoint_server *ep);
+#define DCESRV_INTERFACE_BITSPEERAUTH_INIT_SERVER bpa_init_server
 
 /* pidl's glue compares an int with a uint32_t */
 #pragma GCC diagnostic push
@@ -32,37 +40,64 @@ static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
 #include "librpc/gen_ndr/ndr_bitspeerauth_s.c"
 #pragma GCC diagnostic pop
 
+/* MS-BPAU 3.1.3: register on a dynamic endpoint, an empty table */
+static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
+				const struct dcesrv_endpoint_server *ep)
+{
+	bpa_srv_state_init(dce_ctx);
+	return bitspeerauth__op_init_server(dce_ctx, ep);
+}
+
 /* MS-BPAU 3.1.4.1 */
 static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
 					 TALLOC_CTX *mem_ctx,
 					 struct ExchangePublicKeys *r)
 {
-	struct bpa_srv_state *state = NULL;
+	struct bpa_exchange_result res = {
+		.hr = BPA_E_ACCESSDENIED,
+		.verdict = BPA_EXCHANGE_REFUSED_CALLER,
+		.client_key_length = r->in.ClientKeyLength,
+	};
+	const struct bpa_config *cfg = NULL;
 	struct bpa_srv_caller *caller = NULL;
+	struct bpa_srv_state *state = NULL;
 	enum bpa_caller_verdict who;
+	time_t now = time(NULL);
+	bool json;
 
-	/* on any nonzero result: no server key */
+	/* a nonzero result carries no server key */
 	*r->out.pServerKeyLength = 0;
 	*r->out.pServerKey = NULL;
 
-	state = bpa_srv_state_get(dce_call);
-	if (state == NULL) {
-		return BPA_E_FAIL;
+	/* the caller's identity, before any work (<2>) */
+	cfg = bpa_srv_config(dce_call);
+	json = (cfg != NULL) && cfg->audit_json;
+	who = bpa_srv_check_caller(mem_ctx, dce_call,
+				   (cfg != NULL) && cfg->allow_user_accounts,
+				   &caller);
+	if (who != BPA_CALLER_OK) {
+		res.reason = bpa_caller_verdict_name(who);
+		bpa_srv_audit(caller, &res, json, now);
+		return res.hr;
 	}
 
-	/* the caller's identity, before any work */
-	who = bpa_srv_check_caller(mem_ctx, dce_call,
-				   state->cfg->allow_user_accounts, &caller);
-	if (who != BPA_CALLER_OK) {
-		DBG_WARNING("refused %s from %s: %s\n",
-			    caller ? caller->sid_str : "?",
-			    caller ? caller->remote : "?",
-			    bpa_caller_verdict_name(who));
-		return BPA_E_ACCESSDENIED;
+	state = bpa_srv_state_get(dce_call);
+	if (state == NULL) {
+		res.hr = BPA_E_FAIL;
+		res.verdict = BPA_EXCHANGE_ERROR;
+		res.reason = "server-state-unavailable";
+		bpa_srv_audit(caller, &res, json, now);
+		return res.hr;
 	}
-	DBG_NOTICE("call from %s (%s) at %s\n", caller->sid_str,
-		   caller->account_name, caller->remote);
-	return BPA_E_FAIL;
+
+	bpa_srv_exchange(mem_ctx, state, caller, r->in.ClientKey,
+			 r->in.ClientKeyLength, now, &res);
+	bpa_srv_audit(caller, &res, json, now);
+	if (HRES_IS_OK(res.hr)) {
+		*r->out.pServerKeyLength = res.server_blob.length;
+		*r->out.pServerKey = res.server_blob.data;
+	}
+	return res.hr;
 }
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);

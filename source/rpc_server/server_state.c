@@ -8,6 +8,7 @@
 #include "util/bpa_debug.h"
 #include <param.h>
 #include <dcesrv_core.h>
+#include "peers/peer_table.h"
 #include "rpc_server/server_state.h"
 #include <ldb.h>
 
@@ -131,62 +132,121 @@ done:
 	return ok;
 }
 
-bool bpa_srv_find_dc_sid(struct tevent_context *ev,
-			 struct loadparm_context *lp_ctx,
-			 struct dom_sid *sid)
+/* MS-BPAU 3.1.3: the table, empty at start unless persistent */
+static HRESULT state_open_table(struct bpa_srv_state *s)
 {
-	TALLOC_CTX *frame = talloc_new(NULL);
-	char *fqdn = NULL;
-	char *account = NULL;
-	bool ok;
+	struct bpa_peer_table_params p;
+	HRESULT hr;
 
-	ok = find_dc_account(frame, ev, lp_ctx, sid, &fqdn, &account);
-	TALLOC_FREE(frame);
-	return ok;
+	bpa_peer_table_params_init(&p);
+	p.path = s->cfg->peer_table;
+	p.max_peers = s->cfg->max_peers;
+	p.evict_min_age = s->cfg->evict_min_age;
+	p.persistent = s->cfg->persistent_peers;
+	hr = bpa_peer_table_open(s, &p, &s->table);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("cannot open the peer table %s: 0x%08x (%s)\n",
+			p.path, HRES_ERROR_V(hr),
+			bpa_peer_table_errstr(hr) ? bpa_peer_table_errstr(hr)
+						  : "error");
+		return hr;
+	}
+	DBG_NOTICE("peer table %s (%s, at most %" PRIu32 " peers)\n",
+		   p.path, p.persistent ? "persistent" : "emptied at start",
+		   bpa_peer_table_max_peers(s->table));
+	return hr;
 }
 
-static struct bpa_srv_state *state_make(struct dcesrv_call_state *dce_call)
+void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 {
-	struct dcesrv_context *dce_ctx = dce_call->conn->dce_ctx;
 	struct bpa_srv_state *s = NULL;
-	bool ok;
+	HRESULT hr;
 
+	if (bpa_state != NULL) {
+		return;
+	}
 	s = talloc_zero(dce_ctx, struct bpa_srv_state);
 	if (s == NULL) {
-		return NULL;
+		DBG_ERR("no memory for the bitspeerauth state\n");
+		return;
 	}
 	s->pid = getpid();
 	s->cfg = bpa_config_load(s, dce_ctx->lp_ctx);
 	if (s->cfg == NULL) {
-		goto fail;
+		DBG_ERR("cannot read the bitspeerauth configuration\n");
+		TALLOC_FREE(s);
+		return;
 	}
-	ok = find_dc_account(s, dce_call->event_ctx, dce_ctx->lp_ctx,
-			     &s->dc_sid, &s->dc_fqdn, &s->dc_account);
+	hr = state_open_table(s);
+	if (!HRES_IS_OK(hr)) {
+		TALLOC_FREE(s);
+		return;
+	}
+	talloc_set_destructor(s, state_destructor);
+	bpa_state = s;
+}
+
+/* A process forked from the one that opened the table */
+static bool state_after_fork(struct bpa_srv_state *s)
+{
+	HRESULT hr;
+
+	hr = bpa_peer_table_reopen(s->table);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("pid %d: cannot re-establish the peer table: "
+			"0x%08x\n", (int)getpid(), HRES_ERROR_V(hr));
+		return false;
+	}
+	s->pid = getpid();
+	/* load the certificate afresh in this process */
+	TALLOC_FREE(s->cert);
+	return true;
+}
+
+static bool state_load_identity(struct bpa_srv_state *s,
+				struct dcesrv_call_state *dce_call)
+{
+	struct loadparm_context *lp_ctx = dce_call->conn->dce_ctx->lp_ctx;
+	bool ok;
+
+	ok = find_dc_account(s, dce_call->event_ctx, lp_ctx, &s->dc_sid,
+			     &s->dc_fqdn, &s->dc_account);
 	if (!ok) {
-		goto fail;
+		return false;
 	}
 	bpa_sid_format(&s->dc_sid, s->dc_sid_str);
+	s->have_identity = true;
 	DBG_NOTICE("serving as %s (%s, %s) in pid %d\n", s->dc_account,
-		   s->dc_sid_str, s->dc_fqdn, (int)s->pid);
-	talloc_set_destructor(s, state_destructor);
-	return s;
-fail:
-	TALLOC_FREE(s);
-	return NULL;
+		   s->dc_sid_str, s->dc_fqdn, (int)getpid());
+	return true;
+}
+
+const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call)
+{
+	if (bpa_state == NULL) {
+		/* init_server did not run or failed: try once more */
+		bpa_srv_state_init(dce_call->conn->dce_ctx);
+	}
+	return (bpa_state != NULL) ? bpa_state->cfg : NULL;
 }
 
 struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 {
-	if (bpa_state != NULL && bpa_state->pid != getpid()) {
-		/*
-		 * Made by the process we were forked from: its handles
-		 * are shared with it.  Forget it without closing them.
-		 */
-		talloc_set_destructor(bpa_state, NULL);
-		bpa_state = NULL;
-	}
+	struct bpa_srv_state *s = NULL;
+
 	if (bpa_state == NULL) {
-		bpa_state = state_make(dce_call);
+		/* init_server did not run or failed: try once more */
+		bpa_srv_state_init(dce_call->conn->dce_ctx);
 	}
-	return bpa_state;
+	s = bpa_state;
+	if (s == NULL) {
+		return NULL;
+	}
+	if (s->pid != getpid() && !state_after_fork(s)) {
+		return NULL;
+	}
+	if (!s->have_identity && !state_load_identity(s, dce_call)) {
+		return NULL;
+	}
+	return s;
 }

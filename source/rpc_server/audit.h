@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bitspeerauth server: one log line per ExchangePublicKeys, in our debug
+ * class: caller SID, account, address, auth type/level, verdict, named
+ * reason, HRESULT.  Successes at level 3 (NOTICE), refusals at level 1
+ * (WARNING), internal errors at 0 (ERR).
+ *
+ * With "bitspeerauth:audit json = yes" each call also logs one JSON
+ * object on a line of its own, prefixed "bitspeerauth-audit: ", at
+ * level 1 (so "log level = 1" shows it):
+ *   {"type": "bitspeerauth", "version": 1, "timestamp": "...Z",
+ *    "callerSid": ..., "account": ..., "remoteAddress": ...,
+ *    "authType": "krb5", "authLevel": "integrity",
+ *    "clientKeyLength": N, "subjectSid": ..., "verdict": "added",
+ *    "reason": ..., "hresult": "0x00000000"}
+ */
+#ifndef _BPA_SRV_AUDIT_H_
+#define _BPA_SRV_AUDIT_H_
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <time.h>
+#include <talloc.h>
+
+struct bpa_srv_caller;
+struct bpa_exchange_result;
+
+/**
+ * Log one call.  @caller may be NULL (no memory to describe it).
+ * @param json  also log the JSON line
+ * @param now   the time of the call
+ */
+void bpa_srv_audit(const struct bpa_srv_caller *caller,
+		   const struct bpa_exchange_result *res,
+		   bool json, time_t now);
+
+/**
+ * The JSON object of one call on @mem_ctx (without prefix or newline),
+ * NULL on ENOMEM.  Strings are escaped per RFC 8259.
+ */
+char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
+			 const struct bpa_srv_caller *caller,
+			 const struct bpa_exchange_result *res, time_t now);
+
+#endif /* _BPA_SRV_AUDIT_H_ */

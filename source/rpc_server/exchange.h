@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bitspeerauth server: what one ExchangePublicKeys call does with the
+ * ClientKey of a caller that auth_check.h has let in (MS-BPAU 3.1.4.1):
+ *
+ *  - ClientKeyLength 0: the client's certificate is not decoded; the
+ *    server's CERTIFICATE_BLOB is returned;
+ *  - else the blob is decoded (source/blob) and its certificate
+ *    validated for the client role (source/validate); a blob that does
+ *    not decode or a certificate that fails is refused with the
+ *    validator's HRESULT;
+ *  - its subject must be a SID string naming the caller, else
+ *    0x80070005;
+ *  - the certificate is added to the peer table, replacing the
+ *    caller's previous one (<4>); a full table is 0x80040006 (<3>);
+ *  - then the server's CERTIFICATE_BLOB is returned.
+ * Any refusal leaves the table as it was.
+ */
+#ifndef _BPA_SRV_EXCHANGE_H_
+#define _BPA_SRV_EXCHANGE_H_
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <time.h>
+#include <talloc.h>
+#include <util/data_blob.h>
+#include "util/hresult_codes.h"
+#include "util/sid_string.h"
+
+struct bpa_srv_state;
+struct bpa_srv_caller;
+
+/** What the call came to; one value per audit verdict */
+enum bpa_exchange_verdict {
+	BPA_EXCHANGE_SERVED = 0,	/* no ClientKey: server key sent */
+	BPA_EXCHANGE_ADDED,		/* ClientKey added, server key sent */
+	BPA_EXCHANGE_REFUSED_CALLER,	/* auth_check.h said no */
+	BPA_EXCHANGE_BAD_BLOB,		/* the blob does not decode */
+	BPA_EXCHANGE_INVALID_CERT,	/* validation failed */
+	BPA_EXCHANGE_WRONG_SUBJECT,	/* subject not the caller's SID */
+	BPA_EXCHANGE_TABLE_FULL,	/* <3> */
+	BPA_EXCHANGE_ERROR,		/* internal: storage, encoding */
+};
+
+struct bpa_exchange_result {
+	HRESULT hr;			/* what the call returns */
+	enum bpa_exchange_verdict verdict;
+	const char *reason;		/* a named reason, never NULL */
+	char subject[BPA_SID_STRING_MAX];	/* certificate subject or "" */
+	uint32_t client_key_length;
+	DATA_BLOB server_blob;		/* on success: *pServerKey */
+};
+
+/**
+ * Serve the ClientKey of an admitted @caller.
+ *
+ * @param mem_ctx  owner of res->server_blob (the call's mem_ctx)
+ * @param state    this process's state (config, cert, table)
+ * @param key      ClientKey, NULL when @key_len is 0
+ * @param now      the time of the call
+ * @param res      out: always filled; res->hr is S_OK only with a
+ *                 non-empty server_blob
+ */
+void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
+		      const struct bpa_srv_caller *caller,
+		      const uint8_t *key, uint32_t key_len, time_t now,
+		      struct bpa_exchange_result *res);
+
+/** Stable name of @v for logs ("added", "refused-caller", ...) */
+const char *bpa_exchange_verdict_name(enum bpa_exchange_verdict v);
+
+#endif /* _BPA_SRV_EXCHANGE_H_ */
