@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * MS-BPAU 3.1.6.1 / 3.2.6.1 in a real GnuTLS handshake over a
+ * socketpair: with bpa_peer_table_gnutls_install(), a self-signed peer
+ * certificate is accepted exactly when the table knows it.  Certificates
+ * are made at test time.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include "util/sid_string.h"
+#include "peers/peer_table.h"
+#include "peer_test_util.h"
+
+#define T0 1700000000
+
+struct endpoint {
+	DATA_BLOB der;
+	gnutls_x509_crt_t crt;
+	gnutls_x509_privkey_t key;
+};
+
+struct fixture {
+	char *dir;
+	struct bpa_peer_table *server_table;
+	struct bpa_peer_table *client_table;
+	struct endpoint server;
+	struct endpoint known;
+	struct endpoint unknown;
+};
+
+static void make_endpoint(struct fixture *f, const char *cn,
+			  struct endpoint *e)
+{
+	assert_int_equal(ptu_selfsigned(f, cn, &e->der, &e->crt, &e->key),
+			 0);
+}
+
+static void free_endpoint(struct endpoint *e)
+{
+	gnutls_x509_crt_deinit(e->crt);
+	gnutls_x509_privkey_deinit(e->key);
+}
+
+static struct bpa_peer_table *new_table(struct fixture *f, const char *name)
+{
+	struct bpa_peer_table_params p;
+	struct bpa_peer_table *t = NULL;
+
+	bpa_peer_table_params_init(&p);
+	p.path = talloc_asprintf(f, "%s/%s", f->dir, name);
+	assert_true(HRES_IS_OK(bpa_peer_table_open(f, &p, &t)));
+	return t;
+}
+
+static void add_cert(struct bpa_peer_table *t, const char *sid,
+		     const DATA_BLOB *der)
+{
+	struct bpa_peer p = { .cert_der = *der };
+
+	assert_true(bpa_sid_parse(sid, &p.sid));
+	assert_true(HRES_IS_OK(bpa_peer_table_add(t, &p, T0)));
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = talloc_zero(NULL, struct fixture);
+
+	assert_non_null(f);
+	f->dir = ptu_tmpdir(f);
+	assert_non_null(f->dir);
+	make_endpoint(f, "S-1-5-21-1-2-3-1000", &f->server);
+	make_endpoint(f, "S-1-5-21-1-2-3-1104", &f->known);
+	make_endpoint(f, "S-1-5-21-1-2-3-1105", &f->unknown);
+	f->server_table = new_table(f, "server.tdb");
+	f->client_table = new_table(f, "client.tdb");
+	add_cert(f->server_table, "S-1-5-21-1-2-3-1104", &f->known.der);
+	add_cert(f->client_table, "S-1-5-21-1-2-3-1000", &f->server.der);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free_endpoint(&f->server);
+	free_endpoint(&f->known);
+	free_endpoint(&f->unknown);
+	TALLOC_FREE(f->server_table);
+	TALLOC_FREE(f->client_table);
+	ptu_rmdir(f->dir);
+	talloc_free(f);
+	return 0;
+}
+
+/* One side of a handshake */
+struct side {
+	unsigned int flags;		/* GNUTLS_SERVER / GNUTLS_CLIENT */
+	int fd;
+	struct endpoint *cert;		/* NULL: send none */
+	struct bpa_peer_table *table;	/* NULL: do not verify the peer */
+	int handshake;			/* result */
+	int got_ok;			/* client: read the server's "k" */
+};
+
+static void run_side(struct side *s)
+{
+	gnutls_certificate_credentials_t cred = NULL;
+	gnutls_session_t session = NULL;
+	char c = 0;
+	int rc;
+
+	s->handshake = GNUTLS_E_INTERNAL_ERROR;
+	rc = gnutls_certificate_allocate_credentials(&cred);
+	assert_int_equal(rc, 0);
+	if (s->cert != NULL) {
+		rc = gnutls_certificate_set_x509_key(cred, &s->cert->crt, 1,
+						     s->cert->key);
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(gnutls_init(&session, s->flags), 0);
+	assert_int_equal(gnutls_set_default_priority(session), 0);
+	assert_int_equal(gnutls_credentials_set(session,
+						GNUTLS_CRD_CERTIFICATE, cred),
+			 0);
+	if (s->table != NULL) {
+		assert_int_equal(bpa_peer_table_gnutls_install(session,
+							       s->table), 0);
+	}
+	gnutls_transport_set_int(session, s->fd);
+	gnutls_handshake_set_timeout(session, 20000);
+	do {
+		rc = gnutls_handshake(session);
+	} while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
+	s->handshake = rc;
+	if (rc == 0 && s->flags == GNUTLS_SERVER) {
+		gnutls_record_send(session, "k", 1);
+	} else if (rc == 0) {
+		do {
+			rc = gnutls_record_recv(session, &c, 1);
+		} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+		s->got_ok = (rc == 1 && c == 'k');
+	}
+	/* closing our end wakes up the other side if it still waits */
+	close(s->fd);
+	gnutls_deinit(session);
+	gnutls_certificate_free_credentials(cred);
+}
+
+static void *client_thread(void *arg)
+{
+	run_side(arg);
+	return NULL;
+}
+
+static void handshake(struct side *server, struct side *client)
+{
+	pthread_t th;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	server->flags = GNUTLS_SERVER;
+	server->fd = sv[0];
+	client->flags = GNUTLS_CLIENT;
+	client->fd = sv[1];
+	assert_int_equal(pthread_create(&th, NULL, client_thread, client), 0);
+	run_side(server);
+	assert_int_equal(pthread_join(th, NULL), 0);
+}
+
+static void test_server_accepts_known_peer_self_signed(void **state)
+{
+	struct fixture *f = *state;
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = &f->known };
+
+	handshake(&server, &client);
+	assert_int_equal(server.handshake, 0);
+	assert_int_equal(client.handshake, 0);
+	assert_true(client.got_ok);
+}
+
+static void test_server_rejects_unknown_peer(void **state)
+{
+	struct fixture *f = *state;
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = &f->unknown };
+
+	handshake(&server, &client);
+	assert_int_equal(server.handshake, GNUTLS_E_CERTIFICATE_ERROR);
+	assert_false(client.got_ok);
+}
+
+static void test_server_rejects_peer_without_certificate(void **state)
+{
+	struct fixture *f = *state;
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = NULL };
+
+	handshake(&server, &client);
+	assert_int_not_equal(server.handshake, 0);
+	assert_false(client.got_ok);
+}
+
+static void test_server_rejects_removed_peer(void **state)
+{
+	struct fixture *f = *state;
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = &f->known };
+	struct dom_sid sid;
+
+	assert_true(bpa_sid_parse("S-1-5-21-1-2-3-1104", &sid));
+	assert_true(HRES_IS_OK(bpa_peer_table_remove(f->server_table, &sid)));
+	handshake(&server, &client);
+	assert_int_equal(server.handshake, GNUTLS_E_CERTIFICATE_ERROR);
+	assert_false(client.got_ok);
+}
+
+/* MS-BPAU 3.2.6.1: the client side checks the server the same way */
+static void test_client_checks_server_against_its_table(void **state)
+{
+	struct fixture *f = *state;
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = &f->known, .table = f->client_table };
+	struct side server2 = { .cert = &f->unknown };
+	struct side client2 = { .cert = &f->known, .table = f->client_table };
+
+	handshake(&server, &client);
+	assert_int_equal(server.handshake, 0);
+	assert_int_equal(client.handshake, 0);
+	assert_true(client.got_ok);
+
+	/* a server whose certificate the client does not know */
+	handshake(&server2, &client2);
+	assert_int_equal(client2.handshake, GNUTLS_E_CERTIFICATE_ERROR);
+	assert_false(client2.got_ok);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_server_accepts_known_peer_self_signed,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_server_rejects_unknown_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_server_rejects_peer_without_certificate,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_server_rejects_removed_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_client_checks_server_against_its_table,
+			setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
