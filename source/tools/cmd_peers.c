@@ -83,6 +83,20 @@ static void fmt_hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* @s with control characters shown as '?' (for a terminal) */
+static char *printable(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *out = talloc_strdup(mem_ctx, s);
+	char *p = out;
+
+	for (; p != NULL && *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) {
+			*p = '?';
+		}
+	}
+	return out;
+}
+
 /* A JSON string literal (RFC 8259) of @s on @mem_ctx */
 static char *json_str(TALLOC_CTX *mem_ctx, const char *s)
 {
@@ -248,14 +262,18 @@ static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		char sid[BPA_SID_STRING_MAX];
 		char hex[65];
 		char ins[32], last[32];
+		char *addr = NULL;
 
 		bpa_sid_format(&p->sid, sid);
 		fmt_hex(p->cert_hash, 32, hex);
 		hex[16] = '\0';
 		fmt_time(p->inserted, ins);
 		fmt_time(p->last_exchange, last);
+		addr = (p->address != NULL) ? printable(mem_ctx, p->address)
+					      : NULL;
 		printf("%-46s %-20s %-20s %-16s %s\n", sid, ins, last, hex,
-		       p->address != NULL ? p->address : "-");
+		       addr != NULL ? addr : "-");
+		TALLOC_FREE(addr);
 	}
 	printf("%zu of at most %" PRIu32 " peers\n", l.n,
 	       bpa_peer_table_max_peers(t));
@@ -352,7 +370,8 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	printf("sid:            %s\n", sidbuf);
 	printf("inserted:       %s\n", ins);
 	printf("last exchange:  %s\n", last);
-	printf("address:        %s\n", p->address ? p->address : "-");
+	printf("address:        %s\n",
+	       p->address ? printable(mem_ctx, p->address) : "-");
 	printf("cert sha256:    %s\n", hex);
 	printf("cert length:    %zu\n", p->cert_der.length);
 	printf("properties:     %zu bytes\n", p->properties.length);
@@ -610,44 +629,40 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		POPT_TABLEEND
 	};
 
-	if (argc < 2) {
-		peers_usage(stderr);
-		return BPA_PEERS_EXIT_USAGE;
-	}
-	for (i = 0; i < sizeof(peers_subcommands) /
-		    sizeof(peers_subcommands[0]); i++) {
-		if (strcmp(argv[1], peers_subcommands[i].name) == 0) {
-			sub = &peers_subcommands[i];
-		}
-	}
-	if (sub == NULL) {
-		if (strcmp(argv[1], "--help") == 0 ||
-		    strcmp(argv[1], "-h") == 0) {
-			peers_usage(stdout);
-			return BPA_PEERS_EXIT_OK;
-		}
-		fprintf(stderr, "bitspeerauth peers: unknown subcommand "
-			"\"%s\"\n", argv[1]);
-		peers_usage(stderr);
-		return BPA_PEERS_EXIT_USAGE;
-	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
 		return BPA_PEERS_EXIT_ERROR;
 	}
-	pc = poptGetContext("bitspeerauth peers", argc - 1, argv + 1,
-			    options, 0);
+	/* options may come before or after the subcommand */
+	pc = poptGetContext("bitspeerauth peers", argc, argv, options, 0);
 	while ((opt = poptGetNextOpt(pc)) > 0) {
 		/* every option stores into o */
 	}
 	if (opt < -1) {
-		fprintf(stderr, "bitspeerauth peers %s: %s: %s\n", sub->name,
+		fprintf(stderr, "bitspeerauth peers: %s: %s\n",
 			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
 			poptStrerror(opt));
 		goto done;
 	}
 	args = poptGetArgs(pc);
-	while (args != NULL && args[nargs] != NULL) {
+	if (args == NULL || args[0] == NULL) {
+		peers_usage(stderr);
+		goto done;
+	}
+	for (i = 0; i < sizeof(peers_subcommands) /
+		    sizeof(peers_subcommands[0]); i++) {
+		if (strcmp(args[0], peers_subcommands[i].name) == 0) {
+			sub = &peers_subcommands[i];
+		}
+	}
+	if (sub == NULL) {
+		fprintf(stderr, "bitspeerauth peers: unknown subcommand "
+			"\"%s\"\n", args[0]);
+		peers_usage(stderr);
+		goto done;
+	}
+	args++;
+	while (args[nargs] != NULL) {
 		nargs++;
 	}
 	if (nargs != sub->nargs || (o.json && !sub->json)) {
