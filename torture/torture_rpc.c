@@ -62,8 +62,10 @@ static bool test_null_key_with_length_faults(struct torture_context *tctx)
 	};
 	struct dcerpc_pipe *p = NULL;
 	NTSTATUS status;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
 		return false;
 	}
 	status = raw_call(tctx, p, NDR_EXCHANGEPUBLICKEYS, stub,
@@ -86,8 +88,10 @@ static bool test_opnum_out_of_range(struct torture_context *tctx)
 	static const uint8_t stub[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
 	struct dcerpc_pipe *p = NULL;
 	NTSTATUS status;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
 		return false;
 	}
 	status = raw_call(tctx, p, 1, stub, sizeof(stub));
@@ -121,8 +125,10 @@ static bool test_trailing_bytes_are_not_a_fault(struct torture_context *tctx)
 	size_t out_len = 0;
 	uint32_t out_flags = 0;
 	NTSTATUS status;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
 		return false;
 	}
 	status = dcerpc_binding_handle_raw_call(p->binding_handle, NULL,
@@ -144,8 +150,10 @@ static bool test_binding_is_kerberos(struct torture_context *tctx)
 	struct dcerpc_pipe *p = NULL;
 	enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
 	enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
 		return false;
 	}
 	dcerpc_binding_handle_auth_info(p->binding_handle, &type, &level);
@@ -271,6 +279,7 @@ static bool expect_server_key(struct torture_context *tctx,
 	const char *err = NULL;
 	char *want = NULL;
 	char *subject = NULL;
+	bool ok;
 
 	if (!HRES_IS_OK(o->result) || o->len == 0 || o->key == NULL) {
 		torture_result(tctx, TORTURE_FAIL, "expected S_OK and a "
@@ -283,7 +292,8 @@ static bool expect_server_key(struct torture_context *tctx,
 		torture_result(tctx, TORTURE_FAIL, "server key: %s", err);
 		return false;
 	}
-	if (!server_sid(tctx, p, &want)) {
+	ok = server_sid(tctx, p, &want);
+	if (!ok) {
 		return false;
 	}
 	if (strcmp(subject, want) != 0) {
@@ -312,28 +322,64 @@ static bool expect_error(struct torture_context *tctx,
 	return true;
 }
 
+/* A test certificate blob for @sid_str */
+static bool make_blob(struct torture_context *tctx, const char *sid_str,
+		      DATA_BLOB *blob)
+{
+	const char *err = "no SID";
+	bool ok = false;
+
+	if (sid_str != NULL) {
+		ok = bpa_torture_make_blob(tctx, sid_str, blob, &err);
+	}
+	if (!ok) {
+		torture_result(tctx, TORTURE_ERROR, "certificate: %s", err);
+	}
+	return ok;
+}
+
+/* A connection, and a certificate blob for the caller's own SID */
+static bool connect_with_caller_blob(struct torture_context *tctx,
+				     struct dcerpc_pipe **p,
+				     char **sid, DATA_BLOB *blob)
+{
+	bool ok;
+
+	ok = connect_pipe(tctx, p);
+	if (!ok) {
+		return false;
+	}
+	ok = caller_sid(tctx, sid);
+	if (!ok) {
+		return false;
+	}
+	return make_blob(tctx, *sid, blob);
+}
+
 /* MS-BPAU 3.1.4.1: our certificate is taken, the server's returned */
 static bool test_exchange_success(struct torture_context *tctx)
 {
 	struct dcerpc_pipe *p = NULL;
 	struct exchange_out o;
 	DATA_BLOB blob = data_blob_null;
-	const char *err = NULL;
 	char *sid = NULL;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p) || !caller_sid(tctx, &sid)) {
+	ok = connect_with_caller_blob(tctx, &p, &sid, &blob);
+	if (!ok) {
 		return false;
 	}
-	if (!bpa_torture_make_blob(tctx, sid, &blob, &err)) {
-		torture_result(tctx, TORTURE_ERROR, "certificate: %s", err);
+	ok = call_exchange(tctx, p, &blob, &o);
+	if (!ok) {
 		return false;
 	}
-	if (!call_exchange(tctx, p, &blob, &o)) {
+	ok = expect_server_key(tctx, p, &o);
+	if (!ok) {
 		return false;
 	}
 	/* again: the row is replaced, still S_OK (<4>) */
-	if (!expect_server_key(tctx, p, &o) ||
-	    !call_exchange(tctx, p, &blob, &o)) {
+	ok = call_exchange(tctx, p, &blob, &o);
+	if (!ok) {
 		return false;
 	}
 	return expect_server_key(tctx, p, &o);
@@ -345,8 +391,14 @@ static bool test_no_client_key_gets_server_key(struct torture_context *tctx)
 	struct dcerpc_pipe *p = NULL;
 	struct exchange_out o;
 	DATA_BLOB none = data_blob_null;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p) || !call_exchange(tctx, p, &none, &o)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
+		return false;
+	}
+	ok = call_exchange(tctx, p, &none, &o);
+	if (!ok) {
 		return false;
 	}
 	return expect_server_key(tctx, p, &o);
@@ -358,25 +410,29 @@ static bool test_subject_sid_mismatch(struct torture_context *tctx)
 	struct dcerpc_pipe *p = NULL;
 	struct exchange_out o;
 	DATA_BLOB blob = data_blob_null;
-	const char *err = NULL;
 	char *sid = NULL;
 	char *other = NULL;
+	bool ok;
 
-	if (!connect_pipe(tctx, &p) || !caller_sid(tctx, &sid)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
+		return false;
+	}
+	ok = caller_sid(tctx, &sid);
+	if (!ok) {
 		return false;
 	}
 	/* the caller's SID with another RID: a real-looking stranger */
 	other = talloc_asprintf(tctx, "%.*s-4242",
 				(int)(strrchr(sid, '-') - sid), sid);
-	if (other == NULL ||
-	    !bpa_torture_make_blob(tctx, other, &blob, &err)) {
-		torture_result(tctx, TORTURE_ERROR, "certificate: %s",
-			       err != NULL ? err : "no memory");
+	ok = make_blob(tctx, other, &blob);
+	if (!ok) {
 		return false;
 	}
 	torture_comment(tctx, "caller %s, certificate for %s\n", sid,
 			other);
-	if (!call_exchange(tctx, p, &blob, &o)) {
+	ok = call_exchange(tctx, p, &blob, &o);
+	if (!ok) {
 		return false;
 	}
 	return expect_error(tctx, &o, BPA_E_ACCESSDENIED);
@@ -389,8 +445,14 @@ static bool test_undecodable_blob(struct torture_context *tctx)
 	struct dcerpc_pipe *p = NULL;
 	struct exchange_out o;
 	DATA_BLOB blob = data_blob_const(junk, sizeof(junk));
+	bool ok;
 
-	if (!connect_pipe(tctx, &p) || !call_exchange(tctx, p, &blob, &o)) {
+	ok = connect_pipe(tctx, &p);
+	if (!ok) {
+		return false;
+	}
+	ok = call_exchange(tctx, p, &blob, &o);
+	if (!ok) {
 		return false;
 	}
 	if (HRES_IS_OK(o.result)) {
@@ -398,6 +460,22 @@ static bool test_undecodable_blob(struct torture_context *tctx)
 		return false;
 	}
 	return expect_error(tctx, &o, o.result);
+}
+
+/* Kerberos credentials for "USER@REALM%PASS" */
+static struct cli_credentials *second_creds(struct torture_context *tctx,
+					    const char *spec)
+{
+	struct cli_credentials *creds = cli_credentials_init(tctx);
+
+	if (creds == NULL) {
+		return NULL;
+	}
+	cli_credentials_set_conf(creds, tctx->lp_ctx);
+	cli_credentials_parse_string(creds, spec, CRED_SPECIFIED);
+	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
+					   CRED_SPECIFIED);
+	return creds;
 }
 
 /*
@@ -418,10 +496,10 @@ static bool test_table_limit(struct torture_context *tctx)
 	struct bpa_client_result *res = NULL;
 	struct exchange_out o;
 	DATA_BLOB blob = data_blob_null;
-	const char *err = NULL;
 	char *sid = NULL;
 	char *account = NULL;
 	HRESULT hr;
+	bool ok;
 
 	if (second == NULL || binding == NULL) {
 		torture_result(tctx, TORTURE_SKIP, "set --option=torture:"
@@ -429,27 +507,33 @@ static bool test_table_limit(struct torture_context *tctx)
 		return true;
 	}
 	/* row 1: the caller */
-	if (!connect_pipe(tctx, &p) || !caller_sid(tctx, &sid) ||
-	    !bpa_torture_make_blob(tctx, sid, &blob, &err) ||
-	    !call_exchange(tctx, p, &blob, &o) ||
-	    !expect_server_key(tctx, p, &o)) {
+	ok = connect_with_caller_blob(tctx, &p, &sid, &blob);
+	if (!ok) {
+		return false;
+	}
+	ok = call_exchange(tctx, p, &blob, &o);
+	if (!ok) {
+		return false;
+	}
+	ok = expect_server_key(tctx, p, &o);
+	if (!ok) {
 		return false;
 	}
 	/* the second principal, with its own valid certificate */
-	creds = cli_credentials_init(tctx);
-	if (creds == NULL) {
-		torture_result(tctx, TORTURE_ERROR, "no memory");
+	creds = second_creds(tctx, second);
+	if (creds != NULL) {
+		account = sam_account_name(tctx, creds);
+	}
+	if (account == NULL) {
+		torture_result(tctx, TORTURE_ERROR, "bad bpa_second_account");
 		return false;
 	}
-	cli_credentials_set_conf(creds, tctx->lp_ctx);
-	cli_credentials_parse_string(creds, second, CRED_SPECIFIED);
-	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
-					   CRED_SPECIFIED);
-	account = sam_account_name(tctx, creds);
-	if (account == NULL || !account_sid(tctx, account, &sid) ||
-	    !bpa_torture_make_blob(tctx, sid, &blob, &err)) {
-		torture_result(tctx, TORTURE_ERROR, "second account: %s",
-			       err != NULL ? err : "?");
+	ok = account_sid(tctx, account, &sid);
+	if (!ok) {
+		return false;
+	}
+	ok = make_blob(tctx, sid, &blob);
+	if (!ok) {
 		return false;
 	}
 	hr = bpa_client_exchange(tctx, tctx->ev, tctx->lp_ctx, creds,
