@@ -149,6 +149,30 @@ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
  */
 char *bpa_client_machine_account(TALLOC_CTX *mem_ctx, const char *fqdn);
 
+/**
+ * MS-BPAU 3.2.4.1, the last step: the server certificate (already
+ * decoded and validated for the server role) is accepted only if its
+ * subject @subject_sid is the server's account SID @server_sid, and is
+ * then added to the client's peer table @table: a certificate already
+ * there for this SID is replaced (<7>); a full table evicts its oldest
+ * row if older than the table's minimum age, else refuses (<6>).
+ *
+ * @param cert_der    the X.509 certificate, DER
+ * @param properties  the blob's certificate properties to keep (may be
+ *                    empty)
+ * @param now         the time of the exchange
+ * @return S_OK; BPA_E_CLIENT_WRONG_SERVER (subject is not the server;
+ *         nothing stored); BPA_E_TABLE_FULL (0x80040006, <6>); the
+ *         peer table's other errors (peers/peer_table.h).  On error the
+ *         table is unchanged.
+ */
+HRESULT bpa_client_store_server_cert(struct bpa_peer_table *table,
+				     const struct dom_sid *server_sid,
+				     const struct dom_sid *subject_sid,
+				     const DATA_BLOB *cert_der,
+				     const DATA_BLOB *properties,
+				     time_t now);
+
 /** Name of a client HRESULT ("BPA_E_CLIENT_NO_SERVER_KEY", ...) or NULL */
 const char *bpa_client_errstr(HRESULT hr);
 
