@@ -14,9 +14,14 @@
 /* MS-BPAU 2.2.2.1 */
 #define PROP_SHA1_HASH		3
 #define PROP_RESERVED		1
-/* MS-BPAU 2.2.2.2: Reserved, 0x0000000010000020 little-endian */
-#define CERT_RESERVED_LO	0x10000020
-#define CERT_RESERVED_HI	0x00000000
+/*
+ * MS-BPAU 2.2.2.2: the certificate's Reserved field.  The text says
+ * 0x0000000010000020, the 4.2 sample (what Windows sends) carries the
+ * bytes 20 00 00 00 01 00 00 00: an element with id 32 and Reserved 1,
+ * framed like a property.  We send what the sample shows.
+ */
+#define CERT_RESERVED_LO	0x00000020
+#define CERT_RESERVED_HI	0x00000001
 
 struct gnutls_objs {
 	gnutls_x509_privkey_t key;

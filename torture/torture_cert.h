@@ -18,7 +18,8 @@
  * MS-BPAU 4.2 example: subject and issuer CN=@subject (a SID string),
  * EKU serverAuth+clientAuth, valid from 5 minutes ago for 30 days; as a
  * CERTIFICATE_BLOB with one SHA1_HASH property (2.2.2.1) followed by
- * the certificate encoding (2.2.2.2).  On @mem_ctx.
+ * the certificate encoding (2.2.2.2, framed as in the 4.2 sample).
+ * On @mem_ctx.
  * @return false (with *err set to a static reason) on failure
  */
 bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,

@@ -223,9 +223,9 @@ static bool test_helper_certificate_blob(struct torture_context *tctx)
 			       subject != NULL ? subject : err);
 		return false;
 	}
-	/* MS-BPAU 2.2.2.2: the certificate encoding's Reserved value */
+	/* MS-BPAU 4.2: the certificate element, id 32, Reserved 1 */
 	if (blob.length < 44 || blob.data[32] != 0x20 ||
-	    blob.data[35] != 0x10) {
+	    blob.data[36] != 0x01) {
 		torture_result(tctx, TORTURE_FAIL, "layout");
 		return false;
 	}
