@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The audit line of source/rpc_server/audit.c: the JSON object of one
+ * exchange (bitspeerauth:audit json) is exactly as documented, strings
+ * are escaped (RFC 8259 7), and a call without a described caller
+ * still gives valid output.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <talloc.h>
+#include <dcesrv_core.h>
+#include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "rpc_server/auth_check.h"
+#include "rpc_server/exchange.h"
+#include "rpc_server/audit.h"
+
+/* 2026-11-23T10:00:00Z */
+#define NOW ((time_t)1795428000)
+
+static void fill_caller(struct bpa_srv_caller *c, const char *account)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->sid_str, sizeof(c->sid_str), "S-1-5-21-1-2-3-1103");
+	c->account_name = account;
+	c->remote = "ipv4:127.0.0.1:40000";
+	c->auth_type = DCERPC_AUTH_TYPE_KRB5;
+	c->auth_level = DCERPC_AUTH_LEVEL_PRIVACY;
+}
+
+static void test_json_of_a_success_is_the_documented_object(void **state)
+{
+	struct bpa_srv_caller c;
+	struct bpa_exchange_result res = {
+		.hr = HRES_ERROR(0),
+		.verdict = BPA_EXCHANGE_ADDED,
+		.reason = "added",
+		.client_key_length = 807,
+		.subject = "S-1-5-21-1-2-3-1103",
+	};
+	char *json = NULL;
+
+	fill_caller(&c, "BPA\\PEER1$");
+	json = bpa_srv_audit_json(NULL, &c, &res, NOW);
+	assert_non_null(json);
+	assert_string_equal(json,
+		"{\"type\": \"bitspeerauth\", \"version\": 1, "
+		"\"timestamp\": \"2026-11-23T10:00:00Z\", "
+		"\"callerSid\": \"S-1-5-21-1-2-3-1103\", "
+		"\"account\": \"BPA\\\\PEER1$\", "
+		"\"remoteAddress\": \"ipv4:127.0.0.1:40000\", "
+		"\"authType\": \"krb5\", \"authLevel\": \"privacy\", "
+		"\"clientKeyLength\": 807, "
+		"\"subjectSid\": \"S-1-5-21-1-2-3-1103\", "
+		"\"verdict\": \"added\", \"reason\": \"added\", "
+		"\"hresult\": \"0x00000000\"}");
+	talloc_free(json);
+}
+
+static void test_json_escapes_quotes_and_control_characters(void **state)
+{
+	struct bpa_srv_caller c;
+	struct bpa_exchange_result res = {
+		.hr = BPA_E_ACCESSDENIED,
+		.verdict = BPA_EXCHANGE_REFUSED_CALLER,
+		.reason = "not-a-computer-account",
+	};
+	char *json = NULL;
+
+	fill_caller(&c, "BPA\\\"evil\"\n\x01");
+	json = bpa_srv_audit_json(NULL, &c, &res, NOW);
+	assert_non_null(json);
+	assert_non_null(strstr(json,
+		"\"account\": \"BPA\\\\\\\"evil\\\"\\u000a\\u0001\", "));
+	assert_non_null(strstr(json, "\"verdict\": \"refused-caller\", "
+				     "\"reason\": \"not-a-computer-account\", "
+				     "\"hresult\": \"0x80070005\"}"));
+	assert_null(strchr(json, '\n'));
+	talloc_free(json);
+}
+
+static void test_json_without_a_caller_has_empty_fields(void **state)
+{
+	struct bpa_exchange_result res = {
+		.hr = BPA_E_FAIL,
+		.verdict = BPA_EXCHANGE_ERROR,
+		.reason = "no-memory",
+	};
+	char *json = bpa_srv_audit_json(NULL, NULL, &res, NOW);
+
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"callerSid\": \"\", \"account\": \"\""));
+	assert_non_null(strstr(json, "\"hresult\": \"0x80004005\"}"));
+	talloc_free(json);
+}
+
+static void test_audit_logs_every_verdict_without_crashing(void **state)
+{
+	struct bpa_srv_caller c;
+	struct bpa_exchange_result res = { .reason = "r" };
+	int v;
+
+	fill_caller(&c, "BPA\\PEER1$");
+	for (v = BPA_EXCHANGE_SERVED; v <= BPA_EXCHANGE_ERROR; v++) {
+		res.verdict = v;
+		assert_string_not_equal(bpa_exchange_verdict_name(v),
+					"unknown");
+		bpa_srv_audit(&c, &res, true, NOW);
+		bpa_srv_audit(NULL, &res, true, NOW);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_of_a_success_is_the_documented_object),
+		cmocka_unit_test(test_json_escapes_quotes_and_control_characters),
+		cmocka_unit_test(test_json_without_a_caller_has_empty_fields),
+		cmocka_unit_test(test_audit_logs_every_verdict_without_crashing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
