@@ -39,6 +39,8 @@
 struct loadparm_context;
 struct cli_credentials;
 struct bpa_peer_table;
+struct bpa_validate_policy;
+struct bpa_cert_verdict;
 struct dcerpc_binding_handle;
 
 /* MS-BPAU 3.2.2: the call timeout, seconds */
@@ -172,6 +174,35 @@ HRESULT bpa_client_store_server_cert(struct bpa_peer_table *table,
 				     const DATA_BLOB *cert_der,
 				     const DATA_BLOB *properties,
 				     time_t now);
+
+/* What bpa_client_accept_server_blob() checks against, and where */
+struct bpa_client_accept {
+	const struct dom_sid *server_sid;	/* the server's account */
+	const struct bpa_validate_policy *policy; /* validate/ */
+	struct bpa_peer_table *table;		/* NULL: validate only */
+	time_t now;
+};
+
+/**
+ * MS-BPAU 3.2.4.1 after the call: decode the server's CERTIFICATE_BLOB
+ * (source/blob), validate its certificate for the server role
+ * (source/validate: serverAuth, RSA, self-signature, validity, hash
+ * properties, subject CN a SID), require that SID to be
+ * @a->server_sid, and store it (bpa_client_store_server_cert()) unless
+ * @a->table is NULL.  The blob's property bytes are kept with the
+ * certificate (<5>).
+ *
+ * @param pverdict  if not NULL, the validator's verdict (on @mem_ctx)
+ *                  whenever the certificate was validated
+ * @return S_OK; the decoder's HRESULT (E_INVALIDARG,
+ *         CRYPT_E_ASN1_ERROR); the validator's; BPA_E_CLIENT_WRONG_SERVER;
+ *         the peer table's (BPA_E_TABLE_FULL, <6>).  Nothing is stored on
+ *         error.
+ */
+HRESULT bpa_client_accept_server_blob(TALLOC_CTX *mem_ctx,
+				      const DATA_BLOB *server_blob,
+				      const struct bpa_client_accept *a,
+				      struct bpa_cert_verdict **pverdict);
 
 /** Name of a client HRESULT ("BPA_E_CLIENT_NO_SERVER_KEY", ...) or NULL */
 const char *bpa_client_errstr(HRESULT hr);

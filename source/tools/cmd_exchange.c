@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <inttypes.h>
+#include <ctype.h>
+#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <spawn.h>
@@ -23,6 +25,9 @@
 #include "util/hresult_codes.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
+#include "localcert/local_cert.h"
+#include "validate/cert_validate.h"
+#include "peers/peer_table.h"
 #include "client/bpa_client.h"
 #include "tools/cmd_exchange.h"
 
@@ -240,32 +245,201 @@ static bool load_blob(TALLOC_CTX *mem_ctx, const char *path, DATA_BLOB *b)
 	return b->data != NULL;
 }
 
+/* The sAMAccountName of the credentials, else this host's "NETBIOS$" */
+static char *own_account(TALLOC_CTX *mem_ctx, struct cli_credentials *creds,
+			 struct loadparm_context *lp_ctx)
+{
+	const char *user = cli_credentials_get_username(creds);
+
+	if (user != NULL && user[0] != '\0' && user[0] != '@') {
+		return talloc_strndup(mem_ctx, user, strcspn(user, "@"));
+	}
+	return talloc_asprintf(mem_ctx, "%s$", lpcfg_netbios_name(lp_ctx));
+}
+
+struct exchange_run {
+	struct tevent_context *ev;
+	struct loadparm_context *lp_ctx;
+	struct bpa_config *config;
+	struct cli_credentials *creds;
+	char *binding;		/* to the server */
+	char *lookup_binding;	/* to the DC, for SAMR */
+};
+
+/* An account's SID over SAMR; prints why not */
+static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
+		       const char *account, struct dom_sid *sid)
+{
+	HRESULT hr;
+
+	hr = bpa_client_lookup_account_sid(mem_ctx, r->ev, r->lp_ctx,
+					   r->creds, r->lookup_binding,
+					   account, sid);
+	if (!HRES_IS_OK(hr)) {
+		fprintf(stderr, "looking up %s: ", account);
+		print_hresult("SAMR", hr);
+		return false;
+	}
+	return true;
+}
+
+/* "netbios.dnsdomain" in lower case, for the certificate's SAN */
+static char *dns_host_name(TALLOC_CTX *mem_ctx,
+			   struct loadparm_context *lp_ctx)
+{
+	char *s = talloc_asprintf(mem_ctx, "%s.%s",
+				  lpcfg_netbios_name(lp_ctx),
+				  lpcfg_dnsdomain(lp_ctx));
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0'; i++) {
+		s[i] = tolower((unsigned char)s[i]);
+	}
+	return s;
+}
+
+/*
+ * MS-BPAU 3.2.1.1: the local certificate (subject: our own account's
+ * SID), loaded or created where smb.conf says, as a CERTIFICATE_BLOB;
+ * or the bytes of --client-blob.
+ */
+static bool local_blob(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
+		       struct exchange_run *r, DATA_BLOB *blob)
+{
+	struct bpa_local_cert_params p = { .cert_file = NULL };
+	struct bpa_local_cert *lc = NULL;
+	struct dom_sid own = { 0 };
+	char buf[BPA_SID_STRING_MAX];
+	char *account = NULL;
+	char *dns_name = NULL;
+	bool ok;
+	HRESULT hr;
+
+	if (o->client_blob != NULL) {
+		return load_blob(mem_ctx, o->client_blob, blob);
+	}
+	account = own_account(mem_ctx, r->creds, r->lp_ctx);
+	if (account == NULL) {
+		return false;
+	}
+	ok = lookup_sid(mem_ctx, r, account, &own);
+	if (!ok) {
+		return false;
+	}
+	dns_name = dns_host_name(mem_ctx, r->lp_ctx);
+	p.cert_file = r->config->certificate_file;
+	p.key_file = r->config->key_file;
+	p.sid = &own;
+	p.dns_name = dns_name;
+	p.key_bits = r->config->key_bits;
+	p.lifetime_days = r->config->cert_lifetime_days;
+	p.renew_days = r->config->cert_renew_days;
+	p.now = time(NULL);
+	hr = bpa_local_cert_load_or_create(mem_ctx, &p, &lc);
+	if (!HRES_IS_OK(hr)) {
+		print_hresult("local certificate", hr);
+		return false;
+	}
+	printf("local certificate: %s %s (%s)\n", account,
+	       bpa_sid_format(&own, buf),
+	       lc->created ? "created" : "loaded");
+	*blob = lc->blob;
+	return true;
+}
+
+/* The client's own table of peer certificates (3.2.1.2), kept */
+static bool open_table(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
+		       struct exchange_run *r, struct bpa_peer_table **pt)
+{
+	struct bpa_peer_table_params p;
+	HRESULT hr;
+
+	bpa_peer_table_params_init(&p);
+	p.path = o->peer_table != NULL ? o->peer_table :
+		r->config->peer_table;
+	p.max_peers = r->config->max_peers;
+	p.evict_min_age = r->config->evict_min_age;
+	/* a command-line client is short-lived: its table persists */
+	p.persistent = true;
+	hr = bpa_peer_table_open(mem_ctx, &p, pt);
+	if (!HRES_IS_OK(hr)) {
+		fprintf(stderr, "peer table %s: ", p.path);
+		print_hresult("open", hr);
+		return false;
+	}
+	return true;
+}
+
+/* 3.2.4.1: decode, validate (server role), subject check, store */
+static int accept_server_key(TALLOC_CTX *mem_ctx,
+			     const struct exchange_opts *o,
+			     struct exchange_run *r,
+			     const struct dom_sid *server_sid,
+			     const DATA_BLOB *server_blob)
+{
+	struct bpa_validate_policy policy;
+	struct bpa_client_accept a = { .server_sid = server_sid };
+	struct bpa_cert_verdict *v = NULL;
+	struct bpa_peer_table *table = NULL;
+	char *text = NULL;
+	bool ok;
+	HRESULT hr;
+
+	bpa_validate_policy_default(&policy);
+	policy.min_rsa_bits = r->config->min_rsa_bits;
+	policy.allow_sha1_signatures = r->config->allow_sha1_signatures;
+	policy.clock_skew = r->config->clock_skew;
+	if (o->no_store == 0) {
+		ok = open_table(mem_ctx, o, r, &table);
+		if (!ok) {
+			return 1;
+		}
+	}
+	a.policy = &policy;
+	a.table = table;
+	a.now = time(NULL);
+	hr = bpa_client_accept_server_blob(mem_ctx, server_blob, &a, &v);
+	if (v != NULL) {
+		text = bpa_cert_verdict_string(mem_ctx, v);
+		printf("server certificate: %s\n",
+		       text != NULL ? text : "?");
+	}
+	if (!HRES_IS_OK(hr)) {
+		print_hresult("server certificate refused", hr);
+		return 1;
+	}
+	if (table == NULL) {
+		printf("validated, not stored (--no-store)\n");
+	} else {
+		printf("added to the peer table %s\n",
+		       o->peer_table != NULL ? o->peer_table :
+		       r->config->peer_table);
+	}
+	return 0;
+}
+
 static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 {
-	struct tevent_context *ev = NULL;
-	struct loadparm_context *lp_ctx = NULL;
-	struct cli_credentials *creds = NULL;
+	struct exchange_run r = { .ev = NULL };
 	struct bpa_client_result *res = NULL;
 	struct dom_sid server_sid = { 0 };
 	char sid_buf[BPA_SID_STRING_MAX];
 	const char *realm = NULL;
-	char *binding = NULL;
-	char *lookup_binding = NULL;
 	char *account = NULL;
 	DATA_BLOB local = data_blob_null;
 	bool ok;
 	HRESULT hr;
 
-	ev = tevent_context_init(mem_ctx);
-	lp_ctx = loadparm_init_global(false);
-	if (ev == NULL || lp_ctx == NULL) {
+	r.ev = tevent_context_init(mem_ctx);
+	r.lp_ctx = loadparm_init_global(false);
+	if (r.ev == NULL || r.lp_ctx == NULL) {
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
 	if (o->configfile != NULL) {
-		ok = lpcfg_load(lp_ctx, o->configfile);
+		ok = lpcfg_load(r.lp_ctx, o->configfile);
 	} else {
-		ok = lpcfg_load_default(lp_ctx);
+		ok = lpcfg_load_default(r.lp_ctx);
 	}
 	if (!ok) {
 		fprintf(stderr, "cannot load %s\n",
@@ -273,29 +447,28 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 		return 2;
 	}
 	bpa_debug_init();
+	r.config = bpa_config_load(mem_ctx, r.lp_ctx);
+	if (r.config == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
 
-	ok = make_creds(mem_ctx, o, lp_ctx, &creds);
+	ok = make_creds(mem_ctx, o, r.lp_ctx, &r.creds);
 	if (!ok) {
 		return 2;
 	}
-	realm = pick_realm(o, creds, lp_ctx);
+	realm = pick_realm(o, r.creds, r.lp_ctx);
 	/* MS-BPAU 3.2.3: the server principal is its machine account */
-	binding = bpa_client_binding_string(mem_ctx, o->server,
-					    o->target_hostname, realm,
-					    o->seal != 0);
+	r.binding = bpa_client_binding_string(mem_ctx, o->server,
+					      o->target_hostname, realm,
+					      o->seal != 0);
+	r.lookup_binding = bpa_client_binding_string(mem_ctx,
+		o->dc != NULL ? o->dc : o->server, o->target_hostname, NULL,
+		true);
 	account = bpa_client_machine_account(mem_ctx, o->target_hostname);
-	if (binding == NULL || account == NULL) {
-		fprintf(stderr, "bad --server or --target-hostname\n");
-		return 2;
-	}
-
-	if (o->client_blob == NULL) {
-		fprintf(stderr, "--client-blob FILE is needed (the local "
-			"certificate store is not available)\n");
-		return 2;
-	}
-	ok = load_blob(mem_ctx, o->client_blob, &local);
-	if (!ok) {
+	if (r.binding == NULL || r.lookup_binding == NULL ||
+	    account == NULL) {
+		fprintf(stderr, "bad --server, --dc or --target-hostname\n");
 		return 2;
 	}
 
@@ -308,28 +481,21 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 			return 2;
 		}
 	} else {
-		lookup_binding = bpa_client_binding_string(mem_ctx,
-			o->dc != NULL ? o->dc : o->server,
-			o->target_hostname, NULL, true);
-		if (lookup_binding == NULL) {
-			fprintf(stderr, "bad --dc\n");
-			return 2;
-		}
-		hr = bpa_client_lookup_account_sid(mem_ctx, ev, lp_ctx, creds,
-						   lookup_binding, account,
-						   &server_sid);
-		if (!HRES_IS_OK(hr)) {
-			print_hresult("looking up the server's account SID",
-				      hr);
+		ok = lookup_sid(mem_ctx, &r, account, &server_sid);
+		if (!ok) {
 			return 1;
 		}
 	}
 	printf("server account: %s %s\n", account,
 	       bpa_sid_format(&server_sid, sid_buf));
-	printf("binding: %s\n", binding);
 
-	hr = bpa_client_exchange(mem_ctx, ev, lp_ctx, creds, binding, &local,
-				 &res);
+	ok = local_blob(mem_ctx, o, &r, &local);
+	if (!ok) {
+		return 1;
+	}
+	printf("binding: %s\n", r.binding);
+	hr = bpa_client_exchange(mem_ctx, r.ev, r.lp_ctx, r.creds, r.binding,
+				 &local, &res);
 	if (!HRES_IS_OK(hr)) {
 		print_hresult("ExchangePublicKeys", hr);
 		return 1;
@@ -337,7 +503,8 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	printf("auth: type %" PRIu32 " level %" PRIu32 "\n",
 	       res->auth_type, res->auth_level);
 	printf("server key: %zu bytes\n", res->server_blob.length);
-	return 0;
+	return accept_server_key(mem_ctx, o, &r, &server_sid,
+				 &res->server_blob);
 }
 
 int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)

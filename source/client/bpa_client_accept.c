@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * MS-BPAU 3.2.4.1: what the client does with pServerKey once the call
+ * succeeded with a nonzero pServerKeyLength: decode, validate for the
+ * server role, check the subject is the server, store.
+ */
+#include <stdint.h>
+#include <stdbool.h>
+#include "util/bpa_debug.h"
+#include <talloc.h>
+#include "util/sid_string.h"
+#include "blob/cert_blob.h"
+#include "validate/cert_validate.h"
+#include "peers/peer_table.h"
+#include "client/bpa_client.h"
+
+/*
+ * The property bytes of a decoded blob: everything before the
+ * certificate element (12 byte header + DER) that ends it (2.2.2).
+ */
+static DATA_BLOB property_bytes(const DATA_BLOB *wire,
+				const struct bpa_cert_blob *blob)
+{
+	size_t cert_part = 12 + blob->cert_der.length;
+
+	if (wire->length <= cert_part) {
+		return data_blob_null;
+	}
+	return data_blob_const(wire->data, wire->length - cert_part);
+}
+
+_PUBLIC_ HRESULT bpa_client_accept_server_blob(TALLOC_CTX *mem_ctx,
+					       const DATA_BLOB *server_blob,
+					       const struct bpa_client_accept *a,
+					       struct bpa_cert_verdict **pverdict)
+{
+	TALLOC_CTX *frame = NULL;
+	struct bpa_cert_blob *blob = NULL;
+	struct bpa_cert_verdict *v = NULL;
+	enum bpa_blob_err berr;
+	DATA_BLOB props;
+	char *text = NULL;
+	char buf[BPA_SID_STRING_MAX];
+	bool same;
+	HRESULT hr;
+
+	if (pverdict != NULL) {
+		*pverdict = NULL;
+	}
+	if (server_blob == NULL || server_blob->length == 0 || a == NULL ||
+	    a->server_sid == NULL || a->policy == NULL) {
+		return BPA_E_INVALIDARG;
+	}
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
+
+	/* 3.2.4.1: "the client MUST decode the server certificate" */
+	berr = bpa_blob_decode(frame, server_blob->data, server_blob->length,
+			       &blob);
+	if (berr != BPA_BLOB_OK) {
+		DBG_WARNING("server blob does not decode: %s\n",
+			    bpa_blob_strerror(berr));
+		hr = bpa_blob_err_hresult(berr);
+		goto done;
+	}
+
+	/* for the server role: serverAuth, and phase one in full */
+	hr = bpa_cert_validate(frame, blob, BPA_CERT_ROLE_SERVER, a->policy,
+			       a->now, &v);
+	if (v != NULL) {
+		text = bpa_cert_verdict_string(frame, v);
+		if (pverdict != NULL) {
+			*pverdict = talloc_steal(mem_ctx, v);
+		}
+	}
+	if (!HRES_IS_OK(hr)) {
+		DBG_WARNING("server certificate refused: %s\n",
+			    text != NULL ? text : "(no memory)");
+		goto done;
+	}
+
+	/* 3.2.4.1: the subject MUST be the server's Kerberos identity */
+	same = v->has_sid && bpa_sid_equal(&v->subject_sid, a->server_sid);
+	if (!same) {
+		DBG_WARNING("server certificate is not for %s: refused\n",
+			    bpa_sid_format(a->server_sid, buf));
+		hr = BPA_E_CLIENT_WRONG_SERVER;
+		goto done;
+	}
+	if (a->table == NULL) {
+		hr = HRES_ERROR(0);
+		goto done;
+	}
+	props = property_bytes(server_blob, blob);
+	hr = bpa_client_store_server_cert(a->table, a->server_sid,
+					  &v->subject_sid, &blob->cert_der,
+					  &props, a->now);
+done:
+	TALLOC_FREE(frame);
+	return hr;
+}
