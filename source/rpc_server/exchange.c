@@ -2,11 +2,16 @@
 /* MS-BPAU 3.1.4.1: what one ExchangePublicKeys does with a ClientKey */
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "util/bpa_debug.h"
 #include "util/hresult_codes.h"
 #include "util/sid_string.h"
+#include "util/bpa_config.h"
+#include "blob/cert_blob.h"
+#include "validate/cert_validate.h"
+#include "localcert/local_cert.h"
 #include "peers/peer_table.h"
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
@@ -44,18 +49,159 @@ static void refuse(struct bpa_exchange_result *res,
 	res->server_blob = data_blob_null;
 }
 
+/* The server's CERTIFICATE_BLOB, copied to the call's @mem_ctx */
+static bool copy_server_blob(TALLOC_CTX *mem_ctx,
+			     const struct bpa_srv_state *state, DATA_BLOB *out)
+{
+	const DATA_BLOB *b = &state->cert->blob;
+
+	*out = data_blob_null;
+	if (b->length == 0 || b->length > BPA_BLOB_MAX_LEN) {
+		return false;
+	}
+	*out = data_blob_talloc(mem_ctx, b->data, b->length);
+	return out->data != NULL;
+}
+
+/* Phase one (and two) for the client role; subject errors are <2>'s */
+static bool validate_client(TALLOC_CTX *mem_ctx,
+			    const struct bpa_srv_state *state,
+			    const struct bpa_cert_blob *blob, time_t now,
+			    struct bpa_cert_verdict **pv,
+			    struct bpa_exchange_result *res)
+{
+	const uint32_t subject_bad = BPA_CERT_R_SUBJECT_NOT_ONE_CN |
+				     BPA_CERT_R_CN_NOT_SID;
+	struct bpa_validate_policy policy;
+	struct bpa_cert_verdict *v = NULL;
+	const char *why = NULL;
+	HRESULT hr;
+
+	bpa_validate_policy_default(&policy);
+	policy.min_rsa_bits = state->cfg->min_rsa_bits;
+	policy.allow_sha1_signatures = state->cfg->allow_sha1_signatures;
+	policy.clock_skew = state->cfg->clock_skew;
+
+	hr = bpa_cert_validate(mem_ctx, blob, BPA_CERT_ROLE_CLIENT, &policy,
+			       now, &v);
+	if (v == NULL) {
+		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_OUTOFMEMORY, "no-memory");
+		return false;
+	}
+	*pv = v;
+	if (v->has_sid) {
+		bpa_sid_format(&v->subject_sid, res->subject);
+	}
+	if (HRES_IS_OK(hr)) {
+		return true;
+	}
+	why = bpa_cert_verdict_string(mem_ctx, v);
+	if (v->reasons & subject_bad) {
+		/* 3.1.4.1: the subject MUST be a SID string */
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
+		       why ? why : "subject-not-a-sid");
+		return false;
+	}
+	refuse(res, BPA_EXCHANGE_INVALID_CERT, hr,
+	       why ? why : "invalid-certificate");
+	return false;
+}
+
+/* MS-BPAU 3.1.4.1 <3>, <4>: add the caller's row, or replace it */
+static bool add_peer(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
+		     const struct bpa_srv_caller *caller,
+		     const struct bpa_cert_blob *blob, time_t now,
+		     struct bpa_exchange_result *res)
+{
+	struct bpa_peer peer = {
+		.sid = caller->sid,
+		.cert_der = blob->cert_der,
+		.address = caller->remote,
+	};
+	enum bpa_blob_err berr;
+	HRESULT hr;
+
+	/* <5>: the properties are kept, re-encoded without KEY_PROV_INFO */
+	berr = bpa_blob_encode(mem_ctx, blob, &peer.properties);
+	if (berr != BPA_BLOB_OK) {
+		refuse(res, BPA_EXCHANGE_ERROR, bpa_blob_err_hresult(berr),
+		       bpa_blob_strerror(berr));
+		return false;
+	}
+	hr = bpa_peer_table_add(state->table, &peer, now);
+	if (HRES_IS_OK(hr)) {
+		return true;
+	}
+	if (HRES_ERROR_V(hr) == HRES_ERROR_V(BPA_E_TABLE_FULL)) {
+		refuse(res, BPA_EXCHANGE_TABLE_FULL, hr, "peer-table-full");
+	} else if (HRES_ERROR_V(hr) == HRES_ERROR_V(BPA_E_PEER_CERT_IN_USE)) {
+		/* the same certificate already names another principal */
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
+		       "certificate-held-by-another-peer");
+	} else {
+		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_FAIL,
+		       bpa_peer_table_errstr(hr) ? bpa_peer_table_errstr(hr)
+						 : "peer-table-error");
+	}
+	return false;
+}
+
 void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		      const struct bpa_srv_caller *caller,
 		      const uint8_t *key, uint32_t key_len, time_t now,
 		      struct bpa_exchange_result *res)
 {
+	TALLOC_CTX *frame = talloc_new(mem_ctx);
+	struct bpa_cert_blob *blob = NULL;
+	struct bpa_cert_verdict *verdict = NULL;
+	DATA_BLOB ours = data_blob_null;
+	enum bpa_blob_err berr;
+
 	res->client_key_length = key_len;
 	res->subject[0] = '\0';
-	res->server_blob = data_blob_null;
-	/*
-	 * Until source/blob, source/validate and source/localcert land:
-	 * no server certificate to return, no client certificate decoded.
-	 */
-	refuse(res, BPA_EXCHANGE_ERROR, BPA_E_FAIL,
-	       "certificate-layers-not-built");
+	refuse(res, BPA_EXCHANGE_ERROR, BPA_E_OUTOFMEMORY, "no-memory");
+	if (frame == NULL) {
+		return;
+	}
+
+	/* what we answer with, known before anything may change */
+	if (!copy_server_blob(mem_ctx, state, &ours)) {
+		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_FAIL,
+		       "no-server-certificate-blob");
+		goto done;
+	}
+
+	/* ClientKeyLength 0: MUST NOT decode; our certificate only */
+	if (key_len == 0) {
+		res->verdict = BPA_EXCHANGE_SERVED;
+		res->reason = "no-client-key";
+		goto success;
+	}
+
+	/* decode (2.2.2): an error is a nonzero result */
+	berr = bpa_blob_decode(frame, key, key_len, &blob);
+	if (berr != BPA_BLOB_OK) {
+		refuse(res, BPA_EXCHANGE_BAD_BLOB, bpa_blob_err_hresult(berr),
+		       bpa_blob_strerror(berr));
+		goto done;
+	}
+	if (!validate_client(mem_ctx, state, blob, now, &verdict, res)) {
+		goto done;
+	}
+	/* the subject MUST be the caller's Kerberos identity */
+	if (!bpa_sid_equal(&verdict->subject_sid, &caller->sid)) {
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
+		       "subject-is-not-the-caller");
+		goto done;
+	}
+	if (!add_peer(frame, state, caller, blob, now, res)) {
+		goto done;
+	}
+	res->verdict = BPA_EXCHANGE_ADDED;
+	res->reason = "added";
+success:
+	res->hr = HRES_ERROR(0);
+	res->server_blob = ours;
+done:
+	TALLOC_FREE(frame);
 }

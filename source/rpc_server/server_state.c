@@ -4,11 +4,16 @@
 #include <stdbool.h>
 #include <string.h>
 #include <ctype.h>
+#include <time.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include "util/bpa_debug.h"
 #include <param.h>
 #include <dcesrv_core.h>
 #include "peers/peer_table.h"
+#include "localcert/local_cert.h"
 #include "rpc_server/server_state.h"
 #include <ldb.h>
 
@@ -230,8 +235,73 @@ const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call)
 	return (bpa_state != NULL) ? bpa_state->cfg : NULL;
 }
 
+/* Serialise creation between the workers: one creates, the rest load */
+static int cert_lock(TALLOC_CTX *mem_ctx, const char *cert_file)
+{
+	char *path = talloc_asprintf(mem_ctx, "%s.lock", cert_file);
+	int fd;
+	int ret;
+
+	if (path == NULL) {
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		DBG_ERR("cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	do {
+		ret = flock(fd, LOCK_EX);
+	} while (ret == -1 && errno == EINTR);
+	if (ret == -1) {
+		DBG_ERR("cannot lock %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* MS-BPAU 3.1.1.1: the local certificate, created on first use */
+static bool state_load_cert(struct bpa_srv_state *s, time_t now)
+{
+	struct bpa_local_cert_params p = {
+		.cert_file = s->cfg->certificate_file,
+		.key_file = s->cfg->key_file,
+		.sid = &s->dc_sid,
+		.dns_name = s->dc_fqdn,
+		.key_bits = s->cfg->key_bits,
+		.lifetime_days = s->cfg->cert_lifetime_days,
+		.renew_days = s->cfg->cert_renew_days,
+		.now = now,
+	};
+	TALLOC_CTX *frame = talloc_new(s);
+	struct bpa_local_cert *lc = NULL;
+	HRESULT hr = BPA_E_OUTOFMEMORY;
+	int fd;
+
+	fd = cert_lock(frame, p.cert_file);
+	if (fd != -1) {
+		hr = bpa_local_cert_load_or_create(s, &p, &lc);
+		close(fd);
+	}
+	TALLOC_FREE(frame);
+	if (fd == -1 || !HRES_IS_OK(hr) || lc == NULL) {
+		DBG_ERR("no local certificate (%s, %s): 0x%08x\n",
+			p.cert_file, p.key_file, HRES_ERROR_V(hr));
+		TALLOC_FREE(lc);
+		return false;
+	}
+	TALLOC_FREE(s->cert);
+	s->cert = lc;
+	DBG_NOTICE("%s the local certificate %s (subject %s, %zu byte "
+		   "blob)\n", lc->created ? "created" : "loaded", p.cert_file,
+		   s->dc_sid_str, lc->blob.length);
+	return true;
+}
+
 struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 {
+	time_t now = time(NULL);
 	struct bpa_srv_state *s = NULL;
 
 	if (bpa_state == NULL) {
@@ -246,6 +316,12 @@ struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 		return NULL;
 	}
 	if (!s->have_identity && !state_load_identity(s, dce_call)) {
+		return NULL;
+	}
+	if ((s->cert == NULL ||
+	     bpa_local_cert_needs_renewal(s->cert, now,
+					  s->cfg->cert_renew_days)) &&
+	    !state_load_cert(s, now)) {
 		return NULL;
 	}
 	return s;
