@@ -782,11 +782,15 @@ static HRESULT evict_oldest(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 						 .dsize = st.key.length });
 }
 
-HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
-			   const struct bpa_peer *peer,
-			   time_t now)
+/*
+ * One add inside the caller's transaction (MS-BPAU 3.1.4.1 <3> <4>);
+ * *count is the table's row count, kept up to date here.
+ */
+static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+			      const struct bpa_peer *peer, time_t now,
+			      uint32_t *count)
 {
-	TALLOC_CTX *frame = talloc_new(NULL);
+	TALLOC_CTX *frame = talloc_new(mem_ctx);
 	char sid_key[BPA_PEER_SID_KEY_MAX];
 	char cert_key[BPA_PEER_CERT_KEY_MAX];
 	const char *sid_str = NULL;
@@ -797,16 +801,10 @@ HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
 	DATA_BLOB owner = data_blob_null;
 	DATA_BLOB old = data_blob_null;
 	struct bpa_peer_record_view v;
-	uint32_t count = 0;
-	bool in_tx = false;
 	HRESULT hr;
 
 	if (frame == NULL) {
 		return BPA_E_OUTOFMEMORY;
-	}
-	hr = peer_table_usable(t, true);
-	if (!HRES_IS_OK(hr)) {
-		goto done;
 	}
 	hr = peer_validate(peer, sid_key, &sid_klen);
 	if (!HRES_IS_OK(hr)) {
@@ -823,16 +821,6 @@ HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
 	rec = bpa_peer_record_push(frame, peer, hash, now, now);
 	if (rec.data == NULL) {
 		hr = BPA_E_OUTOFMEMORY;
-		goto done;
-	}
-
-	hr = tx_start(t);
-	if (!HRES_IS_OK(hr)) {
-		goto done;
-	}
-	in_tx = true;
-	hr = meta_read(t, &count);
-	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
 
@@ -873,20 +861,20 @@ HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
 			 t->path, sid_str);
 	} else if (HRES_IS_EQUAL(hr, BPA_E_PEER_NOT_FOUND)) {
 		/* a new principal: make room (MS-BPAU <3>) */
-		while (count >= t->max_peers) {
+		while (*count >= t->max_peers) {
 			hr = evict_oldest(frame, t, now);
 			if (!HRES_IS_OK(hr)) {
 				goto done;
 			}
-			count--;
+			*count -= 1;
 		}
-		count++;
-		hr = meta_store(t, count);
+		*count += 1;
+		hr = meta_store(t, *count);
 		if (!HRES_IS_OK(hr)) {
 			goto done;
 		}
 		DBG_INFO("peer table %s: adding %s (%" PRIu32 " peers)\n",
-			 t->path, sid_str, count);
+			 t->path, sid_str, *count);
 	} else {
 		goto done;
 	}
@@ -898,14 +886,63 @@ HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
 	}
 	hr = peer_store(t, str_key(cert_key, cert_klen),
 			str_key(sid_str, sid_len));
+done:
+	TALLOC_FREE(frame);
+	return hr;
+}
+
+HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
+			   const struct bpa_peer *peer,
+			   time_t now)
+{
+	return bpa_peer_table_add_batch(t, peer, 1, now, NULL);
+}
+
+HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
+				 const struct bpa_peer *peers,
+				 size_t n, time_t now, size_t *failed)
+{
+	TALLOC_CTX *frame = NULL;
+	uint32_t count = 0;
+	bool in_tx = false;
+	HRESULT hr;
+	size_t i = 0;
+
+	hr = peer_table_usable(t, true);
+	if (!HRES_IS_OK(hr)) {
+		return hr;
+	}
+	if (peers == NULL || n == 0) {
+		DBG_WARNING("add: no peer: BPA_E_INVALIDARG\n");
+		return BPA_E_INVALIDARG;
+	}
+	frame = talloc_new(NULL);
+	if (frame == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
+	hr = tx_start(t);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
+	}
+	in_tx = true;
+	hr = meta_read(t, &count);
+	if (!HRES_IS_OK(hr)) {
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		hr = peer_add_in_tx(frame, t, &peers[i], now, &count);
+		if (!HRES_IS_OK(hr)) {
+			goto done;
+		}
 	}
 	in_tx = false;
 	hr = tx_commit(t);
 done:
 	if (in_tx) {
 		tx_cancel(t);
+	}
+	if (failed != NULL) {
+		*failed = HRES_IS_OK(hr) ? n : i;
 	}
 	TALLOC_FREE(frame);
 	return hr;

@@ -87,7 +87,11 @@ struct bpa_peer_table;
 
 struct bpa_peer_table_params {
 	const char *path;	/* the tdb file */
-	uint32_t max_peers;	/* limit, >= 1; 0 means the default (100) */
+	uint32_t max_peers;	/* limit, >= 1; 0 means the default (100).
+				 * A new file gets 2 * max_peers + 1 tdb
+				 * hash buckets (lookups stay O(1)); each
+				 * write transaction copies them (4 bytes
+				 * each), so huge limits make adds slower */
 	uint32_t evict_min_age;	/* seconds; the oldest peer is evicted only
 				 * if strictly older than this (60) */
 	bool persistent;	/* keep the table across server restarts
@@ -171,6 +175,19 @@ HRESULT bpa_peer_table_reopen(struct bpa_peer_table *t);
 HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
 			   const struct bpa_peer *peer,
 			   time_t now);
+
+/**
+ * Add @n peers in ONE transaction, each by the rules of
+ * bpa_peer_table_add() in order, all with the time @now: all of them or
+ * none (the first error cancels the batch).  For bulk loads (restoring
+ * an export, benchmarks); the protocol path uses bpa_peer_table_add().
+ * @param failed if not NULL: @n on success, else the index of the peer
+ *        that failed (or 0 if the transaction itself failed)
+ * @return as bpa_peer_table_add()
+ */
+HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
+				 const struct bpa_peer *peers,
+				 size_t n, time_t now, size_t *failed);
 
 /**
  * MS-BPAU 3.1.6.1 / 3.2.6.1: is @cert_der (DER bytes) in the table?

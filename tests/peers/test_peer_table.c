@@ -609,6 +609,52 @@ static void test_read_only_handle_refuses_writes(void **state)
 	assert_hr(bpa_peer_table_open(f, NULL, &ro), BPA_E_INVALIDARG);
 }
 
+/* A batch is all or nothing, and obeys the same limit */
+static void test_batch_is_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = open_table(f, 5, 60, false);
+	struct bpa_peer batch[4];
+	char *before = NULL;
+	size_t failed = 99;
+	uint32_t i;
+
+	for (i = 0; i < 4; i++) {
+		batch[i] = *ptu_peer(f, 100 + i, 0);
+	}
+	assert_hr(bpa_peer_table_add_batch(t, batch, 4, T0, &failed),
+		  HRES_ERROR(0));
+	assert_int_equal(failed, 4);
+	assert_int_equal(count_of(t), 4);
+	before = ptu_dump(f, t);
+
+	/* the second one takes peer 103's certificate: none added */
+	for (i = 0; i < 4; i++) {
+		batch[i] = *ptu_peer(f, 200 + i, 0);
+	}
+	batch[1].cert_der = ptu_peer(f, 103, 0)->cert_der;
+	assert_hr(bpa_peer_table_add_batch(t, batch, 4, T0 + 1000, &failed),
+		  BPA_E_PEER_CERT_IN_USE);
+	assert_int_equal(failed, 1);
+	assert_string_equal(before, ptu_dump(f, t));
+
+	/* 4 new into a table of 5 holding 4, all young: the second fails */
+	batch[1] = *ptu_peer(f, 201, 0);
+	assert_hr(bpa_peer_table_add_batch(t, batch, 4, T0 + 10, &failed),
+		  BPA_E_TABLE_FULL);
+	assert_int_equal(failed, 1);
+	assert_string_equal(before, ptu_dump(f, t));
+
+	/* old enough: evicts 3 of the first batch, limit held */
+	assert_hr(bpa_peer_table_add_batch(t, batch, 4, T0 + 61, &failed),
+		  HRES_ERROR(0));
+	assert_int_equal(count_of(t), 5);
+	assert_hr(bpa_peer_table_add_batch(t, batch, 0, T0, NULL),
+		  BPA_E_INVALIDARG);
+	assert_consistent(t);
+	TALLOC_FREE(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +689,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_read_only_handle_refuses_writes,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_is_all_or_nothing,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
