@@ -54,16 +54,19 @@ static uint32_t get_le32(const uint8_t *p)
 }
 
 static bool make_cert(struct gnutls_objs *g, const char *subject,
+		      const struct bpa_torture_cert_opts *o,
 		      gnutls_datum_t *der, const char **err)
 {
 	uint8_t serial[16];
 	time_t now = time(NULL);
+	time_t not_before = o->expired ? now - 30 * 86400 : now - 300;
+	time_t not_after = o->expired ? now - 86400 : now + 30 * 86400;
 	int rc;
 
 	rc = gnutls_x509_privkey_init(&g->key);
 	if (rc == GNUTLS_E_SUCCESS) {
 		rc = gnutls_x509_privkey_generate(g->key, GNUTLS_PK_RSA,
-						  2048, 0);
+			o->rsa_bits != 0 ? o->rsa_bits : 2048, 0);
 	}
 	if (rc != GNUTLS_E_SUCCESS) {
 		*err = "RSA key generation failed";
@@ -85,11 +88,11 @@ static bool make_cert(struct gnutls_objs *g, const char *subject,
 						sizeof(serial));
 	}
 	if (rc == GNUTLS_E_SUCCESS) {
-		rc = gnutls_x509_crt_set_activation_time(g->crt, now - 300);
+		rc = gnutls_x509_crt_set_activation_time(g->crt,
+							 not_before);
 	}
 	if (rc == GNUTLS_E_SUCCESS) {
-		rc = gnutls_x509_crt_set_expiration_time(g->crt,
-							 now + 30 * 86400);
+		rc = gnutls_x509_crt_set_expiration_time(g->crt, not_after);
 	}
 	if (rc == GNUTLS_E_SUCCESS) {
 		rc = gnutls_x509_crt_set_dn_by_oid(g->crt,
@@ -104,11 +107,11 @@ static bool make_cert(struct gnutls_objs *g, const char *subject,
 	if (rc == GNUTLS_E_SUCCESS) {
 		rc = gnutls_x509_crt_set_key(g->crt, g->key);
 	}
-	if (rc == GNUTLS_E_SUCCESS) {
+	if (rc == GNUTLS_E_SUCCESS && !o->client_auth_only) {
 		rc = gnutls_x509_crt_set_key_purpose_oid(g->crt,
 			GNUTLS_KP_TLS_WWW_SERVER, 0);
 	}
-	if (rc == GNUTLS_E_SUCCESS) {
+	if (rc == GNUTLS_E_SUCCESS && !o->server_auth_only) {
 		rc = gnutls_x509_crt_set_key_purpose_oid(g->crt,
 			GNUTLS_KP_TLS_WWW_CLIENT, 0);
 	}
@@ -134,6 +137,15 @@ static bool make_cert(struct gnutls_objs *g, const char *subject,
 bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
 			   DATA_BLOB *blob, const char **err)
 {
+	struct bpa_torture_cert_opts good = { .rsa_bits = 0 };
+
+	return bpa_torture_make_blob_opts(mem_ctx, subject, &good, blob, err);
+}
+
+bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
+				const struct bpa_torture_cert_opts *opts,
+				DATA_BLOB *blob, const char **err)
+{
 	struct gnutls_objs *g = NULL;
 	gnutls_datum_t der = { NULL, 0 };
 	uint8_t sha1[20];
@@ -148,13 +160,18 @@ bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
 		return false;
 	}
 	talloc_set_destructor(g, gnutls_objs_destructor);
-	if (!make_cert(g, subject, &der, err)) {
+	ok = make_cert(g, subject, opts, &der, err);
+	if (!ok) {
 		goto done;
 	}
+	ok = false;
 	rc = gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1);
 	if (rc != GNUTLS_E_SUCCESS) {
 		*err = gnutls_strerror(rc);
 		goto done;
+	}
+	if (opts->bad_sha1_property) {
+		sha1[0] ^= 0xff;
 	}
 	/* property (12 + 20) then certificate encoding (12 + DER) */
 	len = 12 + sizeof(sha1) + 12 + der.size;

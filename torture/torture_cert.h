@@ -25,6 +25,20 @@
 bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
 			   DATA_BLOB *blob, const char **err);
 
+/* Ways to make a test certificate wrong (all false: a good one) */
+struct bpa_torture_cert_opts {
+	unsigned int rsa_bits;		/* 0: 2048 */
+	bool client_auth_only;		/* EKU without serverAuth */
+	bool server_auth_only;		/* EKU without clientAuth */
+	bool expired;			/* notAfter a day ago */
+	bool bad_sha1_property;		/* SHA1_HASH of other bytes */
+};
+
+/** As bpa_torture_make_blob(), shaped by @opts */
+bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
+				const struct bpa_torture_cert_opts *opts,
+				DATA_BLOB *blob, const char **err);
+
 /**
  * The subject CN of the certificate inside a CERTIFICATE_BLOB (the
  * properties are skipped as 2.2.2.1 lays them out), on @mem_ctx.
