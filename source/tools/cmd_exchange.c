@@ -173,6 +173,10 @@ static bool make_creds(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 		return false;
 	}
 	cli_credentials_set_conf(creds, lp_ctx);
+	/* before the ccache: a realm set later would invalidate it */
+	if (o->realm != NULL) {
+		cli_credentials_set_realm(creds, o->realm, CRED_SPECIFIED);
+	}
 	if (o->user != NULL) {
 		cli_credentials_parse_string(creds, o->user, CRED_SPECIFIED);
 	} else if (o->ccache != NULL) {
@@ -214,9 +218,6 @@ static bool make_creds(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 				err != NULL ? err : "unusable");
 			return false;
 		}
-	}
-	if (o->realm != NULL) {
-		cli_credentials_set_realm(creds, o->realm, CRED_SPECIFIED);
 	}
 	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
 					   CRED_SPECIFIED);
