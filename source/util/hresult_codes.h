@@ -28,6 +28,8 @@
 #define BPA_CERT_E_WRONG_USAGE		HRES_ERROR(0x800B0110)
 /* MS-ERREF: NTE_BAD_KEY, not RSA or too small */
 #define BPA_NTE_BAD_KEY			HRES_ERROR(0x80090003)
+/* MS-ERREF: NTE_BAD_ALGID, a signature algorithm not allowed (SHA-1) */
+#define BPA_NTE_BAD_ALGID		HRES_ERROR(0x80090008)
 /* MS-ERREF: CRYPT_E_HASH_VALUE, a hash property does not match */
 #define BPA_CRYPT_E_HASH_VALUE		HRES_ERROR(0x80091007)
 /* MS-ERREF: CRYPT_E_ASN1_BADTAG..., a certificate that does not parse */
