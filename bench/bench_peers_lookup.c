@@ -92,7 +92,8 @@ static bool add_peers(struct bpa_peer_table *t, uint32_t first, uint32_t n,
 		};
 		snprintf(sid, sizeof(sid), "S-1-5-21-7-8-9-%u",
 			 first + i + 1000);
-		if (!bpa_sid_parse(sid, &peers[i].sid)) {
+		ok = bpa_sid_parse(sid, &peers[i].sid);
+		if (!ok) {
 			goto done;
 		}
 	}
@@ -104,12 +105,11 @@ static bool add_peers(struct bpa_peer_table *t, uint32_t first, uint32_t n,
 			hr = bpa_peer_table_add(t, &peers[i], 1700000000);
 		}
 	}
-	if (!HRES_IS_OK(hr)) {
+	ok = HRES_IS_OK(hr);
+	if (!ok) {
 		fprintf(stderr, "add from %u: 0x%08x\n", first,
 			HRES_ERROR_V(hr));
-		goto done;
 	}
-	ok = true;
 done:
 	free(peers);
 	free(certs);
@@ -173,6 +173,7 @@ int main(int argc, char **argv)
 	double base_known = 0, base_unknown = 0;
 	uint64_t seed = 0x1234567;
 	uint32_t have = 0;
+	bool ok;
 	size_t s;
 	HRESULT hr;
 
@@ -207,14 +208,16 @@ int main(int argc, char **argv)
 		while (have + 1000 < target) {
 			uint32_t m = MIN(BATCH, target - 1000 - have);
 
-			if (!add_peers(t, have, m, true)) {
+			ok = add_peers(t, have, m, true);
+			if (!ok) {
 				return 1;
 			}
 			have += m;
 		}
 		/* the last 1000 one add (one transaction) each, timed */
 		t0 = now_s();
-		if (!add_peers(t, have, target - have, false)) {
+		ok = add_peers(t, have, target - have, false);
+		if (!ok) {
 			return 1;
 		}
 		adds = (target - have) / (now_s() - t0);

@@ -73,13 +73,15 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 	struct reader r = { .p = data, .left = len };
 	const uint8_t *p = NULL;
 	uint32_t flags = 0;
+	bool ok;
 
 	memset(v, 0, sizeof(*v));
-	if (!take_u32(&r, &v->version) ||
-	    v->version != BPA_PEER_TABLE_VERSION) {
+	ok = take_u32(&r, &v->version);
+	if (!ok || v->version != BPA_PEER_TABLE_VERSION) {
 		return false;
 	}
-	if (!take_u32(&r, &flags) || flags != 0) {
+	ok = take_u32(&r, &flags);
+	if (!ok || flags != 0) {
 		return false;
 	}
 	p = take(&r, 16);
@@ -92,37 +94,41 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 	if (v->hash == NULL) {
 		return false;
 	}
-	if (!take_u32(&r, &v->cert_len) || v->cert_len == 0 ||
-	    v->cert_len > BPA_PEER_TABLE_MAX_BLOB) {
+	ok = take_u32(&r, &v->cert_len);
+	if (!ok || v->cert_len == 0 || v->cert_len > BPA_PEER_TABLE_MAX_BLOB) {
 		return false;
 	}
 	v->cert = take(&r, v->cert_len);
 	if (v->cert == NULL) {
 		return false;
 	}
-	if (!take_u32(&r, &v->props_len) ||
-	    v->props_len > BPA_PEER_TABLE_MAX_BLOB) {
+	ok = take_u32(&r, &v->props_len);
+	if (!ok || v->props_len > BPA_PEER_TABLE_MAX_BLOB) {
 		return false;
 	}
 	v->props = take(&r, v->props_len);
 	if (v->props == NULL) {
 		return false;
 	}
-	if (!take_u32(&r, &v->addr_len)) {
+	ok = take_u32(&r, &v->addr_len);
+	if (!ok) {
 		return false;
 	}
 	if (v->addr_len == BPA_PEER_NO_ADDRESS) {
 		v->addr = NULL;
 		v->addr_len = 0;
-	} else {
-		if (v->addr_len > BPA_PEER_MAX_ADDRESS) {
-			return false;
-		}
-		v->addr = take(&r, v->addr_len);
-		if (v->addr == NULL ||
-		    memchr(v->addr, '\0', v->addr_len) != NULL) {
-			return false;
-		}
+		return r.left == 0;
+	}
+	if (v->addr_len > BPA_PEER_MAX_ADDRESS) {
+		return false;
+	}
+	v->addr = take(&r, v->addr_len);
+	if (v->addr == NULL) {
+		return false;
+	}
+	p = memchr(v->addr, '\0', v->addr_len);
+	if (p != NULL) {
+		return false;
 	}
 	return r.left == 0;
 }
@@ -217,7 +223,12 @@ void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count)
 HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 			   uint32_t *version, uint32_t *count)
 {
-	if (len < 12 || memcmp(data, BPA_PEER_META_MAGIC, 8) != 0) {
+	int c = 1;
+
+	if (len >= 12) {
+		c = memcmp(data, BPA_PEER_META_MAGIC, 8);
+	}
+	if (c != 0) {
 		return BPA_E_PEERS_FOREIGN;
 	}
 	*version = get_u32(data + 8);

@@ -240,7 +240,9 @@ static HRESULT peer_check_meta(struct bpa_peer_table *t,
 	*missing = false;
 	*count = 0;
 	if (d.dptr == NULL) {
-		if (tdb_error(tdb) != TDB_ERR_NOEXIST) {
+		enum TDB_ERROR e = tdb_error(tdb);
+
+		if (e != TDB_ERR_NOEXIST) {
 			DBG_ERR("peer table %s: %s\n", t->path,
 				tdb_errorstr(tdb));
 			return BPA_E_FAIL;
@@ -294,6 +296,8 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 	uint32_t count = 0;
 	ssize_t n;
 	int fd = -1;
+	int rc;
+	int c = 1;
 	HRESULT hr = S_OK_HR;
 
 	fd = open(t->path, O_RDONLY | O_CLOEXEC);
@@ -310,7 +314,8 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 			strerror(errno));
 		return BPA_E_FAIL;
 	}
-	if (fstat(fd, &st) != 0) {
+	rc = fstat(fd, &st);
+	if (rc != 0) {
 		DBG_ERR("peer table %s: fstat: %s\n", t->path,
 			strerror(errno));
 		hr = BPA_E_FAIL;
@@ -331,8 +336,10 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 		goto done;
 	}
 	n = read(fd, head, sizeof(head));
-	if (n < (ssize_t)(sizeof(tdb_magic) - 1) ||
-	    memcmp(head, tdb_magic, sizeof(tdb_magic) - 1) != 0) {
+	if (n >= (ssize_t)(sizeof(tdb_magic) - 1)) {
+		c = memcmp(head, tdb_magic, sizeof(tdb_magic) - 1);
+	}
+	if (c != 0) {
 		DBG_ERR("peer table %s is not a tdb file (bad magic): "
 			"BPA_E_PEERS_FOREIGN, file left as it is\n", t->path);
 		hr = BPA_E_PEERS_FOREIGN;
@@ -597,6 +604,8 @@ static HRESULT peer_validate(const struct bpa_peer *peer,
 			     char sid_key[BPA_PEER_SID_KEY_MAX],
 			     size_t *sid_klen)
 {
+	size_t addr_len = 0;
+
 	if (peer == NULL) {
 		DBG_WARNING("add: no peer: BPA_E_INVALIDARG\n");
 		return BPA_E_INVALIDARG;
@@ -620,9 +629,10 @@ static HRESULT peer_validate(const struct bpa_peer *peer,
 			    peer->properties.length);
 		return BPA_E_INVALIDARG;
 	}
-	if (peer->address != NULL &&
-	    strnlen(peer->address, BPA_PEER_MAX_ADDRESS + 1) >
-	    BPA_PEER_MAX_ADDRESS) {
+	if (peer->address != NULL) {
+		addr_len = strnlen(peer->address, BPA_PEER_MAX_ADDRESS + 1);
+	}
+	if (addr_len > BPA_PEER_MAX_ADDRESS) {
 		DBG_WARNING("add %s: address too long: BPA_E_INVALIDARG\n",
 			    sid_key + 4);
 		return BPA_E_INVALIDARG;
@@ -661,11 +671,14 @@ static int oldest_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
 	struct oldest_state *st = private_data;
 	struct bpa_peer_record_view v;
 	bool older = false;
+	bool ok;
 
-	if (!is_sid_key(key)) {
+	ok = is_sid_key(key);
+	if (!ok) {
 		return 0;
 	}
-	if (!bpa_peer_record_view(data.dptr, data.dsize, &v)) {
+	ok = bpa_peer_record_view(data.dptr, data.dsize, &v);
+	if (!ok) {
 		st->corrupt = true;
 		return 1;
 	}
@@ -674,7 +687,9 @@ static int oldest_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
 	} else if (v.inserted == st->inserted) {
 		/* ties: the smallest key, so that the choice is stable */
 		size_t n = MIN(key.dsize, st->key.length);
-		int c = memcmp(key.dptr, st->key.data, n);
+		int c = 0;
+
+		c = memcmp(key.dptr, st->key.data, n);
 
 		older = (c < 0 || (c == 0 && key.dsize < st->key.length));
 	}
@@ -699,6 +714,7 @@ static HRESULT drop_cert_index(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	char cert_key[BPA_PEER_CERT_KEY_MAX];
 	size_t klen = bpa_peer_cert_key(hash, cert_key);
 	DATA_BLOB owner = data_blob_null;
+	int c;
 	HRESULT hr;
 
 	hr = peer_fetch(mem_ctx, t, str_key(cert_key, klen), &owner);
@@ -710,8 +726,11 @@ static HRESULT drop_cert_index(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	if (!HRES_IS_OK(hr)) {
 		return hr;
 	}
-	if (owner.length != sid_len ||
-	    memcmp(owner.data, sid_str, sid_len) != 0) {
+	c = 1;
+	if (owner.length == sid_len) {
+		c = memcmp(owner.data, sid_str, sid_len);
+	}
+	if (c != 0) {
 		DBG_WARNING("peer table %s: index of %s names another SID\n",
 			    t->path, sid_str);
 		return S_OK_HR;
@@ -726,13 +745,15 @@ static HRESULT drop_row(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	struct bpa_peer_record_view v;
 	DATA_BLOB rec = data_blob_null;
 	size_t plen = sizeof(BPA_PEER_SID_PREFIX) - 1;
+	bool ok;
 	HRESULT hr;
 
 	hr = peer_fetch(mem_ctx, t, sid_key, &rec);
 	if (!HRES_IS_OK(hr)) {
 		return hr;
 	}
-	if (!bpa_peer_record_view(rec.data, rec.length, &v)) {
+	ok = bpa_peer_record_view(rec.data, rec.length, &v);
+	if (!ok) {
 		DBG_ERR("peer table %s: row %.*s does not decode: "
 			"BPA_E_PEERS_CORRUPT\n", t->path,
 			(int)sid_key.dsize, (const char *)sid_key.dptr);
@@ -801,6 +822,8 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	DATA_BLOB owner = data_blob_null;
 	DATA_BLOB old = data_blob_null;
 	struct bpa_peer_record_view v;
+	bool ok;
+	int c;
 	HRESULT hr;
 
 	if (frame == NULL) {
@@ -812,8 +835,9 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	}
 	sid_str = sid_key + plen;
 	sid_len = sid_klen - plen;
-	if (!bpa_peer_sha256(peer->cert_der.data, peer->cert_der.length,
-			     hash)) {
+	ok = bpa_peer_sha256(peer->cert_der.data, peer->cert_der.length,
+			     hash);
+	if (!ok) {
 		hr = BPA_E_FAIL;
 		goto done;
 	}
@@ -826,9 +850,13 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 
 	/* A certificate maps to one principal */
 	hr = peer_fetch(frame, t, str_key(cert_key, cert_klen), &owner);
-	if (HRES_IS_OK(hr) &&
-	    (owner.length != sid_len ||
-	     memcmp(owner.data, sid_str, sid_len) != 0)) {
+	c = 0;
+	if (HRES_IS_OK(hr) && owner.length == sid_len) {
+		c = memcmp(owner.data, sid_str, sid_len);
+	} else if (HRES_IS_OK(hr)) {
+		c = 1;
+	}
+	if (c != 0) {
 		DBG_WARNING("peer table %s: certificate %s is already the "
 			    "one of %.*s, not added for %s: "
 			    "BPA_E_PEER_CERT_IN_USE\n", t->path,
@@ -844,13 +872,15 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	hr = peer_fetch(frame, t, str_key(sid_key, sid_klen), &old);
 	if (HRES_IS_OK(hr)) {
 		/* MS-BPAU <3> <4>: delete the prior row, insert the new */
-		if (!bpa_peer_record_view(old.data, old.length, &v)) {
+		ok = bpa_peer_record_view(old.data, old.length, &v);
+		if (!ok) {
 			DBG_ERR("peer table %s: row %s does not decode: "
 				"BPA_E_PEERS_CORRUPT\n", t->path, sid_str);
 			hr = BPA_E_PEERS_CORRUPT;
 			goto done;
 		}
-		if (memcmp(v.hash, hash, 32) != 0) {
+		c = memcmp(v.hash, hash, 32);
+		if (c != 0) {
 			hr = drop_cert_index(frame, t, v.hash, sid_str,
 					     sid_len);
 			if (!HRES_IS_OK(hr)) {
@@ -980,8 +1010,10 @@ static int cert_match_parser(TDB_DATA key, TDB_DATA data,
 {
 	struct cert_match *m = private_data;
 	struct bpa_peer_record_view v;
+	bool ok;
 
-	if (!bpa_peer_record_view(data.dptr, data.dsize, &v)) {
+	ok = bpa_peer_record_view(data.dptr, data.dsize, &v);
+	if (!ok) {
 		m->bad = true;
 		return 0;
 	}
@@ -1003,26 +1035,34 @@ bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
 	struct dom_sid sid;
 	uint8_t hash[32];
 	size_t klen = 0;
+	bool ok;
 	int rc;
 
 	if (t == NULL || t->tdb == NULL || cert_der == NULL ||
 	    cert_der->data == NULL || cert_der->length == 0) {
 		return false;
 	}
-	if (!bpa_peer_sha256(cert_der->data, cert_der->length, hash)) {
+	ok = bpa_peer_sha256(cert_der->data, cert_der->length, hash);
+	if (!ok) {
 		return false;
 	}
 	klen = bpa_peer_cert_key(hash, cert_key);
 	rc = tdb_parse_record(t->tdb, str_key(cert_key, klen),
 			      sid_copy_parser, &s);
 	if (rc != 0) {
-		if (tdb_error(t->tdb) != TDB_ERR_NOEXIST) {
+		enum TDB_ERROR e = tdb_error(t->tdb);
+
+		if (e != TDB_ERR_NOEXIST) {
 			DBG_ERR("peer table %s: lookup: %s\n", t->path,
 				tdb_errorstr(t->tdb));
 		}
 		return false;
 	}
-	if (s.bad || !bpa_sid_parse_len(s.buf, s.len, &sid)) {
+	ok = !s.bad;
+	if (ok) {
+		ok = bpa_sid_parse_len(s.buf, s.len, &sid);
+	}
+	if (!ok) {
 		DBG_ERR("peer table %s: index entry %s is not a SID: "
 			"BPA_E_PEERS_CORRUPT\n", t->path, cert_key);
 		return false;
@@ -1059,6 +1099,7 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 	struct bpa_peer_record_view v;
 	DATA_BLOB rec = data_blob_null;
 	size_t klen = 0;
+	bool ok;
 	HRESULT hr;
 
 	*ppeer = NULL;
@@ -1078,7 +1119,8 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
-	if (!bpa_peer_record_view(rec.data, rec.length, &v)) {
+	ok = bpa_peer_record_view(rec.data, rec.length, &v);
+	if (!ok) {
 		DBG_ERR("peer table %s: row %s does not decode: "
 			"BPA_E_PEERS_CORRUPT\n", t->path, sid_key);
 		hr = BPA_E_PEERS_CORRUPT;
@@ -1179,14 +1221,19 @@ static int traverse_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
 	struct bpa_peer *peer = NULL;
 	struct dom_sid sid;
 	size_t plen = sizeof(BPA_PEER_SID_PREFIX) - 1;
+	bool ok;
 	int ret;
 
-	if (!is_sid_key(key)) {
+	ok = is_sid_key(key);
+	if (!ok) {
 		return 0;
 	}
-	if (!bpa_sid_parse_len((const char *)key.dptr + plen,
-			       key.dsize - plen, &sid) ||
-	    !bpa_peer_record_view(data.dptr, data.dsize, &v)) {
+	ok = bpa_sid_parse_len((const char *)key.dptr + plen,
+			       key.dsize - plen, &sid);
+	if (ok) {
+		ok = bpa_peer_record_view(data.dptr, data.dsize, &v);
+	}
+	if (!ok) {
 		DBG_ERR("peer table %s: row %.*s does not decode: "
 			"BPA_E_PEERS_CORRUPT\n", st->t->path,
 			(int)key.dsize, (const char *)key.dptr);
@@ -1269,24 +1316,30 @@ static void check_row(struct check_state *st, TDB_DATA key, TDB_DATA data)
 	struct dom_sid sid;
 	uint8_t hash[32];
 	size_t klen;
+	bool ok;
 	int rc;
 
 	st->rows++;
-	if (!bpa_sid_parse_len((const char *)key.dptr + plen,
-			       key.dsize - plen, &sid)) {
+	ok = bpa_sid_parse_len((const char *)key.dptr + plen,
+			       key.dsize - plen, &sid);
+	if (!ok) {
 		DBG_ERR("check %s: key %.*s is not a canonical SID\n",
 			st->t->path, (int)key.dsize, (const char *)key.dptr);
 		st->bad = true;
 		return;
 	}
-	if (!bpa_peer_record_view(data.dptr, data.dsize, &v)) {
+	ok = bpa_peer_record_view(data.dptr, data.dsize, &v);
+	if (!ok) {
 		DBG_ERR("check %s: row %.*s does not decode\n", st->t->path,
 			(int)key.dsize, (const char *)key.dptr);
 		st->bad = true;
 		return;
 	}
-	if (!bpa_peer_sha256(v.cert, v.cert_len, hash) ||
-	    memcmp(hash, v.hash, 32) != 0) {
+	ok = bpa_peer_sha256(v.cert, v.cert_len, hash);
+	if (ok) {
+		ok = (memcmp(hash, v.hash, 32) == 0);
+	}
+	if (!ok) {
 		DBG_ERR("check %s: row %.*s: SHA-256 does not match its "
 			"certificate\n", st->t->path, (int)key.dsize,
 			(const char *)key.dptr);
@@ -1296,8 +1349,11 @@ static void check_row(struct check_state *st, TDB_DATA key, TDB_DATA data)
 	klen = bpa_peer_cert_key(v.hash, cert_key);
 	rc = tdb_parse_record(st->t->tdb, str_key(cert_key, klen),
 			      sid_copy_parser, &s);
-	if (rc != 0 || s.bad || s.len != key.dsize - plen ||
-	    memcmp(s.buf, key.dptr + plen, s.len) != 0) {
+	ok = (rc == 0 && !s.bad && s.len == key.dsize - plen);
+	if (ok) {
+		ok = (memcmp(s.buf, key.dptr + plen, s.len) == 0);
+	}
+	if (!ok) {
 		DBG_ERR("check %s: row %.*s: index entry %s missing or "
 			"naming another SID\n", st->t->path, (int)key.dsize,
 			(const char *)key.dptr, cert_key);
@@ -1314,11 +1370,19 @@ static void check_index(struct check_state *st, TDB_DATA key, TDB_DATA data)
 	struct dom_sid sid;
 	TDB_DATA rec;
 	size_t klen;
+	bool ok;
+	int c;
 
 	st->index++;
-	if (key.dsize != plen + BPA_PEER_HASH_HEX_LEN ||
-	    !is_lower_hex(key.dptr + plen, BPA_PEER_HASH_HEX_LEN) ||
-	    !bpa_sid_parse_len((const char *)data.dptr, data.dsize, &sid)) {
+	ok = (key.dsize == plen + BPA_PEER_HASH_HEX_LEN);
+	if (ok) {
+		ok = is_lower_hex(key.dptr + plen, BPA_PEER_HASH_HEX_LEN);
+	}
+	if (ok) {
+		ok = bpa_sid_parse_len((const char *)data.dptr, data.dsize,
+				       &sid);
+	}
+	if (!ok) {
 		DBG_ERR("check %s: bad index entry %.*s\n", st->t->path,
 			(int)key.dsize, (const char *)key.dptr);
 		st->bad = true;
@@ -1333,14 +1397,16 @@ static void check_index(struct check_state *st, TDB_DATA key, TDB_DATA data)
 		st->bad = true;
 		return;
 	}
-	if (!bpa_peer_record_view(rec.dptr, rec.dsize, &v)) {
+	ok = bpa_peer_record_view(rec.dptr, rec.dsize, &v);
+	if (!ok) {
 		/* reported by check_row() */
 		free(rec.dptr);
 		return;
 	}
 	bpa_peer_hash_hex(v.hash, hex);
 	free(rec.dptr);
-	if (memcmp(hex, key.dptr + plen, BPA_PEER_HASH_HEX_LEN) != 0) {
+	c = memcmp(hex, key.dptr + plen, BPA_PEER_HASH_HEX_LEN);
+	if (c != 0) {
 		DBG_ERR("check %s: index entry %.*s names %s, which has "
 			"another certificate\n", st->t->path, (int)key.dsize,
 			(const char *)key.dptr, sid_key);
@@ -1354,8 +1420,14 @@ static int check_fn(TDB_DATA key, TDB_DATA data, void *private_data)
 	uint32_t version = 0;
 	HRESULT hr;
 
-	if (key.dsize == meta_key.dsize &&
-	    memcmp(key.dptr, meta_key.dptr, key.dsize) == 0) {
+	bool is_meta = false;
+	bool is_sid = is_sid_key(key);
+	bool is_cert = is_cert_key(key);
+
+	if (key.dsize == meta_key.dsize) {
+		is_meta = (memcmp(key.dptr, meta_key.dptr, key.dsize) == 0);
+	}
+	if (is_meta) {
 		hr = bpa_peer_meta_pull(data.dptr, data.dsize, &version,
 					&st->meta_count);
 		if (!HRES_IS_OK(hr)) {
@@ -1364,9 +1436,9 @@ static int check_fn(TDB_DATA key, TDB_DATA data, void *private_data)
 			st->bad = true;
 		}
 		st->meta_seen = true;
-	} else if (is_sid_key(key)) {
+	} else if (is_sid) {
 		check_row(st, key, data);
-	} else if (is_cert_key(key)) {
+	} else if (is_cert) {
 		check_index(st, key, data);
 	} else {
 		DBG_ERR("check %s: unknown key %.*s\n", st->t->path,

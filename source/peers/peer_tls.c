@@ -19,12 +19,15 @@ int bpa_peer_table_gnutls_verify(gnutls_session_t session)
 	struct dom_sid sid;
 	char buf[BPA_SID_STRING_MAX];
 	DATA_BLOB der;
+	gnutls_certificate_type_t type;
+	bool known;
 
 	if (t == NULL) {
 		DBG_ERR("TLS verify: no peer table on the session\n");
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
-	if (gnutls_certificate_type_get(session) != GNUTLS_CRT_X509) {
+	type = gnutls_certificate_type_get(session);
+	if (type != GNUTLS_CRT_X509) {
 		DBG_NOTICE("TLS verify: peer certificate is not X.509\n");
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
@@ -34,7 +37,8 @@ int bpa_peer_table_gnutls_verify(gnutls_session_t session)
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
 	der = data_blob_const(certs[0].data, certs[0].size);
-	if (!bpa_peer_table_known_cert(t, &der, &sid)) {
+	known = bpa_peer_table_known_cert(t, &der, &sid);
+	if (!known) {
 		DBG_NOTICE("TLS verify: certificate is not a known peer's: "
 			   "rejected\n");
 		return GNUTLS_E_CERTIFICATE_ERROR;

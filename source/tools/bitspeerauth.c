@@ -54,14 +54,16 @@ int main(int argc, const char **argv)
 {
 	TALLOC_CTX *mem_ctx = NULL;
 	size_t i;
+	bool help;
 	int ret = 2;
 
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	help = (strcmp(argv[1], "--help") == 0 ||
+		strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0);
+	if (help) {
 		usage(stdout);
 		return 0;
 	}
@@ -73,7 +75,9 @@ int main(int argc, const char **argv)
 	}
 	for (i = 0; i < sizeof(bpa_tool_commands) /
 		    sizeof(bpa_tool_commands[0]); i++) {
-		if (strcmp(argv[1], bpa_tool_commands[i].name) == 0) {
+		int c = strcmp(argv[1], bpa_tool_commands[i].name);
+
+		if (c == 0) {
 			ret = bpa_tool_commands[i].fn(mem_ctx, argc - 1,
 						      argv + 1);
 			goto done;

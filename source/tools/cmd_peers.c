@@ -64,9 +64,13 @@ static int hr_exit(HRESULT hr)
 static void fmt_time(time_t t, char buf[32])
 {
 	struct tm tm;
+	struct tm *ptm = gmtime_r(&t, &tm);
+	size_t n = 0;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+	if (ptm != NULL) {
+		n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (n == 0) {
 		snprintf(buf, 32, "%lld", (long long)t);
 	}
 }
@@ -282,7 +286,9 @@ static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 
 static bool parse_sid_arg(const char *arg, struct dom_sid *sid)
 {
-	if (!bpa_sid_parse(arg, sid)) {
+	bool ok = bpa_sid_parse(arg, sid);
+
+	if (!ok) {
 		fprintf(stderr, "bitspeerauth peers: \"%s\" is not a SID "
 			"(S-1-...)\n", arg);
 		return false;
@@ -353,9 +359,11 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	char hex[65];
 	char ins[32], last[32];
 	char *pem = NULL;
+	bool ok;
 	HRESULT hr;
 
-	if (!parse_sid_arg(arg, &sid)) {
+	ok = parse_sid_arg(arg, &sid);
+	if (!ok) {
 		return BPA_PEERS_EXIT_USAGE;
 	}
 	hr = bpa_peer_table_get(mem_ctx, t, &sid, &p);
@@ -388,9 +396,11 @@ static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		      const struct peers_opts *o, const char *arg)
 {
 	struct dom_sid sid;
+	bool ok;
 	HRESULT hr;
 
-	if (!parse_sid_arg(arg, &sid)) {
+	ok = parse_sid_arg(arg, &sid);
+	if (!ok) {
 		return BPA_PEERS_EXIT_USAGE;
 	}
 	hr = bpa_peer_table_remove(t, &sid);
@@ -411,12 +421,15 @@ static bool load_cert(TALLOC_CTX *mem_ctx, const char *path, DATA_BLOB *der)
 	gnutls_datum_t out = { NULL, 0 };
 	DATA_BLOB file = data_blob_null;
 	struct stat st;
+	const void *pem = NULL;
 	bool ok = false;
+	ssize_t n;
 	int fd = -1;
 	int rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1 || fstat(fd, &st) != 0) {
+	rc = (fd == -1) ? -1 : fstat(fd, &st);
+	if (rc != 0) {
 		fprintf(stderr, "bitspeerauth peers: %s: %s\n", path,
 			strerror(errno));
 		goto done;
@@ -428,15 +441,16 @@ static bool load_cert(TALLOC_CTX *mem_ctx, const char *path, DATA_BLOB *der)
 		goto done;
 	}
 	file = data_blob_talloc(mem_ctx, NULL, st.st_size + 1);
-	if (file.data == NULL ||
-	    read(fd, file.data, st.st_size) != st.st_size) {
+	n = (file.data == NULL) ? -1 : read(fd, file.data, st.st_size);
+	if (n != st.st_size) {
 		fprintf(stderr, "bitspeerauth peers: %s: read failed\n", path);
 		goto done;
 	}
 	file.data[st.st_size] = '\0';
 	file.length = st.st_size;
-	if (memmem(file.data, file.length, pem_begin,
-		   sizeof(pem_begin) - 1) != NULL) {
+	pem = memmem(file.data, file.length, pem_begin,
+		     sizeof(pem_begin) - 1);
+	if (pem != NULL) {
 		in = (gnutls_datum_t) { file.data, (unsigned int)file.length };
 		rc = gnutls_pem_base64_decode2("CERTIFICATE", &in, &out);
 		if (rc < 0) {
@@ -479,11 +493,14 @@ static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	DATA_BLOB der = data_blob_null;
 	struct dom_sid sid;
 	char buf[BPA_SID_STRING_MAX];
+	bool ok;
 
-	if (!load_cert(mem_ctx, arg, &der)) {
+	ok = load_cert(mem_ctx, arg, &der);
+	if (!ok) {
 		return BPA_PEERS_EXIT_ERROR;
 	}
-	if (!bpa_peer_table_known_cert(t, &der, &sid)) {
+	ok = bpa_peer_table_known_cert(t, &der, &sid);
+	if (!ok) {
 		printf("unknown\n");
 		return BPA_PEERS_EXIT_NO;
 	}
@@ -498,8 +515,10 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	HRESULT hr;
 	size_t i;
 	int ret = BPA_PEERS_EXIT_OK;
+	int rc;
 
-	if (mkdir(arg, 0755) != 0 && errno != EEXIST) {
+	rc = mkdir(arg, 0755);
+	if (rc != 0 && errno != EEXIST) {
 		fprintf(stderr, "bitspeerauth peers: mkdir %s: %s\n", arg,
 			strerror(errno));
 		return BPA_PEERS_EXIT_ERROR;
@@ -514,6 +533,7 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		char *pem = pem_of(l.peers, &l.peers[i]->cert_der);
 		char *path = NULL;
 		size_t len;
+		ssize_t n;
 		int fd;
 
 		bpa_sid_format(&l.peers[i]->sid, sid);
@@ -530,7 +550,8 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 			ret = BPA_PEERS_EXIT_ERROR;
 			continue;
 		}
-		if (write(fd, pem, len) != (ssize_t)len) {
+		n = write(fd, pem, len);
+		if (n != (ssize_t)len) {
 			fprintf(stderr, "bitspeerauth peers: %s: write "
 				"failed\n", path);
 			ret = BPA_PEERS_EXIT_ERROR;
@@ -651,7 +672,9 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	}
 	for (i = 0; i < sizeof(peers_subcommands) /
 		    sizeof(peers_subcommands[0]); i++) {
-		if (strcmp(args[0], peers_subcommands[i].name) == 0) {
+		int c = strcmp(args[0], peers_subcommands[i].name);
+
+		if (c == 0) {
 			sub = &peers_subcommands[i];
 		}
 	}
