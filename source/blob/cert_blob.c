@@ -320,6 +320,9 @@ static enum bpa_blob_err check_value(const struct prop_desc *d,
 }
 
 #define PROP_HEADER_LEN 12
+/* the low half of 2.2.2.2's Reserved as the text writes it, 0x10000020,
+ * not what Windows sends (see cert_blob.h) */
+#define SPEC_LITERAL_CERT_RESERVED 0x10000020
 #define CERT_HEADER_LEN 12
 
 static enum bpa_blob_err decode_props(struct bpa_cert_blob *blob,
@@ -344,8 +347,11 @@ static enum bpa_blob_err decode_props(struct bpa_cert_blob *blob,
 			return BPA_BLOB_ERR_PROP_HEADER_TRUNCATED;
 		}
 		id = le32(buf + off);
-		if (id == BPA_BLOB_CERT_ELEMENT_ID) {
-			return BPA_BLOB_OK;	/* 2.2.2.2 follows */
+		if (id == BPA_BLOB_CERT_ELEMENT_ID ||
+		    id == SPEC_LITERAL_CERT_RESERVED) {
+			/* 2.2.2.2 follows (decode_cert rejects the spec's
+			 * literal value with a name that says so) */
+			return BPA_BLOB_OK;
 		}
 		if (rem < PROP_HEADER_LEN) {
 			return BPA_BLOB_ERR_PROP_HEADER_TRUNCATED;

@@ -1,8 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* MS-BPAU 3.1.4.1, 3.2.4.1: validation phase one (first slice: stubs) */
+/*
+ * MS-BPAU 3.1.4.1, 3.2.4.1: validation of a peer's certificate, phase
+ * one (GnuTLS), then the optional phase-two callback.
+ */
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
+#include <inttypes.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <gnutls/abstract.h>
+#include "util/bpa_debug.h"
 #include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "blob/cert_der.h"
 #include "validate/cert_validate.h"
 
 void bpa_validate_policy_default(struct bpa_validate_policy *p)
@@ -14,9 +25,396 @@ void bpa_validate_policy_default(struct bpa_validate_policy *p)
 	};
 }
 
+static const struct {
+	uint32_t bit;
+	const char *name;
+} reason_names[] = {
+	{ BPA_CERT_R_DER, "certificate DER does not parse" },
+	{ BPA_CERT_R_NOT_RSA, "not an RSA key" },
+	{ BPA_CERT_R_RSA_TOO_SMALL, "RSA key too small" },
+	{ BPA_CERT_R_SUBJECT_NOT_ONE_CN, "subject is not exactly one CN" },
+	{ BPA_CERT_R_CN_NOT_SID, "subject CN is not a SID string" },
+	{ BPA_CERT_R_NOT_SELF_ISSUED, "issuer differs from subject" },
+	{ BPA_CERT_R_SELF_SIGNATURE, "self-signature does not verify" },
+	{ BPA_CERT_R_WEAK_SIGNATURE, "weak signature algorithm" },
+	{ BPA_CERT_R_NOT_YET_VALID, "not yet valid" },
+	{ BPA_CERT_R_EXPIRED, "expired" },
+	{ BPA_CERT_R_EKU_EXTENSION, "EKU extension does not allow the role" },
+	{ BPA_CERT_R_EKU_PROPERTY, "ENHKEY_USAGE does not allow the role" },
+	{ BPA_CERT_R_HASH_MISMATCH, "hash property mismatch" },
+	{ BPA_CERT_R_PHASE_TWO, "refused by phase two" },
+	{ BPA_CERT_R_INTERNAL, "internal error" },
+};
+
 const char *bpa_cert_reason_name(uint32_t reason)
 {
+	size_t i;
+
+	for (i = 0; i < sizeof(reason_names) / sizeof(reason_names[0]); i++) {
+		if (reason_names[i].bit == reason) {
+			return reason_names[i].name;
+		}
+	}
 	return "unknown";
+}
+
+/* GnuTLS objects of one validation, released by a destructor */
+struct validate_state {
+	gnutls_x509_crt_t crt;
+	gnutls_pubkey_t pubkey;
+};
+
+static int validate_state_destructor(struct validate_state *s)
+{
+	if (s->pubkey != NULL) {
+		gnutls_pubkey_deinit(s->pubkey);
+	}
+	if (s->crt != NULL) {
+		gnutls_x509_crt_deinit(s->crt);
+	}
+	return 0;
+}
+
+/* DER string types a SID string can be written in (all ASCII-clean) */
+static bool cn_string_tag(uint8_t tag)
+{
+	return tag == 0x0c ||	/* UTF8String */
+	       tag == 0x13 ||	/* PrintableString */
+	       tag == 0x14 ||	/* TeletexString */
+	       tag == 0x16;	/* IA5String */
+}
+
+/*
+ * MS-BPAU 3.1.4.1: "The subject of the client certificate MUST be a SID
+ * string": the subject Name is exactly one RDN holding exactly one
+ * attribute, commonName, whose value is a canonical SID string.
+ */
+static void check_subject(const struct bpa_der_cert *c,
+			  struct bpa_cert_verdict *v)
+{
+	static const uint8_t oid_cn[3] = { 0x55, 0x04, 0x03 };
+	struct bpa_der_tlv name, rdn, ava, oid, val;
+	const uint8_t *p = NULL;
+	size_t len;
+	bool ok = false;
+
+	ok = bpa_der_read(c->subject.p, c->subject.len, &name);
+	if (!ok || name.content.len == 0) {
+		goto not_one_cn;
+	}
+	ok = bpa_der_read(name.content.p, name.content.len, &rdn);
+	if (!ok || rdn.tag != 0x31 || rdn.whole.len != name.content.len) {
+		goto not_one_cn;	/* more than one RDN */
+	}
+	ok = bpa_der_read(rdn.content.p, rdn.content.len, &ava);
+	if (!ok || ava.tag != 0x30 || ava.whole.len != rdn.content.len) {
+		goto not_one_cn;	/* more than one attribute */
+	}
+	p = ava.content.p;
+	len = ava.content.len;
+	ok = bpa_der_read(p, len, &oid);
+	if (!ok || oid.tag != 0x06 || oid.content.len != sizeof(oid_cn) ||
+	    memcmp(oid.content.p, oid_cn, sizeof(oid_cn)) != 0) {
+		goto not_one_cn;
+	}
+	ok = bpa_der_read(p + oid.whole.len, len - oid.whole.len, &val);
+	if (!ok || val.whole.len != len - oid.whole.len) {
+		goto not_one_cn;
+	}
+	if (!cn_string_tag(val.tag)) {
+		v->reasons |= BPA_CERT_R_CN_NOT_SID;
+		return;
+	}
+	ok = bpa_sid_parse_len((const char *)val.content.p, val.content.len,
+			       &v->subject_sid);
+	if (!ok) {
+		v->reasons |= BPA_CERT_R_CN_NOT_SID;
+		return;
+	}
+	v->has_sid = true;
+	return;
+not_one_cn:
+	v->reasons |= BPA_CERT_R_SUBJECT_NOT_ONE_CN;
+}
+
+/* The role's EKU in a DER ExtKeyUsageSyntax; false if malformed */
+static bool eku_allows(const uint8_t *der, size_t len,
+		       enum bpa_cert_role role, bool *allows)
+{
+	const uint8_t *oid = role == BPA_CERT_ROLE_CLIENT ?
+		bpa_oid_client_auth : bpa_oid_server_auth;
+
+	return bpa_der_eku_has(der, len, oid, sizeof(bpa_oid_client_auth),
+			       allows);
+}
+
+static void check_eku(const struct bpa_der_cert *c,
+		      const struct bpa_cert_blob *blob,
+		      enum bpa_cert_role role, struct bpa_cert_verdict *v)
+{
+	const DATA_BLOB *prop = NULL;
+	struct bpa_der_span ext;
+	bool allows = false;
+	bool ok = false;
+
+	ok = bpa_der_cert_find_ext(c, bpa_oid_ext_key_usage,
+				   sizeof(bpa_oid_ext_key_usage), &ext);
+	if (!ok) {
+		v->reasons |= BPA_CERT_R_DER;
+		return;
+	}
+	if (ext.len > 0) {
+		ok = eku_allows(ext.p, ext.len, role, &allows);
+		if (!ok) {
+			v->reasons |= BPA_CERT_R_DER;
+		} else if (!allows) {
+			v->reasons |= BPA_CERT_R_EKU_EXTENSION;
+		}
+	}
+	prop = bpa_blob_find_prop(blob, BPA_PROP_ENHKEY_USAGE);
+	if (prop != NULL) {
+		ok = eku_allows(prop->data, prop->length, role, &allows);
+		if (!ok || !allows) {
+			v->reasons |= BPA_CERT_R_EKU_PROPERTY;
+		}
+	}
+}
+
+/* The hash properties (cert_blob.c has what each covers) */
+static const uint32_t hash_props[] = {
+	BPA_PROP_SHA1_HASH,
+	BPA_PROP_MD5_HASH,
+	BPA_PROP_SIGNATURE_HASH,
+	BPA_PROP_KEY_IDENTIFIER,
+	BPA_PROP_ISSUER_PUBLIC_KEY_MD5_HASH,
+	BPA_PROP_SUBJECT_PUBLIC_KEY_MD5_HASH,
+	BPA_PROP_ISSUER_SERIAL_NUMBER_MD5_HASH,
+	BPA_PROP_SUBJECT_NAME_MD5_HASH,
+};
+
+static void check_hashes(TALLOC_CTX *mem_ctx,
+			 const struct bpa_cert_blob *blob,
+			 struct bpa_cert_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hash_props) / sizeof(hash_props[0]); i++) {
+		const DATA_BLOB *have = NULL;
+		DATA_BLOB want = data_blob_null;
+		enum bpa_blob_err err;
+
+		have = bpa_blob_find_prop(blob, hash_props[i]);
+		if (have == NULL) {
+			continue;
+		}
+		err = bpa_blob_prop_compute(mem_ctx, &blob->cert_der,
+					    hash_props[i], &want);
+		if (err == BPA_BLOB_ERR_NOT_COMPUTABLE) {
+			/* issuer key of a certificate not self-issued: that
+			 * is refused as such already */
+			continue;
+		}
+		if (err != BPA_BLOB_OK) {
+			v->reasons |= BPA_CERT_R_INTERNAL;
+			continue;
+		}
+		if (want.length != have->length ||
+		    memcmp(want.data, have->data, want.length) != 0) {
+			v->reasons |= BPA_CERT_R_HASH_MISMATCH;
+			v->bad_props |= 1u << hash_props[i];
+		}
+		data_blob_free(&want);
+	}
+}
+
+/* SHA-1 or weaker: MD2, MD5, SHA-1, or a hash GnuTLS does not know */
+static bool weak_signature(gnutls_sign_algorithm_t sa,
+			   const struct bpa_validate_policy *policy)
+{
+	gnutls_digest_algorithm_t dig = gnutls_sign_get_hash_algorithm(sa);
+
+	switch (dig) {
+	case GNUTLS_DIG_SHA256:
+	case GNUTLS_DIG_SHA384:
+	case GNUTLS_DIG_SHA512:
+	case GNUTLS_DIG_SHA3_256:
+	case GNUTLS_DIG_SHA3_384:
+	case GNUTLS_DIG_SHA3_512:
+		return false;
+	case GNUTLS_DIG_SHA1:
+		return !policy->allow_sha1_signatures;
+	default:
+		return true;
+	}
+}
+
+static void check_signature(struct validate_state *s,
+			    const struct bpa_der_cert *c,
+			    const struct bpa_validate_policy *policy,
+			    struct bpa_cert_verdict *v)
+{
+	gnutls_sign_algorithm_t sa;
+	gnutls_datum_t tbs = {
+		.data = (unsigned char *)(uintptr_t)c->tbs.p,
+		.size = (unsigned)c->tbs.len,
+	};
+	gnutls_datum_t sig = {
+		.data = (unsigned char *)(uintptr_t)c->sig.p,
+		.size = (unsigned)c->sig.len,
+	};
+	int rc;
+
+	if (c->issuer.len != c->subject.len ||
+	    memcmp(c->issuer.p, c->subject.p, c->issuer.len) != 0) {
+		v->reasons |= BPA_CERT_R_NOT_SELF_ISSUED;
+	}
+	rc = gnutls_x509_crt_get_signature_algorithm(s->crt);
+	if (rc < 0) {
+		v->reasons |= BPA_CERT_R_SELF_SIGNATURE |
+			      BPA_CERT_R_WEAK_SIGNATURE;
+		return;
+	}
+	sa = (gnutls_sign_algorithm_t)rc;
+	v->sign_algo = gnutls_sign_get_name(sa);
+	if (weak_signature(sa, policy)) {
+		v->reasons |= BPA_CERT_R_WEAK_SIGNATURE;
+	}
+
+	rc = gnutls_pubkey_init(&s->pubkey);
+	if (rc < 0) {
+		DBG_ERR("gnutls_pubkey_init: %s\n", gnutls_strerror(rc));
+		v->reasons |= BPA_CERT_R_INTERNAL;
+		return;
+	}
+	rc = gnutls_pubkey_import_x509(s->pubkey, s->crt, 0);
+	if (rc < 0) {
+		DBG_INFO("gnutls_pubkey_import_x509: %s\n",
+			 gnutls_strerror(rc));
+		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
+		return;
+	}
+	/* whether the algorithm is acceptable is decided above */
+	rc = gnutls_pubkey_verify_data2(s->pubkey, sa,
+					GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
+					GNUTLS_VERIFY_ALLOW_BROKEN,
+					&tbs, &sig);
+	if (rc < 0) {
+		DBG_INFO("self-signature: %s\n", gnutls_strerror(rc));
+		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
+	}
+}
+
+static void check_key_and_time(struct validate_state *s,
+			       const struct bpa_validate_policy *policy,
+			       time_t now, struct bpa_cert_verdict *v)
+{
+	unsigned int bits = 0;
+	int alg;
+
+	alg = gnutls_x509_crt_get_pk_algorithm(s->crt, &bits);
+	v->rsa_bits = bits;
+	if (alg != GNUTLS_PK_RSA) {
+		v->reasons |= BPA_CERT_R_NOT_RSA;
+	} else if (bits < policy->min_rsa_bits) {
+		v->reasons |= BPA_CERT_R_RSA_TOO_SMALL;
+	}
+
+	v->not_before = gnutls_x509_crt_get_activation_time(s->crt);
+	v->not_after = gnutls_x509_crt_get_expiration_time(s->crt);
+	if (v->not_before == (time_t)-1 ||
+	    (int64_t)now + policy->clock_skew < (int64_t)v->not_before) {
+		v->reasons |= BPA_CERT_R_NOT_YET_VALID;
+	}
+	if (v->not_after == (time_t)-1 ||
+	    (int64_t)now - policy->clock_skew > (int64_t)v->not_after) {
+		v->reasons |= BPA_CERT_R_EXPIRED;
+	}
+}
+
+/* The verdict's HRESULT: the first reason in this order decides */
+static HRESULT reasons_hresult(uint32_t r)
+{
+	if (r == 0) {
+		return HRES_ERROR(0);
+	}
+	if (r & BPA_CERT_R_INTERNAL) {
+		return BPA_E_FAIL;
+	}
+	if (r & BPA_CERT_R_DER) {
+		return BPA_CRYPT_E_ASN1_ERROR;
+	}
+	if (r & (BPA_CERT_R_SUBJECT_NOT_ONE_CN | BPA_CERT_R_CN_NOT_SID)) {
+		return BPA_E_ACCESSDENIED;	/* MS-BPAU 3.1.4.1 */
+	}
+	if (r & (BPA_CERT_R_SELF_SIGNATURE | BPA_CERT_R_NOT_SELF_ISSUED)) {
+		return BPA_TRUST_E_CERT_SIGNATURE;
+	}
+	if (r & (BPA_CERT_R_NOT_RSA | BPA_CERT_R_RSA_TOO_SMALL)) {
+		return BPA_NTE_BAD_KEY;
+	}
+	if (r & BPA_CERT_R_WEAK_SIGNATURE) {
+		return BPA_NTE_BAD_ALGID;
+	}
+	if (r & (BPA_CERT_R_NOT_YET_VALID | BPA_CERT_R_EXPIRED)) {
+		return BPA_CERT_E_EXPIRED;
+	}
+	if (r & (BPA_CERT_R_EKU_EXTENSION | BPA_CERT_R_EKU_PROPERTY)) {
+		return BPA_CERT_E_WRONG_USAGE;
+	}
+	if (r & BPA_CERT_R_HASH_MISMATCH) {
+		return BPA_CRYPT_E_HASH_VALUE;
+	}
+	return BPA_E_FAIL;
+}
+
+static void phase_one(TALLOC_CTX *mem_ctx,
+		      const struct bpa_cert_blob *blob,
+		      enum bpa_cert_role role,
+		      const struct bpa_validate_policy *policy,
+		      time_t now, struct bpa_cert_verdict *v)
+{
+	struct validate_state *s = NULL;
+	struct bpa_der_cert c;
+	gnutls_datum_t der;
+	bool ok = false;
+	int rc;
+
+	if (blob == NULL || blob->cert_der.data == NULL) {
+		v->reasons |= BPA_CERT_R_DER;
+		return;
+	}
+	ok = bpa_der_cert_parse(blob->cert_der.data, blob->cert_der.length,
+				&c);
+	if (!ok) {
+		v->reasons |= BPA_CERT_R_DER;
+		return;
+	}
+	s = talloc_zero(mem_ctx, struct validate_state);
+	if (s == NULL) {
+		v->reasons |= BPA_CERT_R_INTERNAL;
+		return;
+	}
+	talloc_set_destructor(s, validate_state_destructor);
+	rc = gnutls_x509_crt_init(&s->crt);
+	if (rc < 0) {
+		DBG_ERR("gnutls_x509_crt_init: %s\n", gnutls_strerror(rc));
+		v->reasons |= BPA_CERT_R_INTERNAL;
+		return;
+	}
+	der.data = blob->cert_der.data;
+	der.size = (unsigned)blob->cert_der.length;
+	rc = gnutls_x509_crt_import(s->crt, &der, GNUTLS_X509_FMT_DER);
+	if (rc < 0) {
+		DBG_INFO("gnutls_x509_crt_import: %s\n", gnutls_strerror(rc));
+		v->reasons |= BPA_CERT_R_DER;
+		return;
+	}
+
+	check_key_and_time(s, policy, now, v);
+	check_subject(&c, v);
+	check_signature(s, &c, policy, v);
+	check_eku(&c, blob, role, v);
+	check_hashes(s, blob, v);
 }
 
 HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
@@ -26,20 +424,136 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 			  time_t now,
 			  struct bpa_cert_verdict **pverdict)
 {
-	struct bpa_cert_verdict *v = talloc_zero(mem_ctx,
-						 struct bpa_cert_verdict);
+	struct bpa_validate_policy defaults;
+	struct bpa_cert_verdict *v = NULL;
+	TALLOC_CTX *frame = NULL;
+	char *text = NULL;
 
-	*pverdict = v;
-	if (v == NULL) {
+	*pverdict = NULL;
+	if (policy == NULL) {
+		bpa_validate_policy_default(&defaults);
+		policy = &defaults;
+	}
+	v = talloc_zero(mem_ctx, struct bpa_cert_verdict);
+	frame = talloc_new(v);
+	if (v == NULL || frame == NULL) {
+		TALLOC_FREE(v);
 		return BPA_E_OUTOFMEMORY;
 	}
-	v->reasons = BPA_CERT_R_INTERNAL;
-	v->hres = BPA_E_FAIL;
+	v->role = role;
+
+	phase_one(frame, blob, role, policy, now, v);
+	v->hres = reasons_hresult(v->reasons);
+
+	if (v->reasons == 0 && policy->phase_two != NULL) {
+		v->phase_two_hres = policy->phase_two(policy->phase_two_data,
+						      blob, role, v);
+		if (!HRES_IS_OK(v->phase_two_hres)) {
+			v->reasons |= BPA_CERT_R_PHASE_TWO;
+			v->hres = v->phase_two_hres;
+		}
+	}
+	TALLOC_FREE(frame);
+
+	text = bpa_cert_verdict_string(v, v);
+	if (v->reasons != 0) {
+		DBG_NOTICE("%s certificate refused (0x%08" PRIx32 "): %s\n",
+			   role == BPA_CERT_ROLE_CLIENT ? "client" : "server",
+			   HRES_ERROR_V(v->hres), text ? text : "?");
+	} else {
+		DBG_INFO("%s certificate accepted\n",
+			 role == BPA_CERT_ROLE_CLIENT ? "client" : "server");
+	}
+	TALLOC_FREE(text);
+	*pverdict = v;
 	return v->hres;
+}
+
+static char *fmt_time(char buf[32], time_t t)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		snprintf(buf, 32, "%lld", (long long)t);
+	}
+	return buf;
 }
 
 char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 			      const struct bpa_cert_verdict *v)
 {
-	return talloc_strdup(mem_ctx, "not implemented");
+	const char *role_eku = NULL;
+	char *s = NULL;
+	char tbuf[32];
+	size_t i;
+
+	if (v->reasons == 0) {
+		return talloc_strdup(mem_ctx, "accepted");
+	}
+	role_eku = v->role == BPA_CERT_ROLE_CLIENT ? "clientAuth" :
+		   "serverAuth";
+	s = talloc_strdup(mem_ctx, "");
+	for (i = 0; s != NULL && i < 15; i++) {
+		uint32_t bit = 1u << i;
+		const char *sep = s[0] == '\0' ? "" : ", ";
+
+		if (!(v->reasons & bit)) {
+			continue;
+		}
+		switch (bit) {
+		case BPA_CERT_R_RSA_TOO_SMALL:
+			s = talloc_asprintf_append(s, "%sRSA key %" PRIu32
+						   " bits too small", sep,
+						   v->rsa_bits);
+			break;
+		case BPA_CERT_R_WEAK_SIGNATURE:
+			s = talloc_asprintf_append(s, "%sweak signature (%s)",
+				sep, v->sign_algo ? v->sign_algo : "unknown");
+			break;
+		case BPA_CERT_R_NOT_YET_VALID:
+			s = talloc_asprintf_append(s,
+				"%snot yet valid (not before %s)", sep,
+				fmt_time(tbuf, v->not_before));
+			break;
+		case BPA_CERT_R_EXPIRED:
+			s = talloc_asprintf_append(s,
+				"%sexpired (not after %s)", sep,
+				fmt_time(tbuf, v->not_after));
+			break;
+		case BPA_CERT_R_EKU_EXTENSION:
+			s = talloc_asprintf_append(s,
+				"%sEKU extension does not allow %s", sep,
+				role_eku);
+			break;
+		case BPA_CERT_R_EKU_PROPERTY:
+			s = talloc_asprintf_append(s,
+				"%sENHKEY_USAGE property does not allow %s",
+				sep, role_eku);
+			break;
+		case BPA_CERT_R_HASH_MISMATCH: {
+			uint32_t id;
+
+			s = talloc_asprintf_append(s,
+				"%shash property mismatch:", sep);
+			for (id = 0; s != NULL && id < 32; id++) {
+				if (v->bad_props & (1u << id)) {
+					s = talloc_asprintf_append(s, " %s",
+						bpa_blob_prop_name(id));
+				}
+			}
+			break;
+		}
+		case BPA_CERT_R_PHASE_TWO:
+			s = talloc_asprintf_append(s,
+				"%srefused by phase two (0x%08" PRIx32 ")",
+				sep, HRES_ERROR_V(v->phase_two_hres));
+			break;
+		default:
+			s = talloc_asprintf_append(s, "%s%s", sep,
+						   bpa_cert_reason_name(bit));
+			break;
+		}
+	}
+	return s;
 }
