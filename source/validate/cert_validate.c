@@ -441,6 +441,7 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 		return BPA_E_OUTOFMEMORY;
 	}
 	v->role = role;
+	v->min_rsa_bits = policy->min_rsa_bits;
 
 	phase_one(frame, blob, role, policy, now, v);
 	v->hres = reasons_hresult(v->reasons);
@@ -504,8 +505,9 @@ char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 		switch (bit) {
 		case BPA_CERT_R_RSA_TOO_SMALL:
 			s = talloc_asprintf_append(s, "%sRSA key %" PRIu32
-						   " bits too small", sep,
-						   v->rsa_bits);
+						   " < %" PRIu32 " bits", sep,
+						   v->rsa_bits,
+						   v->min_rsa_bits);
 			break;
 		case BPA_CERT_R_WEAK_SIGNATURE:
 			s = talloc_asprintf_append(s, "%sweak signature (%s)",

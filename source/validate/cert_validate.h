@@ -85,7 +85,8 @@ struct bpa_cert_verdict {
 	bool has_sid;			/* the subject CN is a SID string */
 	struct dom_sid subject_sid;
 	/* details for the text (valid when the DER parsed) */
-	uint32_t rsa_bits;
+	uint32_t rsa_bits;		/* modulus bits (or the key's bits) */
+	uint32_t min_rsa_bits;		/* the policy's minimum */
 	time_t not_before;
 	time_t not_after;
 	const char *sign_algo;		/* static GnuTLS name, or NULL */
@@ -115,8 +116,8 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 
 /**
  * Human-readable verdict on @mem_ctx: "accepted", or the reasons in bit
- * order with details, e.g. "RSA key 1024 < 2048 bits, SHA-1 signature,
- * expired (not after 2007-02-16T21:56:16Z)".  NULL on ENOMEM.
+ * order with details, e.g. "RSA key 1024 < 2048 bits, weak signature
+ * (RSA-SHA1), expired (not after 2007-02-16T21:56:16Z)".  NULL on ENOMEM.
  */
 char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 			      const struct bpa_cert_verdict *v);
