@@ -96,7 +96,15 @@ out=$(ip netns exec "$BPA_NETNS" timeout 60 "$CLI" exchange \
 	--principal "PEER2\$@$BPA_REALM" --server-sid "$BPA_DC_SID" 2>&1)
 rc=$?
 check "mutual authentication: a wrong server principal fails" 1 "$rc" \
-	"$out" "ExchangePublicKeys: 0x"
+	"$out" "(SAMR|ExchangePublicKeys): 0x"
+
+out=$(ip netns exec "$BPA_NETNS" timeout 60 "$CLI" exchange \
+	-s "$BPA_PEER3_SMBCONF" --server 127.0.0.1 \
+	--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
+	-U "$BPA_USER@$BPA_REALM%$BPA_USER_PASSWORD" 2>&1)
+rc=$?
+check "a user account is refused by the server (3.1.4.1 <2>)" 1 "$rc" \
+	"$out" "ExchangePublicKeys: 0x80070005"
 
 echo "1..$n"
 [ "$fails" = 0 ]
