@@ -98,6 +98,11 @@ echo "Log: $BPA_LOG.  ^C (or 'make stop') stops the DC."
 while [ -f "$DIR/env" ] && kill -0 "$BPA_SAMBA_PID" 2>/dev/null; do
 	sleep 1
 done
+# `make stop` stops samba first, then removes DIR/env: give it time
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	[ -f "$DIR/env" ] || break
+	sleep 1
+done
 if [ -f "$DIR/env" ]; then
 	echo "samba exited by itself; the end of its log:"
 	tail -20 "$BPA_LOG"
