@@ -1,30 +1,573 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* MS-BPAU 3.1.1.1, 3.2.1.1: the local certificate (first slice: stubs) */
+/*
+ * MS-BPAU 3.1.1.1, 3.2.1.1: the local certificate.  Loaded from PEM
+ * files when they are still good, otherwise created (self-signed RSA,
+ * subject CN = the account SID) and written atomically.
+ */
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <gnutls/crypto.h>
+#include "util/bpa_debug.h"
 #include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "blob/cert_blob.h"
+#include "validate/cert_validate.h"
 #include "localcert/local_cert.h"
+
+#define PEM_FILE_MAX (1024 * 1024)
+#define SECONDS_PER_DAY 86400
+
+struct bpa_local_cert_gnutls {
+	gnutls_x509_crt_t crt;
+	gnutls_x509_privkey_t key;
+};
+
+static int gnutls_objects_destructor(struct bpa_local_cert_gnutls *gt)
+{
+	if (gt->crt != NULL) {
+		gnutls_x509_crt_deinit(gt->crt);
+		gt->crt = NULL;
+	}
+	if (gt->key != NULL) {
+		gnutls_x509_privkey_deinit(gt->key);
+		gt->key = NULL;
+	}
+	return 0;
+}
+
+static struct bpa_local_cert_gnutls *gnutls_objects_new(TALLOC_CTX *mem_ctx)
+{
+	struct bpa_local_cert_gnutls *gt = NULL;
+	int rc;
+
+	gt = talloc_zero(mem_ctx, struct bpa_local_cert_gnutls);
+	if (gt == NULL) {
+		return NULL;
+	}
+	talloc_set_destructor(gt, gnutls_objects_destructor);
+	rc = gnutls_x509_crt_init(&gt->crt);
+	if (rc < 0) {
+		DBG_ERR("gnutls_x509_crt_init: %s\n", gnutls_strerror(rc));
+		TALLOC_FREE(gt);
+		return NULL;
+	}
+	rc = gnutls_x509_privkey_init(&gt->key);
+	if (rc < 0) {
+		DBG_ERR("gnutls_x509_privkey_init: %s\n", gnutls_strerror(rc));
+		TALLOC_FREE(gt);
+		return NULL;
+	}
+	return gt;
+}
+
+/* Whole file @path into @out; ENOENT is reported as such, quietly */
+static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
+			   DATA_BLOB *out)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t got = 0;
+	int ret = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1) {
+		return errno;
+	}
+	ret = fstat(fd, &st);
+	if (ret == -1) {
+		ret = errno;
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > PEM_FILE_MAX) {
+		ret = EINVAL;
+		goto done;
+	}
+	buf = talloc_size(mem_ctx, (size_t)st.st_size);
+	if (buf == NULL) {
+		ret = ENOMEM;
+		goto done;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n == -1 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			ret = n == 0 ? EIO : errno;
+			TALLOC_FREE(buf);
+			goto done;
+		}
+		got += (size_t)n;
+	}
+	*out = data_blob_const(buf, got);
+	ret = 0;
+done:
+	close(fd);
+	return ret;
+}
+
+/*
+ * Write @data to @path atomically: a temporary file next to it, created
+ * with O_EXCL (mkstemp) and mode @mode before anything is written, then
+ * fsync and rename over @path.
+ */
+static int write_file_atomic(TALLOC_CTX *mem_ctx, const char *path,
+			     const gnutls_datum_t *data, mode_t mode)
+{
+	char *tmp = NULL;
+	size_t done_len = 0;
+	int ret = 0;
+	int fd = -1;
+
+	tmp = talloc_asprintf(mem_ctx, "%s.XXXXXX", path);
+	if (tmp == NULL) {
+		return ENOMEM;
+	}
+	fd = mkstemp(tmp);	/* O_CREAT | O_EXCL, mode 0600 */
+	if (fd == -1) {
+		ret = errno;
+		goto done;
+	}
+	ret = fchmod(fd, mode);
+	if (ret == -1) {
+		ret = errno;
+		goto done;
+	}
+	while (done_len < data->size) {
+		ssize_t n = write(fd, data->data + done_len,
+				  data->size - done_len);
+
+		if (n == -1 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			ret = n == 0 ? EIO : errno;
+			goto done;
+		}
+		done_len += (size_t)n;
+	}
+	ret = fsync(fd);
+	if (ret == -1) {
+		ret = errno;
+		goto done;
+	}
+	ret = close(fd);
+	fd = -1;
+	if (ret == -1) {
+		ret = errno;
+		goto done;
+	}
+	ret = rename(tmp, path);
+	if (ret == -1) {
+		ret = errno;
+		goto done;
+	}
+	ret = 0;
+done:
+	if (fd != -1) {
+		close(fd);
+	}
+	if (ret != 0 && tmp != NULL) {
+		unlink(tmp);
+	}
+	TALLOC_FREE(tmp);
+	return ret;
+}
+
+static bool export_der(struct bpa_local_cert *lc)
+{
+	gnutls_datum_t der = { NULL, 0 };
+	int rc;
+
+	rc = gnutls_x509_crt_export2(lc->gt->crt, GNUTLS_X509_FMT_DER, &der);
+	if (rc < 0) {
+		DBG_ERR("gnutls_x509_crt_export2: %s\n", gnutls_strerror(rc));
+		return false;
+	}
+	lc->cert_der = data_blob_talloc(lc, der.data, der.size);
+	gnutls_free(der.data);
+	return lc->cert_der.data != NULL;
+}
+
+/*
+ * Use the files if they hold a certificate and its key, issued to
+ * @p->sid, that phase one would accept from us (so at least
+ * @p->key_bits), and that is not due for renewal.
+ */
+static bool try_load(struct bpa_local_cert *lc,
+		     const struct bpa_local_cert_params *p)
+{
+	TALLOC_CTX *frame = talloc_new(lc);
+	struct bpa_validate_policy policy;
+	struct bpa_cert_blob *blob = NULL;
+	struct bpa_cert_verdict *v = NULL;
+	DATA_BLOB cert_pem = data_blob_null;
+	DATA_BLOB key_pem = data_blob_null;
+	gnutls_datum_t d;
+	uint8_t id_crt[64], id_key[64];
+	size_t id_crt_len = sizeof(id_crt), id_key_len = sizeof(id_key);
+	enum bpa_blob_err berr;
+	bool ok = false;
+	int ret, rc;
+
+	if (frame == NULL) {
+		return false;
+	}
+	ret = read_small_file(frame, p->cert_file, &cert_pem);
+	if (ret == 0) {
+		ret = read_small_file(frame, p->key_file, &key_pem);
+	}
+	if (ret == ENOENT) {
+		DBG_NOTICE("no local certificate yet (%s, %s)\n",
+			   p->cert_file, p->key_file);
+		goto done;
+	}
+	if (ret != 0) {
+		DBG_WARNING("cannot read %s / %s: %s; creating anew\n",
+			    p->cert_file, p->key_file, strerror(ret));
+		goto done;
+	}
+	d.data = cert_pem.data;
+	d.size = (unsigned)cert_pem.length;
+	rc = gnutls_x509_crt_import(lc->gt->crt, &d, GNUTLS_X509_FMT_PEM);
+	if (rc < 0) {
+		DBG_WARNING("%s: %s; creating anew\n", p->cert_file,
+			    gnutls_strerror(rc));
+		goto done;
+	}
+	d.data = key_pem.data;
+	d.size = (unsigned)key_pem.length;
+	rc = gnutls_x509_privkey_import(lc->gt->key, &d, GNUTLS_X509_FMT_PEM);
+	if (rc < 0) {
+		DBG_WARNING("%s: %s; creating anew\n", p->key_file,
+			    gnutls_strerror(rc));
+		goto done;
+	}
+	rc = gnutls_x509_crt_get_key_id(lc->gt->crt, 0, id_crt, &id_crt_len);
+	if (rc >= 0) {
+		rc = gnutls_x509_privkey_get_key_id(lc->gt->key, 0, id_key,
+						    &id_key_len);
+	}
+	if (rc < 0 || id_crt_len != id_key_len ||
+	    memcmp(id_crt, id_key, id_crt_len) != 0) {
+		DBG_WARNING("%s does not belong to %s; creating anew\n",
+			    p->key_file, p->cert_file);
+		goto done;
+	}
+	if (!export_der(lc)) {
+		goto done;
+	}
+	berr = bpa_blob_from_cert(frame, &lc->cert_der, &blob);
+	if (berr != BPA_BLOB_OK) {
+		DBG_WARNING("%s: %s; creating anew\n", p->cert_file,
+			    bpa_blob_strerror(berr));
+		goto done;
+	}
+	bpa_validate_policy_default(&policy);
+	policy.min_rsa_bits = p->key_bits;
+	policy.clock_skew = 0;
+	bpa_cert_validate(frame, blob, BPA_CERT_ROLE_SERVER, &policy, p->now,
+			  &v);
+	if (v == NULL) {
+		goto done;
+	}
+	if (v->reasons == 0) {
+		bpa_cert_validate(frame, blob, BPA_CERT_ROLE_CLIENT, &policy,
+				  p->now, &v);
+		if (v == NULL) {
+			goto done;
+		}
+	}
+	if (v->reasons != 0) {
+		DBG_NOTICE("%s not usable (%s); creating anew\n",
+			   p->cert_file, bpa_cert_verdict_string(frame, v));
+		goto done;
+	}
+	if (!v->has_sid || !bpa_sid_equal(&v->subject_sid, p->sid)) {
+		DBG_NOTICE("%s is for another SID; creating anew\n",
+			   p->cert_file);
+		goto done;
+	}
+	lc->not_before = v->not_before;
+	lc->not_after = v->not_after;
+	if (bpa_local_cert_needs_renewal(lc, p->now, p->renew_days)) {
+		DBG_NOTICE("%s expires within %" PRIu32 " days; renewing\n",
+			   p->cert_file, p->renew_days);
+		goto done;
+	}
+	ok = true;
+done:
+	if (!ok) {
+		data_blob_free(&lc->cert_der);
+	}
+	TALLOC_FREE(frame);
+	return ok;
+}
+
+/* MS-BPAU 3.1.1.1: a new self-signed certificate for @p->sid */
+static HRESULT create(struct bpa_local_cert *lc,
+		      const struct bpa_local_cert_params *p)
+{
+	TALLOC_CTX *frame = talloc_new(lc);
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t key_pem = { NULL, 0 };
+	gnutls_datum_t cert_pem = { NULL, 0 };
+	HRESULT hres = BPA_E_FAIL;
+	uint8_t serial[16];
+	char *sid = NULL;
+	time_t nb = p->now - 3600;
+	time_t na = p->now + (time_t)p->lifetime_days * SECONDS_PER_DAY;
+	int ret, rc;
+
+	if (frame == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
+	/* a failed load may have left state in the objects */
+	gnutls_objects_destructor(lc->gt);
+	rc = gnutls_x509_crt_init(&lc->gt->crt);
+	if (rc >= 0) {
+		rc = gnutls_x509_privkey_init(&lc->gt->key);
+	}
+	if (rc < 0) {
+		DBG_ERR("gnutls init: %s\n", gnutls_strerror(rc));
+		goto done;
+	}
+	crt = lc->gt->crt;
+	sid = bpa_sid_string(frame, p->sid);
+	if (sid == NULL) {
+		hres = BPA_E_OUTOFMEMORY;
+		goto done;
+	}
+
+	rc = gnutls_x509_privkey_generate(lc->gt->key, GNUTLS_PK_RSA,
+					  p->key_bits, 0);
+	if (rc < 0) {
+		DBG_ERR("RSA %" PRIu32 " key generation: %s\n", p->key_bits,
+			gnutls_strerror(rc));
+		goto done;
+	}
+	rc = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial));
+	if (rc < 0) {
+		DBG_ERR("gnutls_rnd: %s\n", gnutls_strerror(rc));
+		goto done;
+	}
+	serial[0] = (serial[0] & 0x7f) | 0x01;	/* positive, 16 bytes */
+
+	rc = gnutls_x509_crt_set_version(crt, 3);
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_activation_time(crt, nb);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_expiration_time(crt, na);
+	}
+	if (rc >= 0) {	/* subject CN = the SID string, MS-BPAU 3.1.4.1 */
+		rc = gnutls_x509_crt_set_dn_by_oid(crt,
+			GNUTLS_OID_X520_COMMON_NAME, 0, sid, strlen(sid));
+	}
+	if (rc >= 0 && p->dns_name != NULL && p->dns_name[0] != '\0') {
+		rc = gnutls_x509_crt_set_subject_alt_name(crt,
+			GNUTLS_SAN_DNSNAME, p->dns_name,
+			(unsigned)strlen(p->dns_name), GNUTLS_FSAN_SET);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_key_purpose_oid(crt,
+			GNUTLS_KP_TLS_WWW_SERVER, 0);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_key_purpose_oid(crt,
+			GNUTLS_KP_TLS_WWW_CLIENT, 0);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_key_usage(crt,
+			GNUTLS_KEY_DIGITAL_SIGNATURE |
+			GNUTLS_KEY_KEY_ENCIPHERMENT);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_basic_constraints(crt, 0, -1);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_key(crt, lc->gt->key);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_sign2(crt, crt, lc->gt->key,
+					   GNUTLS_DIG_SHA256, 0);
+	}
+	if (rc < 0) {
+		DBG_ERR("building the certificate: %s\n", gnutls_strerror(rc));
+		goto done;
+	}
+
+	rc = gnutls_x509_privkey_export2(lc->gt->key, GNUTLS_X509_FMT_PEM,
+					 &key_pem);
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM,
+					     &cert_pem);
+	}
+	if (rc < 0) {
+		DBG_ERR("PEM export: %s\n", gnutls_strerror(rc));
+		goto done;
+	}
+	/* the key first: a certificate never points at a missing key */
+	ret = write_file_atomic(frame, p->key_file, &key_pem, 0600);
+	if (ret != 0) {
+		DBG_ERR("cannot write %s: %s\n", p->key_file, strerror(ret));
+		goto done;
+	}
+	ret = write_file_atomic(frame, p->cert_file, &cert_pem, 0644);
+	if (ret != 0) {
+		DBG_ERR("cannot write %s: %s\n", p->cert_file,
+			strerror(ret));
+		goto done;
+	}
+	if (!export_der(lc)) {
+		goto done;
+	}
+	/* hand out a parsed certificate, not the one under construction
+	 * (GnuTLS does not return e.g. the SAN of the latter) */
+	gnutls_x509_crt_deinit(lc->gt->crt);
+	lc->gt->crt = NULL;
+	rc = gnutls_x509_crt_init(&lc->gt->crt);
+	if (rc >= 0) {
+		gnutls_datum_t der = {
+			.data = lc->cert_der.data,
+			.size = (unsigned)lc->cert_der.length,
+		};
+
+		rc = gnutls_x509_crt_import(lc->gt->crt, &der,
+					    GNUTLS_X509_FMT_DER);
+	}
+	if (rc < 0) {
+		DBG_ERR("re-reading the certificate: %s\n",
+			gnutls_strerror(rc));
+		goto done;
+	}
+	lc->not_before = nb;
+	lc->not_after = na;
+	lc->created = true;
+	DBG_NOTICE("created local certificate %s for %s (RSA %" PRIu32
+		   ", %" PRIu32 " days)\n", p->cert_file, sid, p->key_bits,
+		   p->lifetime_days);
+	hres = HRES_ERROR(0);
+done:
+	if (key_pem.data != NULL) {
+		gnutls_memset(key_pem.data, 0, key_pem.size);
+		gnutls_free(key_pem.data);
+	}
+	gnutls_free(cert_pem.data);
+	TALLOC_FREE(frame);
+	return hres;
+}
+
+static bool params_ok(const struct bpa_local_cert_params *p)
+{
+	char buf[BPA_SID_STRING_MAX];
+
+	if (p == NULL || p->cert_file == NULL || p->key_file == NULL ||
+	    p->cert_file[0] == '\0' || p->key_file[0] == '\0' ||
+	    strcmp(p->cert_file, p->key_file) == 0) {
+		DBG_ERR("local certificate: file names missing\n");
+		return false;
+	}
+	if (p->sid == NULL || bpa_sid_format(p->sid, buf) == NULL) {
+		DBG_ERR("local certificate: no valid SID\n");
+		return false;
+	}
+	if (p->key_bits < 2048 || p->key_bits > 16384) {
+		DBG_ERR("local certificate: %" PRIu32 " key bits, "
+			"need 2048..16384\n", p->key_bits);
+		return false;
+	}
+	if (p->lifetime_days == 0 || p->lifetime_days > 36500 ||
+	    p->renew_days >= p->lifetime_days) {
+		DBG_ERR("local certificate: lifetime %" PRIu32 " days, "
+			"renew %" PRIu32 " days before: no time to live\n",
+			p->lifetime_days, p->renew_days);
+		return false;
+	}
+	return true;
+}
 
 HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 				      const struct bpa_local_cert_params *p,
 				      struct bpa_local_cert **plc)
 {
-	return BPA_E_FAIL;
+	struct bpa_local_cert *lc = NULL;
+	struct bpa_cert_blob *blob = NULL;
+	enum bpa_blob_err berr;
+	HRESULT hres = HRES_ERROR(0);
+	bool loaded = false;
+
+	if (plc == NULL || !params_ok(p)) {
+		return BPA_E_INVALIDARG;
+	}
+	lc = talloc_zero(mem_ctx, struct bpa_local_cert);
+	if (lc == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
+	lc->sid = *p->sid;
+	lc->gt = gnutls_objects_new(lc);
+	if (lc->gt == NULL) {
+		hres = BPA_E_FAIL;
+		goto done;
+	}
+	loaded = try_load(lc, p);
+	if (!loaded) {
+		hres = create(lc, p);
+		if (!HRES_IS_OK(hres)) {
+			goto done;
+		}
+	}
+	/* MS-BPAU 2.2.2: what ExchangePublicKeys sends, no KEY_PROV_INFO */
+	berr = bpa_blob_from_cert(lc, &lc->cert_der, &blob);
+	if (berr == BPA_BLOB_OK) {
+		berr = bpa_blob_encode(lc, blob, &lc->blob);
+	}
+	if (berr != BPA_BLOB_OK) {
+		DBG_ERR("encoding the local certificate: %s\n",
+			bpa_blob_strerror(berr));
+		hres = bpa_blob_err_hresult(berr);
+		goto done;
+	}
+	TALLOC_FREE(blob);
+	if (loaded) {
+		DBG_INFO("loaded local certificate %s\n", p->cert_file);
+	}
+	*plc = lc;
+	lc = NULL;
+done:
+	TALLOC_FREE(lc);
+	return hres;
 }
 
 gnutls_x509_crt_t bpa_local_cert_crt(const struct bpa_local_cert *lc)
 {
-	return NULL;
+	return lc != NULL && lc->gt != NULL ? lc->gt->crt : NULL;
 }
 
 gnutls_x509_privkey_t bpa_local_cert_key(const struct bpa_local_cert *lc)
 {
-	return NULL;
+	return lc != NULL && lc->gt != NULL ? lc->gt->key : NULL;
 }
 
 bool bpa_local_cert_needs_renewal(const struct bpa_local_cert *lc,
 				  time_t now, uint32_t renew_days)
 {
-	return lc == NULL ||
-	       lc->not_after - (time_t)renew_days * 86400 <= now;
+	if (lc == NULL) {
+		return true;
+	}
+	return (int64_t)lc->not_after - (int64_t)renew_days * SECONDS_PER_DAY
+	       <= (int64_t)now;
 }
