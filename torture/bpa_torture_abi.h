@@ -37,17 +37,13 @@ enum torture_result {
 	TORTURE_SKIP = 3
 };
 
-/* lib/torture/torture.h: only ev and lp_ctx are read by us */
-struct torture_context {
-	struct torture_results *results;
-	struct torture_test *active_test;
-	struct torture_tcase *active_tcase;
-	enum torture_result last_result;
-	char *last_reason;
-	const char *outputdir;
-	struct tevent_context *ev;
-	struct loadparm_context *lp_ctx;
-};
+/*
+ * struct torture_context stays opaque: its 4.17.12 layout differs from
+ * lib/torture/torture.h in git (ev and lp_ctx sit at 0x140/0x148 of a
+ * 0x158-byte struct in the Debian build).  The loadparm context comes
+ * from samba_cmdline_get_lp_ctx() instead, the event context is our own.
+ */
+struct torture_context;
 
 struct torture_suite *torture_suite_create(TALLOC_CTX *mem_ctx,
 					   const char *name);
@@ -65,9 +61,11 @@ const char *torture_setting_string(struct torture_context *tctx,
 				   const char *name,
 				   const char *default_value);
 
-/* libcmdline-samba4 (private): the credentials of -U etc. */
+/* libcmdline-samba4 (private): smbtorture's -U credentials and -s/
+ * --option settings (the torture context's own lp_ctx) */
 struct cli_credentials;
 struct cli_credentials *samba_cmdline_get_creds(void);
+struct loadparm_context *samba_cmdline_get_lp_ctx(void);
 
 /* smbtorture */
 bool torture_register_suite(TALLOC_CTX *mem_ctx,

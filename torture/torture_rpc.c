@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <talloc.h>
+#include <tevent.h>
 #include <core/ntstatus.h>
 #include <core/hresult.h>
 #include <dcerpc.h>
@@ -471,7 +472,7 @@ static struct cli_credentials *second_creds(struct torture_context *tctx,
 	if (creds == NULL) {
 		return NULL;
 	}
-	cli_credentials_set_conf(creds, tctx->lp_ctx);
+	cli_credentials_set_conf(creds, samba_cmdline_get_lp_ctx());
 	cli_credentials_parse_string(creds, spec, CRED_SPECIFIED);
 	cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
 					   CRED_SPECIFIED);
@@ -494,6 +495,7 @@ static bool test_table_limit(struct torture_context *tctx)
 	struct dcerpc_pipe *p = NULL;
 	struct cli_credentials *creds = NULL;
 	struct bpa_client_result *res = NULL;
+	struct tevent_context *ev = NULL;
 	struct exchange_out o;
 	DATA_BLOB blob = data_blob_null;
 	char *sid = NULL;
@@ -536,7 +538,12 @@ static bool test_table_limit(struct torture_context *tctx)
 	if (!ok) {
 		return false;
 	}
-	hr = bpa_client_exchange(tctx, tctx->ev, tctx->lp_ctx, creds,
+	ev = tevent_context_init(tctx);
+	if (ev == NULL) {
+		torture_result(tctx, TORTURE_ERROR, "no memory");
+		return false;
+	}
+	hr = bpa_client_exchange(tctx, ev, samba_cmdline_get_lp_ctx(), creds,
 				 binding, &blob, &res);
 	if (!HRES_IS_EQUAL(hr, BPA_E_TABLE_FULL)) {
 		torture_result(tctx, TORTURE_FAIL, "%s: got 0x%08x, expected "
