@@ -58,196 +58,211 @@ bool bpa_der_read(const uint8_t *buf, size_t len, struct bpa_der_tlv *tlv)
 	return true;
 }
 
-/* Read the next element of a constructed value with tag @tag */
-static bool next(struct bpa_der_span *rest, uint8_t tag,
-		 struct bpa_der_tlv *tlv)
+/*
+ * A cursor over the contents of a constructed value.  Errors are sticky:
+ * after the first mismatch every later take fails too, so a parser is a
+ * straight list of takes and one check of ->ok at the end.
+ */
+struct cursor {
+	struct bpa_der_span rest;
+	bool ok;
+};
+
+static struct cursor cursor_of(struct bpa_der_span span)
 {
-	if (!bpa_der_read(rest->p, rest->len, tlv) || tlv->tag != tag) {
-		return false;
-	}
-	rest->p += tlv->whole.len;
-	rest->len -= tlv->whole.len;
-	return true;
+	struct cursor cur = { .rest = span, .ok = true };
+
+	return cur;
 }
 
-static bool peek_tag(const struct bpa_der_span *rest, uint8_t tag)
+/* The next element, which must have tag @tag */
+static void take(struct cursor *cur, uint8_t tag, struct bpa_der_tlv *tlv)
 {
-	return rest->len > 0 && rest->p[0] == tag;
+	bool ok = false;
+
+	memset(tlv, 0, sizeof(*tlv));
+	if (!cur->ok) {
+		return;
+	}
+	ok = bpa_der_read(cur->rest.p, cur->rest.len, tlv);
+	if (!ok || tlv->tag != tag) {
+		memset(tlv, 0, sizeof(*tlv));
+		cur->ok = false;
+		return;
+	}
+	cur->rest.p += tlv->whole.len;
+	cur->rest.len -= tlv->whole.len;
+}
+
+/* The next element if it has tag @tag; @present says whether it had */
+static void take_optional(struct cursor *cur, uint8_t tag,
+			  struct bpa_der_tlv *tlv, bool *present)
+{
+	*present = cur->ok && cur->rest.len > 0 && cur->rest.p[0] == tag;
+	if (*present) {
+		take(cur, tag, tlv);
+	}
+}
+
+/* Nothing may follow */
+static void take_end(struct cursor *cur)
+{
+	if (cur->rest.len != 0) {
+		cur->ok = false;
+	}
 }
 
 /* BIT STRING with no unused bits: the octets after the first */
-static bool bit_string_octets(const struct bpa_der_tlv *tlv,
+static void bit_string_octets(struct cursor *cur,
+			      const struct bpa_der_tlv *tlv,
 			      struct bpa_der_span *out)
 {
-	if (tlv->content.len < 1 || tlv->content.p[0] != 0) {
-		return false;
+	if (!cur->ok || tlv->content.len < 1 || tlv->content.p[0] != 0) {
+		cur->ok = false;
+		return;
 	}
 	out->p = tlv->content.p + 1;
 	out->len = tlv->content.len - 1;
-	return true;
 }
 
-static bool parse_tbs(const struct bpa_der_span *tbs, struct bpa_der_cert *c)
+/* RFC 5280 4.1: TBSCertificate */
+static bool parse_tbs(struct bpa_der_span tbs, struct bpa_der_cert *c)
 {
-	struct bpa_der_span rest = *tbs;
+	struct cursor cur = cursor_of(tbs);
+	struct cursor spki;
+	struct cursor exts;
 	struct bpa_der_tlv t;
-	struct bpa_der_span spki_rest;
+	bool present = false;
 
-	if (peek_tag(&rest, 0xa0) && !next(&rest, 0xa0, &t)) {
-		return false;		/* [0] EXPLICIT Version */
-	}
-	if (!next(&rest, DER_INTEGER, &t) || t.content.len == 0) {
-		return false;
-	}
+	take_optional(&cur, 0xa0, &t, &present);	/* version */
+	take(&cur, DER_INTEGER, &t);			/* serialNumber */
 	c->serial = t.content;
-	if (!next(&rest, DER_SEQUENCE, &t)) {	/* signature */
-		return false;
-	}
-	if (!next(&rest, DER_SEQUENCE, &t)) {
-		return false;
-	}
+	take(&cur, DER_SEQUENCE, &t);			/* signature */
+	take(&cur, DER_SEQUENCE, &t);			/* issuer */
 	c->issuer = t.whole;
-	if (!next(&rest, DER_SEQUENCE, &t)) {	/* validity */
-		return false;
-	}
-	if (!next(&rest, DER_SEQUENCE, &t)) {
-		return false;
-	}
+	take(&cur, DER_SEQUENCE, &t);			/* validity */
+	take(&cur, DER_SEQUENCE, &t);			/* subject */
 	c->subject = t.whole;
-	if (!next(&rest, DER_SEQUENCE, &t)) {
-		return false;
-	}
+	take(&cur, DER_SEQUENCE, &t);			/* subjectPKInfo */
 	c->spki = t.whole;
 
-	spki_rest = t.content;
-	if (!next(&spki_rest, DER_SEQUENCE, &t)) {
-		return false;
-	}
-	if (!next(&spki_rest, DER_BIT_STRING, &t) || spki_rest.len != 0) {
-		return false;
-	}
-	if (!bit_string_octets(&t, &c->spk)) {
-		return false;
-	}
+	spki = cursor_of(t.content);
+	take(&spki, DER_SEQUENCE, &t);			/* algorithm */
+	take(&spki, DER_BIT_STRING, &t);		/* subjectPublicKey */
+	bit_string_octets(&spki, &t, &c->spk);
+	take_end(&spki);
 
-	/* [1] issuerUniqueID, [2] subjectUniqueID (IMPLICIT BIT STRING) */
-	if (peek_tag(&rest, 0x81) && !next(&rest, 0x81, &t)) {
-		return false;
-	}
-	if (peek_tag(&rest, 0x82) && !next(&rest, 0x82, &t)) {
-		return false;
-	}
+	take_optional(&cur, 0x81, &t, &present);	/* issuerUniqueID */
+	take_optional(&cur, 0x82, &t, &present);	/* subjectUniqueID */
+	take_optional(&cur, 0xa3, &t, &present);	/* extensions */
 	c->extensions.p = NULL;
 	c->extensions.len = 0;
-	if (peek_tag(&rest, 0xa3)) {
-		struct bpa_der_span ext;
-
-		if (!next(&rest, 0xa3, &t)) {
-			return false;
-		}
-		ext = t.content;
-		if (!next(&ext, DER_SEQUENCE, &t) || ext.len != 0) {
-			return false;
-		}
+	if (present) {
+		exts = cursor_of(t.content);
+		take(&exts, DER_SEQUENCE, &t);
+		take_end(&exts);
 		c->extensions = t.content;
+		cur.ok = cur.ok && exts.ok;
 	}
-	return rest.len == 0;
+	take_end(&cur);
+	return cur.ok && spki.ok && c->serial.len > 0;
 }
 
 bool bpa_der_cert_parse(const uint8_t *der, size_t len,
 			struct bpa_der_cert *c)
 {
-	struct bpa_der_tlv outer;
+	struct bpa_der_span whole = { .p = der, .len = len };
+	struct cursor top = cursor_of(whole);
+	struct cursor cert;
 	struct bpa_der_tlv t;
-	struct bpa_der_span rest;
+	bool ok = false;
 
 	memset(c, 0, sizeof(*c));
-	if (!bpa_der_read(der, len, &outer) || outer.tag != DER_SEQUENCE ||
-	    outer.whole.len != len) {
-		return false;
-	}
-	rest = outer.content;
-	if (!next(&rest, DER_SEQUENCE, &t)) {
-		return false;
-	}
+	take(&top, DER_SEQUENCE, &t);			/* Certificate */
+	take_end(&top);
+	cert = cursor_of(t.content);
+	cert.ok = top.ok;
+	take(&cert, DER_SEQUENCE, &t);			/* tbsCertificate */
 	c->tbs = t.whole;
-	if (!parse_tbs(&t.content, c)) {
-		return false;
-	}
-	if (!next(&rest, DER_SEQUENCE, &t)) {
-		return false;
-	}
+	ok = cert.ok && parse_tbs(t.content, c);
+	take(&cert, DER_SEQUENCE, &t);			/* signatureAlgorithm */
 	c->sig_alg = t.whole;
-	if (!next(&rest, DER_BIT_STRING, &t) || rest.len != 0) {
-		return false;
-	}
-	return bit_string_octets(&t, &c->sig);
+	take(&cert, DER_BIT_STRING, &t);		/* signatureValue */
+	bit_string_octets(&cert, &t, &c->sig);
+	take_end(&cert);
+	return ok && cert.ok;
 }
 
 bool bpa_der_cert_find_ext(const struct bpa_der_cert *c,
 			   const uint8_t *oid, size_t oid_len,
 			   struct bpa_der_span *value)
 {
-	struct bpa_der_span rest = c->extensions;
+	struct cursor exts = cursor_of(c->extensions);
 	bool found = false;
 
 	value->p = NULL;
 	value->len = 0;
-	while (rest.len > 0) {
-		struct bpa_der_tlv ext, t;
-		struct bpa_der_span er;
+	while (exts.ok && exts.rest.len > 0) {
+		struct bpa_der_tlv ext, id, v;
+		struct cursor e;
+		bool critical = false;
 		bool match = false;
 
-		if (!next(&rest, DER_SEQUENCE, &ext)) {
+		take(&exts, DER_SEQUENCE, &ext);	/* Extension */
+		e = cursor_of(ext.content);
+		e.ok = exts.ok;
+		take(&e, DER_OID, &id);			/* extnID */
+		take_optional(&e, DER_BOOLEAN, &v, &critical);
+		take(&e, DER_OCTET_STRING, &v);		/* extnValue */
+		take_end(&e);
+		if (!e.ok) {
 			return false;
 		}
-		er = ext.content;
-		if (!next(&er, DER_OID, &t)) {
-			return false;
-		}
-		match = (t.content.len == oid_len &&
-			 memcmp(t.content.p, oid, oid_len) == 0);
-		if (peek_tag(&er, DER_BOOLEAN) && !next(&er, DER_BOOLEAN, &t)) {
-			return false;
-		}
-		if (!next(&er, DER_OCTET_STRING, &t) || er.len != 0) {
-			return false;
+		match = id.content.len == oid_len &&
+			memcmp(id.content.p, oid, oid_len) == 0;
+		if (match && found) {
+			return false;	/* RFC 5280 4.2: at most once */
 		}
 		if (match) {
-			if (found) {
-				return false;	/* RFC 5280 4.2: once only */
-			}
 			found = true;
-			*value = t.content;
+			*value = v.content;
 		}
 	}
-	return true;
+	return exts.ok;
 }
 
 bool bpa_der_eku_has(const uint8_t *der, size_t len,
 		     const uint8_t *oid, size_t oid_len, bool *has_oid)
 {
-	struct bpa_der_tlv seq, t;
-	struct bpa_der_span rest;
+	struct bpa_der_span whole = { .p = der, .len = len };
+	struct cursor top = cursor_of(whole);
+	struct cursor seq;
+	struct bpa_der_tlv t;
 	bool has = false;
 
 	*has_oid = false;
-	if (!bpa_der_read(der, len, &seq) || seq.tag != DER_SEQUENCE ||
-	    seq.whole.len != len || seq.content.len == 0) {
-		return false;
+	take(&top, DER_SEQUENCE, &t);		/* ExtKeyUsageSyntax */
+	take_end(&top);
+	seq = cursor_of(t.content);
+	seq.ok = top.ok && t.content.len > 0;	/* SIZE (1..MAX) */
+	while (seq.ok && seq.rest.len > 0) {
+		bool is_oid = false;
+		bool is_any = false;
+
+		take(&seq, DER_OID, &t);		/* KeyPurposeId */
+		if (t.content.len == 0) {
+			seq.ok = false;
+			break;
+		}
+		is_oid = t.content.len == oid_len &&
+			 memcmp(t.content.p, oid, oid_len) == 0;
+		is_any = t.content.len == sizeof(oid_any_eku) &&
+			 memcmp(t.content.p, oid_any_eku,
+				sizeof(oid_any_eku)) == 0;
+		has = has || is_oid || is_any;
 	}
-	rest = seq.content;
-	while (rest.len > 0) {
-		if (!next(&rest, DER_OID, &t) || t.content.len == 0) {
-			return false;
-		}
-		if ((t.content.len == oid_len &&
-		     memcmp(t.content.p, oid, oid_len) == 0) ||
-		    (t.content.len == sizeof(oid_any_eku) &&
-		     memcmp(t.content.p, oid_any_eku,
-			    sizeof(oid_any_eku)) == 0)) {
-			has = true;
-		}
+	if (!seq.ok) {
+		return false;
 	}
 	*has_oid = has;
 	return true;

@@ -723,6 +723,77 @@ static void test_from_cert_rejects_garbage(void **state)
 	talloc_free(ctx);
 }
 
+/* the DER outline reader refuses every truncation and every bit flip
+ * that breaks the structure, and never reads outside the input */
+static void test_der_outline_truncations_and_flips(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	DATA_BLOB der = sample_cert(ctx);
+	uint8_t *copy = talloc_memdup(ctx, der.data, der.length);
+	size_t n;
+	size_t flipped_ok = 0;
+
+	for (n = 0; n < der.length; n++) {
+		/* an exact-size heap copy so valgrind sees any overread */
+		uint8_t *cut = talloc_memdup(ctx, der.data, n ? n : 1);
+		DATA_BLOB part = data_blob_const(cut, n);
+		DATA_BLOB out = data_blob_null;
+
+		assert_int_equal(bpa_blob_prop_compute(ctx, &part,
+			BPA_PROP_SHA1_HASH, &out), BPA_BLOB_ERR_CERT_DER);
+		talloc_free(cut);
+	}
+	for (n = 0; n < der.length; n++) {
+		DATA_BLOB part = data_blob_const(copy, der.length);
+		struct bpa_cert_blob *blob = NULL;
+		enum bpa_blob_err err;
+
+		copy[n] ^= (uint8_t)(1u << (n % 8));
+		err = bpa_blob_from_cert(ctx, &part, &blob);
+		if (err == BPA_BLOB_OK) {
+			flipped_ok++;
+			TALLOC_FREE(blob);
+		} else {
+			assert_int_equal(err, BPA_BLOB_ERR_CERT_DER);
+		}
+		copy[n] ^= (uint8_t)(1u << (n % 8));
+	}
+	/* most flips land in values, not in the outline */
+	assert_true(flipped_ok > der.length / 2);
+	talloc_free(ctx);
+}
+
+/* one flipped bit at each offset of the sample: decoded or refused by
+ * name, never a crash; what decodes re-encodes to the same bytes */
+static void test_bit_flip_at_every_offset_of_sample(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	DATA_BLOB s = tcu_load_hex(ctx, SAMPLE_FILE);
+	size_t n;
+
+	for (n = 0; n < s.length; n++) {
+		struct bpa_cert_blob *blob = NULL;
+		DATA_BLOB out = data_blob_null;
+		enum bpa_blob_err err;
+
+		s.data[n] ^= (uint8_t)(1u << (n % 8));
+		err = bpa_blob_decode(ctx, s.data, s.length, &blob);
+		if (err == BPA_BLOB_OK) {
+			assert_int_equal(bpa_blob_encode(ctx, blob, &out),
+					 BPA_BLOB_OK);
+			assert_int_equal(out.length, s.length);
+			assert_memory_equal(out.data, s.data, s.length);
+			TALLOC_FREE(blob);
+			data_blob_free(&out);
+		} else {
+			assert_int_not_equal(err, BPA_BLOB_ERR_NOMEM);
+			assert_null(blob);
+		}
+		s.data[n] ^= (uint8_t)(1u << (n % 8));
+	}
+	talloc_free(ctx);
+}
+
 static void test_error_texts_distinct_and_hresults(void **state)
 {
 	int i, j;
@@ -765,6 +836,8 @@ int main(void)
 		cmocka_unit_test(test_encode_refuses_what_decode_refuses),
 		cmocka_unit_test(test_from_cert_with_eku_and_ski_roundtrips),
 		cmocka_unit_test(test_from_cert_rejects_garbage),
+		cmocka_unit_test(test_der_outline_truncations_and_flips),
+		cmocka_unit_test(test_bit_flip_at_every_offset_of_sample),
 		cmocka_unit_test(test_error_texts_distinct_and_hresults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -452,6 +452,36 @@ static void test_phase_two_called_only_after_phase_one(void **state)
 	talloc_free(ctx);
 }
 
+/* a flipped bit anywhere in the sample's certificate: phase one names
+ * a reason (a hash property always catches it), never crashes */
+static void test_bit_flip_in_sample_certificate_refused(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct bpa_cert_blob *blob = sample_blob(ctx);
+	struct bpa_validate_policy legacy;
+	size_t n;
+
+	bpa_validate_policy_default(&legacy);
+	legacy.min_rsa_bits = 1024;
+	legacy.allow_sha1_signatures = true;
+	for (n = 0; n < blob->cert_der.length; n++) {
+		struct bpa_cert_verdict *v = NULL;
+		uint8_t bit = (uint8_t)(1u << (n % 8));
+
+		blob->cert_der.data[n] ^= bit;
+		bpa_cert_validate(ctx, blob, BPA_CERT_ROLE_CLIENT, &legacy,
+				  FEB_2007, &v);
+		assert_non_null(v);
+		if (v->reasons == 0 || HRES_IS_OK(v->hres)) {
+			fail_msg("flip at %zu accepted", n);
+		}
+		assert_int_equal(v->reasons & BPA_CERT_R_INTERNAL, 0);
+		TALLOC_FREE(v);
+		blob->cert_der.data[n] ^= bit;
+	}
+	talloc_free(ctx);
+}
+
 static void test_reason_names_distinct(void **state)
 {
 	uint32_t a, b;
@@ -478,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_sha1_accepted_when_legacy_allowed),
 		cmocka_unit_test(test_each_hash_property_checked),
 		cmocka_unit_test(test_phase_two_called_only_after_phase_one),
+		cmocka_unit_test(test_bit_flip_in_sample_certificate_refused),
 		cmocka_unit_test(test_reason_names_distinct),
 	};
 	return cmocka_run_group_tests(tests, setup_keys, teardown_keys);
