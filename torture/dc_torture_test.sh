@@ -74,7 +74,12 @@ rc=$?
 # every test ran and none failed
 printf '%s\n' "$out" | grep -E '^(success|failure|error|skip):' |
 	sed 's/^/# /'
-if printf '%s\n' "$out" | grep -qE '^(failure|error):'; then
+# nothing failed or was skipped, and all 18 tests ran
+if printf '%s\n' "$out" | grep -qE '^(failure|error|skip):'; then
+	rc=1
+fi
+if [ "$(printf '%s\n' "$out" | grep -c '^success:')" != 18 ]; then
+	echo "# expected 18 successes"
 	rc=1
 fi
 ok_if "smbtorture bitspeerauth (module suite)" "$rc" "$out" \
