@@ -7,7 +7,12 @@
  * calls an interface's bind hook before the client has authenticated,
  * so only a call knows its final auth type, level and token.  Every
  * refusal is answered with 0x80070005 (BPA_E_ACCESSDENIED) and logged
- * with the name of its reason.
+ * with the name of its reason.  The interface deliberately does not use
+ * dcesrv_interface_bind_require_integrity(): dcesrv would then answer
+ * NTLM or unauthenticated calls with an RPC fault, not with the
+ * HRESULT MS-BPAU 3.1.4.1 specifies, and our log would not see them.
+ * (dcesrv itself still faults Kerberos at connect level with access
+ * denied before the handler runs.)
  *
  * The rules, in order:
  *  1. the call is authenticated with Kerberos (DCERPC_AUTH_TYPE_KRB5,

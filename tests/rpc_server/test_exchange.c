@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What one ExchangePublicKeys does with a ClientKey (MS-BPAU 3.1.4.1),
+ * source/rpc_server/exchange.c on a real peer table (tdb in a temporary
+ * folder), a real local certificate (source/localcert) and client
+ * certificates from torture/torture_cert.c, an independent encoder.
+ * Every refusal: the HRESULT, the named verdict, no server key, and the
+ * table unchanged.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <time.h>
+#include <cmocka.h>
+#include <talloc.h>
+#include "util/hresult_codes.h"
+#include "util/sid_string.h"
+#include "util/bpa_config.h"
+#include "peers/peer_table.h"
+#include "localcert/local_cert.h"
+#include "rpc_server/auth_check.h"
+#include "rpc_server/server_state.h"
+#include "rpc_server/exchange.h"
+#include "torture/torture_cert.h"
+
+#define DOM "S-1-5-21-1778051447-1805189228-3439535259"
+#define DC_SID DOM "-1000"
+#define PEER1 DOM "-1103"
+#define PEER2 DOM "-1104"
+#define PEER3 DOM "-1105"
+
+struct ctx {
+	char dir[64];
+	struct bpa_srv_state state;
+	time_t now;
+};
+
+static struct bpa_srv_caller *caller_of(TALLOC_CTX *mem_ctx, const char *s)
+{
+	struct bpa_srv_caller *c = talloc_zero(mem_ctx, struct bpa_srv_caller);
+
+	assert_non_null(c);
+	assert_true(bpa_sid_parse(s, &c->sid));
+	snprintf(c->sid_str, sizeof(c->sid_str), "%s", s);
+	c->account_name = "BPA\\PEER$";
+	c->remote = "ipv4:127.0.0.1:40000";
+	c->auth_type = DCERPC_AUTH_TYPE_KRB5;
+	c->auth_level = DCERPC_AUTH_LEVEL_INTEGRITY;
+	return c;
+}
+
+static int setup(void **pstate)
+{
+	struct ctx *c = talloc_zero(NULL, struct ctx);
+	struct bpa_peer_table_params tp;
+	struct bpa_local_cert_params cp = { .key_bits = 2048 };
+	struct bpa_config *cfg = NULL;
+	struct dom_sid dc;
+	HRESULT hr;
+
+	assert_non_null(c);
+	snprintf(c->dir, sizeof(c->dir), "/tmp/bpa-test-exchange-XXXXXX");
+	assert_non_null(mkdtemp(c->dir));
+	c->now = time(NULL);
+	cfg = talloc_zero(c, struct bpa_config);
+	assert_non_null(cfg);
+	cfg->max_peers = 2;
+	cfg->evict_min_age = 60;
+	cfg->min_rsa_bits = 2048;
+	cfg->clock_skew = 300;
+	c->state.cfg = cfg;
+	c->state.pid = getpid();
+
+	bpa_peer_table_params_init(&tp);
+	tp.path = talloc_asprintf(c, "%s/peers.tdb", c->dir);
+	tp.max_peers = cfg->max_peers;
+	tp.evict_min_age = cfg->evict_min_age;
+	hr = bpa_peer_table_open(c, &tp, &c->state.table);
+	assert_true(HRES_IS_OK(hr));
+
+	assert_true(bpa_sid_parse(DC_SID, &dc));
+	c->state.dc_sid = dc;
+	cp.cert_file = talloc_asprintf(c, "%s/cert.pem", c->dir);
+	cp.key_file = talloc_asprintf(c, "%s/key.pem", c->dir);
+	cp.sid = &dc;
+	cp.dns_name = "vm.bpa.test";
+	cp.lifetime_days = 30;
+	cp.renew_days = 1;
+	cp.now = c->now;
+	hr = bpa_local_cert_load_or_create(c, &cp, &c->state.cert);
+	assert_true(HRES_IS_OK(hr));
+	*pstate = c;
+	return 0;
+}
+
+static int teardown(void **pstate)
+{
+	struct ctx *c = *pstate;
+	char *cmd = talloc_asprintf(c, "rm -rf '%s'", c->dir);
+
+	TALLOC_FREE(c->state.table);
+	if (cmd != NULL && system(cmd) != 0) {
+		fprintf(stderr, "cannot remove %s\n", c->dir);
+	}
+	talloc_free(c);
+	return 0;
+}
+
+static char *table_text(TALLOC_CTX *mem_ctx, struct ctx *c)
+{
+	uint32_t n = 0;
+	struct bpa_peer *p = NULL;
+	struct dom_sid sid;
+	char *s = NULL;
+	const char *sids[] = { PEER1, PEER2, PEER3 };
+	size_t i;
+
+	assert_true(HRES_IS_OK(bpa_peer_table_count(c->state.table, &n)));
+	s = talloc_asprintf(mem_ctx, "%u", n);
+	for (i = 0; i < 3; i++) {
+		assert_true(bpa_sid_parse(sids[i], &sid));
+		if (HRES_IS_OK(bpa_peer_table_get(mem_ctx, c->state.table,
+						  &sid, &p))) {
+			s = talloc_asprintf_append(s, " %s:%02x%02x%02x%02x",
+						   sids[i], p->cert_hash[0],
+						   p->cert_hash[1],
+						   p->cert_hash[2],
+						   p->cert_hash[3]);
+		}
+	}
+	return s;
+}
+
+static DATA_BLOB blob_for(TALLOC_CTX *mem_ctx, const char *subject,
+			  const struct bpa_torture_cert_opts *o)
+{
+	struct bpa_torture_cert_opts none = { 0 };
+	DATA_BLOB b = data_blob_null;
+	const char *err = NULL;
+
+	assert_true(bpa_torture_make_blob_opts(mem_ctx, subject,
+					       o ? o : &none, &b, &err));
+	return b;
+}
+
+/* One call; returns the result */
+static void exchange(TALLOC_CTX *mem_ctx, struct ctx *c, const char *caller,
+		     const DATA_BLOB *key, struct bpa_exchange_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	bpa_srv_exchange(mem_ctx, &c->state, caller_of(mem_ctx, caller),
+			 key ? key->data : NULL, key ? key->length : 0,
+			 c->now, res);
+	assert_non_null(res->reason);
+}
+
+static void assert_served(const struct bpa_exchange_result *res,
+			  const struct ctx *c)
+{
+	assert_int_equal(HRES_ERROR_V(res->hr), 0);
+	assert_int_equal(res->server_blob.length, c->state.cert->blob.length);
+	assert_memory_equal(res->server_blob.data, c->state.cert->blob.data,
+			    res->server_blob.length);
+}
+
+static void test_no_client_key_returns_the_server_blob_only(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bpa_exchange_result res;
+	char *subject = NULL;
+	const char *err = NULL;
+
+	exchange(mem_ctx, c, PEER1, NULL, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_SERVED);
+	assert_served(&res, c);
+	subject = bpa_torture_blob_subject(mem_ctx, &res.server_blob, &err);
+	assert_string_equal(subject, DC_SID);
+	assert_string_equal(table_text(mem_ctx, c), "0");
+	talloc_free(mem_ctx);
+}
+
+static void test_own_certificate_is_added_then_replaced(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bpa_exchange_result res;
+	DATA_BLOB b1 = blob_for(mem_ctx, PEER1, NULL);
+	DATA_BLOB b2 = blob_for(mem_ctx, PEER1, NULL);
+	char *first = NULL;
+
+	exchange(mem_ctx, c, PEER1, &b1, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	assert_served(&res, c);
+	assert_string_equal(res.subject, PEER1);
+	first = table_text(mem_ctx, c);
+	assert_int_equal(first[0], '1');
+
+	exchange(mem_ctx, c, PEER1, &b2, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	assert_string_not_equal(table_text(mem_ctx, c), first);
+	assert_int_equal(table_text(mem_ctx, c)[0], '1');
+	talloc_free(mem_ctx);
+}
+
+struct refusal {
+	const char *name;
+	const char *subject;		/* NULL: garbage bytes */
+	struct bpa_torture_cert_opts opts;
+	enum bpa_exchange_verdict verdict;
+	uint32_t hr;
+};
+
+static const struct refusal refusals[] = {
+	{ "another computer's SID", PEER2, { 0 },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "the DC's SID", DC_SID, { 0 },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "subject not a SID", "bitspeerauth test", { 0 },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "SID in lower case", "s-1-5-21-1778051447-1805189228-3439535259-1103",
+	  { 0 }, BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "not a CERTIFICATE_BLOB", NULL, { 0 },
+	  BPA_EXCHANGE_BAD_BLOB, 0x80070057 },
+	{ "expired", PEER1, { .expired = true },
+	  BPA_EXCHANGE_INVALID_CERT, 0x800B0101 },
+	{ "serverAuth only", PEER1, { .server_auth_only = true },
+	  BPA_EXCHANGE_INVALID_CERT, 0x800B0110 },
+	{ "RSA 1024", PEER1, { .rsa_bits = 1024 },
+	  BPA_EXCHANGE_INVALID_CERT, 0x80090003 },
+	{ "SHA1_HASH property of other bytes", PEER1,
+	  { .bad_sha1_property = true },
+	  BPA_EXCHANGE_INVALID_CERT, 0x80091007 },
+};
+
+static void test_refusals_leave_the_table_unchanged(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bpa_exchange_result res;
+	DATA_BLOB own = blob_for(mem_ctx, PEER1, NULL);
+	static const uint8_t junk[] = "not a CERTIFICATE_BLOB at all";
+	char *before = NULL;
+	size_t i;
+
+	exchange(mem_ctx, c, PEER1, &own, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	before = table_text(mem_ctx, c);
+
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		const struct refusal *r = &refusals[i];
+		DATA_BLOB b = data_blob_const(junk, sizeof(junk) - 1);
+
+		if (r->subject != NULL) {
+			b = blob_for(mem_ctx, r->subject, &r->opts);
+		}
+		exchange(mem_ctx, c, PEER1, &b, &res);
+		print_message("# %s: %s, %s, 0x%08x\n", r->name,
+			      bpa_exchange_verdict_name(res.verdict),
+			      res.reason, HRES_ERROR_V(res.hr));
+		assert_int_equal(res.verdict, r->verdict);
+		assert_int_equal(HRES_ERROR_V(res.hr), r->hr);
+		assert_int_equal(res.server_blob.length, 0);
+		assert_null(res.server_blob.data);
+		assert_string_equal(table_text(mem_ctx, c), before);
+	}
+	talloc_free(mem_ctx);
+}
+
+static void test_full_table_refuses_a_new_peer(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bpa_exchange_result res;
+	DATA_BLOB b1 = blob_for(mem_ctx, PEER1, NULL);
+	DATA_BLOB b2 = blob_for(mem_ctx, PEER2, NULL);
+	DATA_BLOB b3 = blob_for(mem_ctx, PEER3, NULL);
+	char *before = NULL;
+
+	exchange(mem_ctx, c, PEER1, &b1, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	exchange(mem_ctx, c, PEER2, &b2, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	before = table_text(mem_ctx, c);
+
+	/* max peers 2, both younger than 60 s: <3> */
+	exchange(mem_ctx, c, PEER3, &b3, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_TABLE_FULL);
+	assert_int_equal(HRES_ERROR_V(res.hr), 0x80040006);
+	assert_int_equal(res.server_blob.length, 0);
+	assert_string_equal(table_text(mem_ctx, c), before);
+
+	/* 61 s later the oldest row may go */
+	c->now += 61;
+	exchange(mem_ctx, c, PEER3, &b3, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	assert_int_equal(table_text(mem_ctx, c)[0], '2');
+	talloc_free(mem_ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_no_client_key_returns_the_server_blob_only,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_own_certificate_is_added_then_replaced,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_refusals_leave_the_table_unchanged,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_full_table_refuses_a_new_peer, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
