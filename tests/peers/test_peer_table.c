@@ -419,6 +419,10 @@ static void test_open_does_not_clear_while_another_process_has_it(void **s)
 	if (pid == 0) {
 		int rc = 1;
 
+		/* never outlive a failed test */
+		close(to_child[1]);
+		close(to_parent[0]);
+		alarm(60);
 		t = open_table(f, 10, 60, false);
 		if (HRES_IS_OK(bpa_peer_table_add(t, a, T0)) &&
 		    write(to_parent[1], "x", 1) == 1 &&
@@ -436,6 +440,65 @@ static void test_open_does_not_clear_while_another_process_has_it(void **s)
 	assert_int_equal(write(to_child[1], "x", 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	t = open_table(f, 10, 60, false);
+	assert_int_equal(count_of(t), 0);
+	TALLOC_FREE(t);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+}
+
+/*
+ * bpa_peer_table_reopen() in a forked worker re-takes the lock that
+ * keeps the table from being emptied: once the parent's handle is gone,
+ * the worker alone keeps the table alive; when it is gone too, the next
+ * start empties it.
+ */
+static void test_reopened_worker_keeps_table_alive(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer *a = ptu_peer(f, 1, 1);
+	struct bpa_peer_table *t = open_table(f, 10, 60, false);
+	int to_child[2], to_parent[2];
+	char c = 0;
+	int status = 0;
+	pid_t pid;
+
+	assert_hr(bpa_peer_table_add(t, a, T0), HRES_ERROR(0));
+	assert_int_equal(pipe(to_child), 0);
+	assert_int_equal(pipe(to_parent), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int rc = 1;
+		bool known = false;
+
+		/* never outlive a failed test */
+		close(to_child[1]);
+		close(to_parent[0]);
+		alarm(60);
+
+		if (HRES_IS_OK(bpa_peer_table_reopen(t)) &&
+		    write(to_parent[1], "x", 1) == 1 &&
+		    read(to_child[0], &c, 1) == 1) {
+			known = bpa_peer_table_known_cert(t, &a->cert_der,
+							  NULL);
+			rc = known ? 0 : 2;
+		}
+		TALLOC_FREE(t);
+		ptu_child_exit(f, rc);
+	}
+	assert_int_equal(read(to_parent[0], &c, 1), 1);
+	TALLOC_FREE(t);
+	/* the parent's handle is gone; the worker's keeps the table */
+	t = open_table(f, 10, 60, false);
+	assert_int_equal(count_of(t), 1);
+	TALLOC_FREE(t);
+	assert_int_equal(write(to_child[1], "x", 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* nobody has it open: a new start empties it (MS-BPAU 3.1.3) */
 	t = open_table(f, 10, 60, false);
 	assert_int_equal(count_of(t), 0);
 	TALLOC_FREE(t);
@@ -682,6 +745,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_open_does_not_clear_while_another_process_has_it,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_reopened_worker_keeps_table_alive,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_foreign_or_corrupt_file_named_error_untouched,
