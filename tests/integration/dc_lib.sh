@@ -45,6 +45,11 @@ dc_start() {
 	set +a
 }
 
+# Stop the DC (dc_start again to restart it, with a fresh domain copy)
+dc_stop() {
+	"$HARNESS" stop "$DC_DIR" >/dev/null 2>&1
+}
+
 # Run a command inside the DC's network namespace
 in_ns() {
 	ip netns exec "$BPA_NETNS" "$@"
