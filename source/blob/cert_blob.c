@@ -633,6 +633,7 @@ static enum bpa_blob_err compute(TALLOC_CTX *mem_ctx,
 {
 	struct bpa_der_span v;
 	struct bpa_der_tlv t;
+	bool self_issued = false;
 	bool ok = false;
 
 	switch (id) {
@@ -647,7 +648,8 @@ static enum bpa_blob_err compute(TALLOC_CTX *mem_ctx,
 	case BPA_PROP_SUBJECT_PUBLIC_KEY_MD5_HASH:
 		return hash_spans(mem_ctx, GNUTLS_DIG_MD5, &c->spk, 1, out);
 	case BPA_PROP_ISSUER_PUBLIC_KEY_MD5_HASH:
-		if (!span_equal(&c->issuer, &c->subject)) {
+		self_issued = span_equal(&c->issuer, &c->subject);
+		if (!self_issued) {
 			return BPA_BLOB_ERR_NOT_COMPUTABLE;
 		}
 		return hash_spans(mem_ctx, GNUTLS_DIG_MD5, &c->spk, 1, out);

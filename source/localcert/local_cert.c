@@ -217,6 +217,9 @@ static bool try_load(struct bpa_local_cert *lc,
 	uint8_t id_crt[64], id_key[64];
 	size_t id_crt_len = sizeof(id_crt), id_key_len = sizeof(id_key);
 	enum bpa_blob_err berr;
+	bool exported = false;
+	bool same_sid = false;
+	bool renew = false;
 	bool ok = false;
 	int ret, rc;
 
@@ -264,7 +267,8 @@ static bool try_load(struct bpa_local_cert *lc,
 			    p->key_file, p->cert_file);
 		goto done;
 	}
-	if (!export_der(lc)) {
+	exported = export_der(lc);
+	if (!exported) {
 		goto done;
 	}
 	berr = bpa_blob_from_cert(frame, &lc->cert_der, &blob);
@@ -293,14 +297,16 @@ static bool try_load(struct bpa_local_cert *lc,
 			   p->cert_file, bpa_cert_verdict_string(frame, v));
 		goto done;
 	}
-	if (!v->has_sid || !bpa_sid_equal(&v->subject_sid, p->sid)) {
+	same_sid = v->has_sid && bpa_sid_equal(&v->subject_sid, p->sid);
+	if (!same_sid) {
 		DBG_NOTICE("%s is for another SID; creating anew\n",
 			   p->cert_file);
 		goto done;
 	}
 	lc->not_before = v->not_before;
 	lc->not_after = v->not_after;
-	if (bpa_local_cert_needs_renewal(lc, p->now, p->renew_days)) {
+	renew = bpa_local_cert_needs_renewal(lc, p->now, p->renew_days);
+	if (renew) {
 		DBG_NOTICE("%s expires within %" PRIu32 " days; renewing\n",
 			   p->cert_file, p->renew_days);
 		goto done;
@@ -327,6 +333,7 @@ static HRESULT create(struct bpa_local_cert *lc,
 	char *sid = NULL;
 	time_t nb = p->now - 3600;
 	time_t na = p->now + (time_t)p->lifetime_days * SECONDS_PER_DAY;
+	bool exported = false;
 	int ret, rc;
 
 	if (frame == NULL) {
@@ -432,7 +439,8 @@ static HRESULT create(struct bpa_local_cert *lc,
 			strerror(ret));
 		goto done;
 	}
-	if (!export_der(lc)) {
+	exported = export_der(lc);
+	if (!exported) {
 		goto done;
 	}
 	/* hand out a parsed certificate, not the one under construction
@@ -474,6 +482,7 @@ done:
 static bool params_ok(const struct bpa_local_cert_params *p)
 {
 	char buf[BPA_SID_STRING_MAX];
+	const char *sid = NULL;
 
 	if (p == NULL || p->cert_file == NULL || p->key_file == NULL ||
 	    p->cert_file[0] == '\0' || p->key_file[0] == '\0' ||
@@ -481,7 +490,8 @@ static bool params_ok(const struct bpa_local_cert_params *p)
 		DBG_ERR("local certificate: file names missing\n");
 		return false;
 	}
-	if (p->sid == NULL || bpa_sid_format(p->sid, buf) == NULL) {
+	sid = p->sid != NULL ? bpa_sid_format(p->sid, buf) : NULL;
+	if (sid == NULL) {
 		DBG_ERR("local certificate: no valid SID\n");
 		return false;
 	}
@@ -508,9 +518,14 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 	struct bpa_cert_blob *blob = NULL;
 	enum bpa_blob_err berr;
 	HRESULT hres = HRES_ERROR(0);
+	bool valid = false;
 	bool loaded = false;
 
-	if (plc == NULL || !params_ok(p)) {
+	if (plc == NULL) {
+		return BPA_E_INVALIDARG;
+	}
+	valid = params_ok(p);
+	if (!valid) {
 		return BPA_E_INVALIDARG;
 	}
 	lc = talloc_zero(mem_ctx, struct bpa_local_cert);

@@ -121,7 +121,8 @@ static void check_subject(const struct bpa_der_cert *c,
 	if (!ok || val.whole.len != len - oid.whole.len) {
 		goto not_one_cn;
 	}
-	if (!cn_string_tag(val.tag)) {
+	ok = cn_string_tag(val.tag);
+	if (!ok) {
 		v->reasons |= BPA_CERT_R_CN_NOT_SID;
 		return;
 	}
@@ -254,6 +255,7 @@ static void check_signature(struct validate_state *s,
 			    struct bpa_cert_verdict *v)
 {
 	gnutls_sign_algorithm_t sa;
+	bool weak = false;
 	gnutls_datum_t tbs = {
 		.data = (unsigned char *)(uintptr_t)c->tbs.p,
 		.size = (unsigned)c->tbs.len,
@@ -276,7 +278,8 @@ static void check_signature(struct validate_state *s,
 	}
 	sa = (gnutls_sign_algorithm_t)rc;
 	v->sign_algo = gnutls_sign_get_name(sa);
-	if (weak_signature(sa, policy)) {
+	weak = weak_signature(sa, policy);
+	if (weak) {
 		v->reasons |= BPA_CERT_R_WEAK_SIGNATURE;
 	}
 
@@ -473,9 +476,13 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 static char *fmt_time(char buf[32], time_t t)
 {
 	struct tm tm;
+	struct tm *ptm = gmtime_r(&t, &tm);
+	size_t n = 0;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+	if (ptm != NULL) {
+		n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", ptm);
+	}
+	if (n == 0) {
 		snprintf(buf, 32, "%lld", (long long)t);
 	}
 	return buf;
