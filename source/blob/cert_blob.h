@@ -149,7 +149,20 @@ const DATA_BLOB *bpa_blob_find_prop(const struct bpa_cert_blob *blob,
 
 /**
  * Compute the value property @id must have for the certificate
- * @cert_der (definitions in cert_blob.c, established on the 4.2 sample).
+ * @cert_der.  The definitions (cert_blob.c; the first five reproduce
+ * all of the 4.2 sample's values):
+ *   SHA1_HASH, MD5_HASH       the whole DER certificate
+ *   SIGNATURE_HASH            SHA-1 of the DER TBSCertificate
+ *   KEY_IDENTIFIER            the Subject Key Identifier extension's
+ *                             keyIdentifier, else SHA-1 of the DER
+ *                             SubjectPublicKeyInfo
+ *   SUBJECT_PUBLIC_KEY_MD5    MD5 of the DER RSAPublicKey (the
+ *                             subjectPublicKey BIT STRING contents)
+ *   ISSUER_PUBLIC_KEY_MD5     the same for the issuer's key (self-issued
+ *                             certificates only)
+ *   SUBJECT_NAME_MD5          MD5 of the DER subject Name
+ *   ISSUER_SERIAL_NUMBER_MD5  MD5 of the DER issuer Name followed by
+ *                             the serial number octets little-endian
  * Hash properties and ENHKEY_USAGE only: for ENHKEY_USAGE without an
  * EKU extension, and for ISSUER_PUBLIC_KEY_MD5_HASH of a certificate
  * that is not self-issued, BPA_BLOB_ERR_NOT_COMPUTABLE.

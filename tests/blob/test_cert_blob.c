@@ -683,7 +683,6 @@ static void test_from_cert_with_eku_and_ski_roundtrips(void **state)
 	struct bpa_cert_blob *back = NULL;
 	DATA_BLOB out = data_blob_null;
 	const DATA_BLOB *kid = NULL;
-	DATA_BLOB spki_sha1 = data_blob_null;
 	static const uint32_t ids[] = { 25, 15, 3, 9, 4, 20 };
 	uint32_t i;
 
@@ -696,12 +695,39 @@ static void test_from_cert_with_eku_and_ski_roundtrips(void **state)
 	kid = bpa_blob_find_prop(blob, BPA_PROP_KEY_IDENTIFIER);
 	assert_non_null(kid);
 	assert_int_equal(kid->length, 20);
+	{
+		gnutls_x509_crt_t crt = NULL;
+		gnutls_datum_t d = { der.data, (unsigned)der.length };
+		uint8_t ski[64];
+		size_t ski_len = sizeof(ski);
+		unsigned critical = 0;
+
+		assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+		assert_int_equal(gnutls_x509_crt_import(crt, &d,
+			GNUTLS_X509_FMT_DER), 0);
+		assert_int_equal(gnutls_x509_crt_get_subject_key_id(crt, ski,
+			&ski_len, &critical), 0);
+		assert_int_equal(ski_len, kid->length);
+		assert_memory_equal(ski, kid->data, ski_len);
+		gnutls_x509_crt_deinit(crt);
+	}
+	/* and it is not SHA-1(SubjectPublicKeyInfo), which the test
+	 * certificate's SKI deliberately differs from */
+	o.ski = false;
+	{
+		DATA_BLOB plain = tcu_make_cert(ctx, &o);
+		DATA_BLOB kid2 = data_blob_null;
+
+		assert_int_equal(bpa_blob_prop_compute(ctx, &plain,
+			BPA_PROP_KEY_IDENTIFIER, &kid2), BPA_BLOB_OK);
+		assert_int_equal(kid2.length, 20);
+		assert_memory_not_equal(kid2.data, kid->data, 20);
+	}
 	assert_int_equal(bpa_blob_encode(ctx, blob, &out), BPA_BLOB_OK);
 	assert_int_equal(bpa_blob_decode(ctx, out.data, out.length, &back),
 			 BPA_BLOB_OK);
 	assert_int_equal(back->num_props, 6);
 	assert_memory_equal(back->cert_der.data, der.data, der.length);
-	(void)spki_sha1;
 	gnutls_x509_privkey_deinit(key);
 	talloc_free(ctx);
 }

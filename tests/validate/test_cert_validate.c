@@ -229,6 +229,8 @@ static const struct reason_case reason_cases[] = {
 	{ "not yet valid (1 h ahead)", .nb_delta = 3600, .issuer = -1,
 	  .reasons = BPA_CERT_R_NOT_YET_VALID, .hres = 0x800B0101 },
 	{ "not before within skew", .nb_delta = 200, .issuer = -1 },
+	{ "SKI extension: KEY_IDENTIFIER follows it", .o = { .ski = true },
+	  .issuer = -1 },
 	{ "expired 1 h ago", .nb_delta = -86400, .na_delta = -3600,
 	  .issuer = -1, .reasons = BPA_CERT_R_EXPIRED, .hres = 0x800B0101 },
 	{ "expired within skew", .nb_delta = -86400, .na_delta = -200,
@@ -292,6 +294,7 @@ static void test_each_reason_named(void **state)
 		o.cn2 = c->o.cn2;
 		o.org = c->o.org;
 		o.dig = c->o.dig;
+		o.ski = c->o.ski;
 		if (c->o.eku != 0) {
 			o.eku = c->o.eku;
 		}
