@@ -562,12 +562,34 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	return ret;
 }
 
+/* tdb_check() and the table's own invariants (bpa_peer_table_check()) */
+static int cmd_verify(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+		      const struct peers_opts *o, const char *arg)
+{
+	uint32_t n = 0;
+	HRESULT hr;
+
+	hr = bpa_peer_table_check(t);
+	if (!HRES_IS_OK(hr)) {
+		print_hr("verify", hr);
+		return BPA_PEERS_EXIT_ERROR;
+	}
+	hr = bpa_peer_table_count(t, &n);
+	if (!HRES_IS_OK(hr)) {
+		print_hr("verify", hr);
+		return BPA_PEERS_EXIT_ERROR;
+	}
+	printf("consistent: %" PRIu32 " peers\n", n);
+	return BPA_PEERS_EXIT_OK;
+}
+
 static const struct peers_subcommand peers_subcommands[] = {
 	{ "list", "[--json]", 0, false, true, cmd_list },
 	{ "show", "SID", 1, false, false, cmd_show },
 	{ "remove", "SID", 1, true, false, cmd_remove },
 	{ "check", "CERTFILE", 1, false, false, cmd_check },
 	{ "export", "DIR", 1, false, false, cmd_export },
+	{ "verify", "", 0, false, false, cmd_verify },
 };
 
 static void peers_usage(FILE *out)

@@ -14,8 +14,9 @@
 #define BPA_PEERS_EXIT_NO	1	/* "check": unknown; "show"/"remove":
 					 * no such peer */
 #define BPA_PEERS_EXIT_USAGE	2	/* bad command line */
-#define BPA_PEERS_EXIT_ERROR	3	/* table missing/damaged, I/O, a
-					 * file that is not a certificate */
+#define BPA_PEERS_EXIT_ERROR	3	/* table missing/damaged (also
+					 * "verify" finding damage), I/O,
+					 * a file that is not a certificate */
 
 /**
  * Run "peers SUBCOMMAND ..."; @argv[0] is "peers".
@@ -25,6 +26,7 @@
  *   peers remove SID
  *   peers check CERTFILE      (PEM or DER)
  *   peers export DIR          (DIR/<SID>.pem for each peer)
+ *   peers verify              (tdb_check() + the table's invariants)
  * each with [-s|--configfile SMB.CONF] [--table PATH] [-d LEVEL].
  *
  * @return one of the BPA_PEERS_EXIT_* statuses

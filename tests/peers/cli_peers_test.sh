@@ -114,6 +114,25 @@ ok "list shows $((N - 1)) peers" bash -c \
 	 assert json.load(sys.stdin)[\"count\"] == $((N - 1))'"
 ok "remove again exits 1" status 1 "$CLI" $P remove $SID0
 
+ok "verify of a sound table exits 0" status 0 "$CLI" $P verify
+ok "... and says so" grep -q "consistent: $((N - 1)) peers" "$DIR/out"
+cp "$TABLE" "$DIR/damaged.tdb"
+# flip bytes inside peer 1's stored certificate
+"$PY" -c '
+import sys
+t = open(sys.argv[1], "rb").read()
+der = open(sys.argv[2], "rb").read()
+off = t.index(der) + 100
+t = t[:off] + bytes(b ^ 0xff for b in t[off:off + 8]) + t[off + 8:]
+open(sys.argv[1], "wb").write(t)
+' "$DIR/damaged.tdb" "$DIR/known-1.der"
+ok "verify of a damaged copy exits 2+" \
+	status 2+ "$CLI" peers verify --table "$DIR/damaged.tdb"
+ok "... naming BPA_E_PEERS_CORRUPT" grep -q BPA_E_PEERS_CORRUPT "$DIR/err"
+ok "check of the damaged peer's certificate answers unknown (1)" \
+	status 1 "$CLI" peers check --table "$DIR/damaged.tdb" \
+	"$DIR/known-1.pem"
+
 cat >"$DIR/smb.conf" <<EOC
 [global]
 	bitspeerauth:peer table = $TABLE
