@@ -401,9 +401,23 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	a.now = time(NULL);
 	hr = bpa_client_accept_server_blob(mem_ctx, server_blob, &a, &v);
 	if (v != NULL) {
+		char sid[BPA_SID_STRING_MAX] = "-";
+		char until[32] = "?";
+		struct tm tm;
+		struct tm *ptm = NULL;
+
 		text = bpa_cert_verdict_string(mem_ctx, v);
-		printf("server certificate: %s\n",
-		       text != NULL ? text : "?");
+		if (v->has_sid) {
+			bpa_sid_format(&v->subject_sid, sid);
+		}
+		ptm = gmtime_r(&v->not_after, &tm);
+		if (ptm != NULL) {
+			strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ",
+				 &tm);
+		}
+		printf("server certificate: %s (subject %s, RSA %" PRIu32
+		       " bits, not after %s)\n", text != NULL ? text : "?",
+		       sid, v->rsa_bits, until);
 	}
 	if (!HRES_IS_OK(hr)) {
 		print_hresult("server certificate refused", hr);
