@@ -45,8 +45,9 @@
  * whose tdb header is damaged, and a persistent table failing
  * bpa_peer_table_check(), give BPA_E_PEERS_CORRUPT and are left for the
  * administrator ("bitspeerauth peers verify").  A non-persistent start
- * empties a damaged table of ours: its content is meant to be thrown
- * away at start-up anyway.  A row found damaged later answers "not
+ * empties a table of ours with damaged rows (its content is meant to be
+ * thrown away at start-up anyway), but refuses a file whose tdb header
+ * is too damaged to recognise as ours (BPA_E_PEERS_FOREIGN).  A row found damaged later answers "not
  * known" (3.1.6.1) and BPA_E_PEERS_CORRUPT elsewhere; nothing crashes.
  *
  * Cost: a lookup is two hash lookups plus a SHA-256 of the certificate;

@@ -643,6 +643,10 @@ static void test_foreign_or_corrupt_file_named_error_untouched(void **state)
 	assert_int_equal(truncate(f->path, 200), 0);
 	assert_hr(try_open(f, true, false), BPA_E_PEERS_CORRUPT);
 	assert_hr(try_open(f, true, true), BPA_E_PEERS_CORRUPT);
+	/* not recognisable as ours any more: a clearing open refuses */
+	assert_hr(try_open(f, false, false), BPA_E_PEERS_FOREIGN);
+	after = ptu_read_file(f, f->path);
+	assert_int_equal(after.length, 200);
 	unlink(f->path);
 }
 
