@@ -69,7 +69,7 @@ static struct bpa_local_cert_gnutls *gnutls_objects_new(TALLOC_CTX *mem_ctx)
 
 /* Whole file @path into @out; ENOENT is reported as such, quietly */
 static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
-			   DATA_BLOB *out)
+			   DATA_BLOB *out, mode_t *pmode)
 {
 	struct stat st;
 	uint8_t *buf = NULL;
@@ -110,6 +110,7 @@ static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
 		got += (size_t)n;
 	}
 	*out = data_blob_const(buf, got);
+	*pmode = st.st_mode;
 	ret = 0;
 done:
 	close(fd);
@@ -217,6 +218,7 @@ static bool try_load(struct bpa_local_cert *lc,
 	uint8_t id_crt[64], id_key[64];
 	size_t id_crt_len = sizeof(id_crt), id_key_len = sizeof(id_key);
 	enum bpa_blob_err berr;
+	mode_t mode = 0;
 	bool exported = false;
 	bool same_sid = false;
 	bool renew = false;
@@ -226,9 +228,9 @@ static bool try_load(struct bpa_local_cert *lc,
 	if (frame == NULL) {
 		return false;
 	}
-	ret = read_small_file(frame, p->cert_file, &cert_pem);
+	ret = read_small_file(frame, p->cert_file, &cert_pem, &mode);
 	if (ret == 0) {
-		ret = read_small_file(frame, p->key_file, &key_pem);
+		ret = read_small_file(frame, p->key_file, &key_pem, &mode);
 	}
 	if (ret == ENOENT) {
 		DBG_NOTICE("no local certificate yet (%s, %s)\n",
@@ -238,6 +240,13 @@ static bool try_load(struct bpa_local_cert *lc,
 	if (ret != 0) {
 		DBG_WARNING("cannot read %s / %s: %s; creating anew\n",
 			    p->cert_file, p->key_file, strerror(ret));
+		goto done;
+	}
+	if ((mode & 0077) != 0) {
+		/* the key may have been seen by others: never reuse it */
+		DBG_WARNING("%s is accessible to others (mode %03o); "
+			    "creating a new key\n", p->key_file,
+			    (unsigned)(mode & 0777));
 		goto done;
 	}
 	d.data = cert_pem.data;

@@ -199,6 +199,7 @@ static void test_other_sid_or_garbage_recreated(void **state)
 	struct bpa_local_cert_params p = f->p;
 	struct bpa_local_cert *lc = NULL;
 	struct dom_sid other;
+	struct stat st;
 	FILE *fp = NULL;
 
 	assert_int_equal(HRES_ERROR_V(bpa_local_cert_load_or_create(ctx, &p,
@@ -212,6 +213,14 @@ static void test_other_sid_or_garbage_recreated(void **state)
 		&lc)), 0);
 	assert_true(lc->created);
 	assert_true(bpa_sid_equal(&lc->sid, &other));
+
+	/* a key file others can read: a new key, mode 0600 again */
+	assert_int_equal(chmod(f->key, 0640), 0);
+	assert_int_equal(HRES_ERROR_V(bpa_local_cert_load_or_create(ctx, &p,
+		&lc)), 0);
+	assert_true(lc->created);
+	assert_int_equal(stat(f->key, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
 
 	/* a certificate file that does not parse */
 	fp = fopen(f->cert, "w");
