@@ -300,8 +300,9 @@ int bpa_peer_table_gnutls_verify(gnutls_session_t session);
 /**
  * For tests only: @hook is called with "in_transaction" (all changes
  * made, before commit), "prepared" (after
- * tdb_transaction_prepare_commit()) and "committed" during an add, so a
- * test can stop or kill the process there.  NULL removes it.
+ * tdb_transaction_prepare_commit()) and "committed" during every write
+ * transaction of @t (add, add_batch, remove), so a test can stop or kill
+ * the process there.  NULL removes it.
  */
 void bpa_peer_table_set_test_hook(struct bpa_peer_table *t,
 				  void (*hook)(const char *where,
