@@ -40,6 +40,8 @@ struct exchange_opts {
 	const char *ccache;
 	const char *user;
 	const char *client_blob;
+	const char *client_cert;
+	const char *client_key;
 	const char *server_sid;
 	const char *dc;
 	const char *peer_table;
@@ -328,8 +330,10 @@ static bool local_blob(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 		return false;
 	}
 	dns_name = dns_host_name(mem_ctx, r->lp_ctx);
-	p.cert_file = r->config->certificate_file;
-	p.key_file = r->config->key_file;
+	p.cert_file = o->client_cert != NULL ? o->client_cert :
+		r->config->certificate_file;
+	p.key_file = o->client_key != NULL ? o->client_key :
+		r->config->key_file;
 	p.sid = &own;
 	p.dns_name = dns_name;
 	p.key_bits = r->config->key_bits;
@@ -548,8 +552,15 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		  "Account and password", "USER[@REALM]%PASS" },
 		{ "seal", 0, POPT_ARG_NONE, &o.seal, 0,
 		  "Privacy (seal) instead of integrity (sign)", NULL },
+		{ "client-cert", 0, POPT_ARG_STRING, &o.client_cert, 0,
+		  "Local certificate (PEM; created if missing; default: "
+		  "bitspeerauth:certificate file)", "FILE" },
+		{ "client-key", 0, POPT_ARG_STRING, &o.client_key, 0,
+		  "Its private key (PEM, 0600; default: bitspeerauth:key "
+		  "file)", "FILE" },
 		{ "client-blob", 0, POPT_ARG_STRING, &o.client_blob, 0,
-		  "The local CERTIFICATE_BLOB to send", "FILE" },
+		  "Send these CERTIFICATE_BLOB bytes instead (tests)",
+		  "FILE" },
 		{ "server-sid", 0, POPT_ARG_STRING, &o.server_sid, 0,
 		  "The server account's SID (default: SAMR lookup)", "SID" },
 		{ "dc", 0, POPT_ARG_STRING, &o.dc, 0,

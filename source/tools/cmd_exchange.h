@@ -13,7 +13,8 @@
  *
  *   exchange --server HOST --target-hostname FQDN
  *            [-k KEYTAB [--principal P] | --ccache FILE | -U USER%PASS]
- *            [--realm REALM] [--seal] [--client-blob FILE]
+ *            [--realm REALM] [--seal]
+ *            [--client-cert PEM [--client-key PEM] | --client-blob FILE]
  *            [--server-sid SID | --dc HOST] [--peer-table FILE]
  *            [--no-store] [-s SMB.CONF]
  *

@@ -86,8 +86,12 @@ out=$(exchange PEER2 --server-sid "$BPA_PEER1_SID"); rc=$?
 check "a server certificate that is not the expected account is refused" \
 	1 "$rc" "$out" "BPA_E_CLIENT_WRONG_SERVER"
 
-out=$(exchange PEER2 --no-store); rc=$?
-check "--no-store validates only" 0 "$rc" "$out" "not stored"
+out=$(exchange PEER2 --no-store --client-cert "$DIR/p2-cert.pem" \
+	--client-key "$DIR/p2-key.pem"); rc=$?
+check "--no-store validates only; --client-cert/--client-key created" 0 \
+	"$rc" "$out" "not stored" "local certificate: PEER2. .* \(created\)"
+[ -s "$DIR/p2-cert.pem" ] && [ "$(stat -c %a "$DIR/p2-key.pem")" = 600 ] ||
+	{ echo "# no certificate/key files"; fails=$((fails + 1)); }
 
 out=$(ip netns exec "$BPA_NETNS" timeout 60 "$CLI" exchange \
 	-s "$BPA_PEER2_SMBCONF" --server 127.0.0.1 \
