@@ -93,10 +93,13 @@ char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 	char ts[32] = "";
 	char hr[16];
 	struct tm tm;
+	const struct tm *t = NULL;
 	char *out = NULL;
 
-	if (gmtime_r(&now, &tm) != NULL) {
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	t = gmtime_r(&now, &tm);
+
+	if (t != NULL) {
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", t);
 	}
 	snprintf(hr, sizeof(hr), "0x%08x", HRES_ERROR_V(res->hr));
 	out = talloc_strdup(mem_ctx, "{\"type\": \"bitspeerauth\", "

@@ -39,7 +39,10 @@ static bool sid_is_domain_account(const struct dom_sid *sid)
 	if (sid->sid_rev_num != 1 || sid->num_auths < 5) {
 		return false;
 	}
-	if (memcmp(sid->id_auth, nt_authority, sizeof(nt_authority)) != 0) {
+	int cmp;
+
+	cmp = memcmp(sid->id_auth, nt_authority, sizeof(nt_authority));
+	if (cmp != 0) {
 		return false;
 	}
 	return sid->sub_auths[0] == 21;
@@ -84,6 +87,8 @@ enum bpa_caller_verdict bpa_srv_check_caller(TALLOC_CTX *mem_ctx,
 	const struct auth_user_info *info = NULL;
 	const char *dom = NULL;
 	const char *acc = NULL;
+	bool domain_account;
+	bool computer;
 
 	*caller = NULL;
 	c = talloc_zero(mem_ctx, struct bpa_srv_caller);
@@ -130,11 +135,13 @@ enum bpa_caller_verdict bpa_srv_check_caller(TALLOC_CTX *mem_ctx,
 	    session->security_token->num_sids == 0) {
 		return BPA_CALLER_NO_IDENTITY;
 	}
-	if (!sid_is_domain_account(&c->sid)) {
+	domain_account = sid_is_domain_account(&c->sid);
+	if (!domain_account) {
 		return BPA_CALLER_NOT_DOMAIN_ACCOUNT;
 	}
 	/* rule 4, <2>: a computer account unless configured otherwise */
-	if (!allow_user_accounts && !is_computer(info)) {
+	computer = is_computer(info);
+	if (!allow_user_accounts && !computer) {
 		return BPA_CALLER_NOT_COMPUTER;
 	}
 	return BPA_CALLER_OK;

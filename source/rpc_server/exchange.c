@@ -156,6 +156,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	struct bpa_cert_verdict *verdict = NULL;
 	DATA_BLOB ours = data_blob_null;
 	enum bpa_blob_err berr;
+	bool ok;
 
 	res->client_key_length = key_len;
 	res->subject[0] = '\0';
@@ -165,7 +166,8 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	}
 
 	/* what we answer with, known before anything may change */
-	if (!copy_server_blob(mem_ctx, state, &ours)) {
+	ok = copy_server_blob(mem_ctx, state, &ours);
+	if (!ok) {
 		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_FAIL,
 		       "no-server-certificate-blob");
 		goto done;
@@ -185,16 +187,19 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		       bpa_blob_strerror(berr));
 		goto done;
 	}
-	if (!validate_client(mem_ctx, state, blob, now, &verdict, res)) {
+	ok = validate_client(mem_ctx, state, blob, now, &verdict, res);
+	if (!ok) {
 		goto done;
 	}
 	/* the subject MUST be the caller's Kerberos identity */
-	if (!bpa_sid_equal(&verdict->subject_sid, &caller->sid)) {
+	ok = bpa_sid_equal(&verdict->subject_sid, &caller->sid);
+	if (!ok) {
 		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
 		       "subject-is-not-the-caller");
 		goto done;
 	}
-	if (!add_peer(frame, state, caller, blob, now, res)) {
+	ok = add_peer(frame, state, caller, blob, now, res);
+	if (!ok) {
 		goto done;
 	}
 	res->verdict = BPA_EXCHANGE_ADDED;

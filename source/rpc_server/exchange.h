@@ -33,7 +33,7 @@ struct bpa_srv_caller;
 /** What the call came to; one value per audit verdict */
 enum bpa_exchange_verdict {
 	BPA_EXCHANGE_SERVED = 0,	/* no ClientKey: server key sent */
-	BPA_EXCHANGE_ADDED,		/* ClientKey added, server key sent */
+	BPA_EXCHANGE_ADDED,		/* ClientKey added, key sent */
 	BPA_EXCHANGE_REFUSED_CALLER,	/* auth_check.h said no */
 	BPA_EXCHANGE_BAD_BLOB,		/* the blob does not decode */
 	BPA_EXCHANGE_INVALID_CERT,	/* validation failed */

@@ -302,7 +302,9 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 {
 	time_t now = time(NULL);
+	pid_t pid = getpid();
 	struct bpa_srv_state *s = NULL;
+	bool ok = true;
 
 	if (bpa_state == NULL) {
 		/* init_server did not run or failed: try once more */
@@ -312,17 +314,18 @@ struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 	if (s == NULL) {
 		return NULL;
 	}
-	if (s->pid != getpid() && !state_after_fork(s)) {
-		return NULL;
+	if (s->pid != pid) {
+		ok = state_after_fork(s);
 	}
-	if (!s->have_identity && !state_load_identity(s, dce_call)) {
-		return NULL;
+	if (ok && !s->have_identity) {
+		ok = state_load_identity(s, dce_call);
 	}
-	if ((s->cert == NULL ||
-	     bpa_local_cert_needs_renewal(s->cert, now,
-					  s->cfg->cert_renew_days)) &&
-	    !state_load_cert(s, now)) {
-		return NULL;
+	if (ok && s->cert != NULL) {
+		s->cert_due = bpa_local_cert_needs_renewal(
+			s->cert, now, s->cfg->cert_renew_days);
 	}
-	return s;
+	if (ok && (s->cert == NULL || s->cert_due)) {
+		ok = state_load_cert(s, now);
+	}
+	return ok ? s : NULL;
 }

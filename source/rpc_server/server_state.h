@@ -42,6 +42,7 @@ struct bpa_srv_state {
 	char *dc_fqdn;			/* "vm.bpa.test" */
 	char *dc_account;		/* "VM$" */
 	struct bpa_local_cert *cert;	/* MS-BPAU 3.1.1.1 */
+	bool cert_due;			/* within "certificate renew days" */
 };
 
 /**

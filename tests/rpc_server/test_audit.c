@@ -118,10 +118,14 @@ static void test_audit_logs_every_verdict_without_crashing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_of_a_success_is_the_documented_object),
-		cmocka_unit_test(test_json_escapes_quotes_and_control_characters),
-		cmocka_unit_test(test_json_without_a_caller_has_empty_fields),
-		cmocka_unit_test(test_audit_logs_every_verdict_without_crashing),
+		cmocka_unit_test(
+			test_json_of_a_success_is_the_documented_object),
+		cmocka_unit_test(
+			test_json_escapes_quotes_and_control_characters),
+		cmocka_unit_test(
+			test_json_without_a_caller_has_empty_fields),
+		cmocka_unit_test(
+			test_audit_logs_every_verdict_without_crashing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
