@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <time.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <unistd.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -182,6 +183,20 @@ static bool make_creds(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 	if (o->user != NULL) {
 		cli_credentials_parse_string(creds, o->user, CRED_SPECIFIED);
 	} else if (o->ccache != NULL) {
+		/* a file cache must be there (Kerberos reads it lazily) */
+		const char *file = o->ccache;
+
+		if (strncmp(file, "FILE:", 5) == 0) {
+			file += 5;
+		}
+		if (file[0] == '/') {
+			ret = access(file, R_OK);
+			if (ret != 0) {
+				fprintf(stderr, "ccache %s: %s\n", o->ccache,
+					strerror(errno));
+				return false;
+			}
+		}
 		ret = cli_credentials_set_ccache(creds, lp_ctx, o->ccache,
 						 CRED_SPECIFIED, &err);
 		if (ret != 0) {

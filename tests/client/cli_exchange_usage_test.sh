@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# "bitspeerauth exchange" argument errors need no DC: each is a usage
+# error (exit 2) with a message, before any network or file access.
+#
+# Usage: cli_exchange_usage_test.sh BITSPEERAUTH
+CLI=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+printf '[global]\n\tnetbios name = PEER9\n\trealm = BPA.TEST\n' \
+	>"$T/smb.conf"
+n=0
+fails=0
+
+# usage NAME PATTERN ARGS...: exit 2 and PATTERN on stderr
+usage() {
+	name=$1 pattern=$2
+	shift 2
+	n=$((n + 1))
+	err=$("$CLI" exchange -s "$T/smb.conf" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" != 2 ] || ! printf '%s\n' "$err" | grep -qE -- "$pattern"
+	then
+		echo "not ok $n - $name (rc $rc)"
+		printf '%s\n' "$err" | sed 's/^/# /'
+		fails=$((fails + 1))
+		return
+	fi
+	echo "ok $n - $name"
+}
+
+usage "no --server" "Usage|usage" --target-hostname vm.bpa.test
+usage "no --target-hostname" "Usage|usage" --server 127.0.0.1
+usage "unknown option" "unknown option" --server h \
+	--target-hostname vm.bpa.test --frobnicate
+usage "binding injection in the host" "bad --server" \
+	--server '127.0.0.1[ncalrpc]' --target-hostname vm.bpa.test \
+	-U 'a%b'
+usage "option injection in the FQDN" "bad --server" \
+	--server 127.0.0.1 --target-hostname 'vm,seal' -U 'a%b'
+usage "a 16-character computer name" "bad --server" \
+	--server 127.0.0.1 --target-hostname abcdefghijklmnop.bpa.test \
+	-U 'a%b'
+usage "--server-sid that is not a SID" "not a SID" \
+	--server 127.0.0.1 --target-hostname vm.bpa.test -U 'a%b' \
+	--server-sid S-1-5-x
+usage "missing ccache" "ccache" --server 127.0.0.1 \
+	--target-hostname vm.bpa.test --ccache "$T/none"
+
+echo "1..$n"
+[ "$fails" = 0 ]
