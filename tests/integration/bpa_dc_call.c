@@ -70,6 +70,7 @@ struct call_opts {
 	const char *out_file;
 	const char *table;
 	const char *make_blob;
+	unsigned rsa_bits;
 	const char *blob_subject;
 	unsigned repeat;
 };
@@ -77,7 +78,8 @@ struct call_opts {
 static int usage(void)
 {
 	fprintf(stderr, "usage: bpa_dc_call --table PATH\n"
-		"       bpa_dc_call --make-blob SUBJECT --out FILE\n"
+		"       bpa_dc_call --make-blob SUBJECT [--rsa-bits N]"
+		" --out FILE\n"
 		"       bpa_dc_call --blob-subject FILE\n"
 		"       bpa_dc_call --binding B [-s SMBCONF] "
 		"[--ccache F | --user U --password P | --anonymous]\n"
@@ -336,6 +338,7 @@ int main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "table", required_argument, NULL, 'T' },
 		{ "make-blob", required_argument, NULL, 'M' },
+		{ "rsa-bits", required_argument, NULL, 'K' },
 		{ "blob-subject", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -368,15 +371,20 @@ int main(int argc, char **argv)
 		case 'r': o.repeat = strtoul(optarg, NULL, 0); break;
 		case 'T': o.table = optarg; break;
 		case 'M': o.make_blob = optarg; break;
+		case 'K': o.rsa_bits = strtoul(optarg, NULL, 0); break;
 		case 'S': o.blob_subject = optarg; break;
 		default: goto done;
 		}
 	}
 	if (o.make_blob != NULL && o.out_file != NULL && optind == argc) {
+		struct bpa_torture_cert_opts copts = {
+			.rsa_bits = o.rsa_bits,
+		};
 		const char *err = NULL;
 
 		ret = 1;
-		if (bpa_torture_make_blob(mem_ctx, o.make_blob, &in, &err) &&
+		if (bpa_torture_make_blob_opts(mem_ctx, o.make_blob, &copts,
+					       &in, &err) &&
 		    write_file(o.out_file, in.data, in.length)) {
 			ret = 0;
 		} else if (err != NULL) {

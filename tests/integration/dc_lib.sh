@@ -74,11 +74,12 @@ table_sids() {
 	table_dump | sed -n 's/^\(S-[0-9-]*\) .*/\1/p'
 }
 
-# make_blob NAME SUBJECT: a fresh self-signed certificate with
-# CN=SUBJECT as a CERTIFICATE_BLOB (torture/torture_cert.c); its path
+# make_blob NAME SUBJECT [RSA-BITS]: a fresh self-signed certificate
+# with CN=SUBJECT as a CERTIFICATE_BLOB (torture/torture_cert.c); its path
 make_blob() {
 	local f=$DC_DIR/$1.blob
-	"$DC_CALL" --make-blob "$2" --out "$f" >/dev/null 2>&1 ||
+	"$DC_CALL" --make-blob "$2" --rsa-bits "${3:-2048}" --out "$f" \
+		>/dev/null 2>&1 ||
 		{ echo "# make_blob $1 failed" >&2; return 1; }
 	echo "$f"
 }
