@@ -82,6 +82,16 @@ out=$(exchange PEER2 --server-sid "$BPA_DC_SID"); rc=$?
 check "PEER2 with --server-sid (no lookup)" 0 "$rc" "$out" \
 	"server account: .* $BPA_DC_SID"
 
+"$HARNESS" kinit "$DIR" 'PEER4$' "$DIR/peer4.ccache" >/dev/null 2>&1
+out=$(ip netns exec "$BPA_NETNS" timeout 60 "$CLI" exchange \
+	-s "$BPA_PEER4_SMBCONF" --server 127.0.0.1 \
+	--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
+	--ccache "$DIR/peer4.ccache" --seal 2>&1)
+rc=$?
+check "PEER4 from a credential cache (kinit), sealed" 0 "$rc" "$out" \
+	"local certificate: PEER4. " "auth: type 16 level 6" \
+	"added to the peer table"
+
 out=$(exchange PEER2 --server-sid "$BPA_PEER1_SID"); rc=$?
 check "a server certificate that is not the expected account is refused" \
 	1 "$rc" "$out" "BPA_E_CLIENT_WRONG_SERVER"
