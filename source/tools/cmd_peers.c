@@ -29,8 +29,8 @@
 
 /* Options every peers subcommand takes */
 struct peers_opts {
-	const char *configfile;
-	const char *table;
+	char *configfile;	/* popt's strdup: freed by bpa_cmd_peers() */
+	char *table;
 	int debuglevel;
 	int json;
 };
@@ -738,6 +738,8 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	ret = sub->fn(frame, t, &o, nargs > 0 ? args[0] : NULL);
 done:
 	poptFreeContext(pc);
+	free(o.configfile);
+	free(o.table);
 	TALLOC_FREE(frame);
 	return ret;
 }
