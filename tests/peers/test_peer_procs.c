@@ -3,7 +3,8 @@
  * The peer table across processes (MS-BPAU 3.1.4.1 <3>: the limit holds
  * whatever the concurrency):
  * - 8 forked processes adding 1000 distinct and overlapping SIDs each at
- *   once, with a large and a small table: nothing lost or duplicated,
+ *   once (and 2 readers asking 3.1.6.1 about stable peers meanwhile),
+ *   with a large and a small table: nothing lost or duplicated,
  *   the limit never exceeded, the index consistent with the rows, and
  *   the file passing tdb_check() and "tdbtool FILE check";
  * - a process SIGKILLed in the middle of an add (inside the transaction,
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -169,16 +171,91 @@ static void run_writers(struct bpa_peer_table *t, bool small, uint32_t max)
 	}
 }
 
+/*
+ * A reader running while the writers write: the stable peers (rids
+ * 900000..900099, added before) must always be known, an unknown
+ * certificate never.  Exits 0 if every answer was right.
+ */
+#define STABLE_RID(i) (900000u + (i))
+#define NSTABLE 100
+
+static void reader(struct bpa_peer_table *t, int stop_fd)
+{
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct bpa_peer *unknown = ptu_peer(mem_ctx, 1, 999);
+	int rc = 0;
+	uint32_t r, i;
+
+	alarm(120);	/* never outlive a failed test */
+	if (!HRES_IS_OK(bpa_peer_table_reopen(t))) {
+		ptu_child_exit(mem_ctx, 10);
+	}
+	/* until the parent closes the pipe: the writers are done */
+	for (r = 0; rc == 0; r++) {
+		char x;
+		ssize_t n = read(stop_fd, &x, 1);
+
+		if (n == 0 && r > 0) {
+			break;
+		}
+		for (i = 0; i < NSTABLE && rc == 0; i++) {
+			struct bpa_peer *p = ptu_peer(mem_ctx, STABLE_RID(i),
+						      0);
+			struct dom_sid sid;
+			bool known = bpa_peer_table_known_cert(
+				t, &p->cert_der, &sid);
+
+			if (!known || !bpa_sid_equal(&sid, &p->sid)) {
+				fprintf(stderr, "reader: stable peer %u not "
+					"known in round %u\n", i, r);
+				rc = 13;
+			}
+			talloc_free(p);
+		}
+		if (bpa_peer_table_known_cert(t, &unknown->cert_der, NULL)) {
+			rc = 14;
+		}
+	}
+	ptu_child_exit(mem_ctx, rc);
+}
+
 static void test_8_writers_large_table_lose_nothing(void **state)
 {
 	struct fixture *f = *state;
 	struct bpa_peer_table *t = open_table(f, f->path, 100000, 60, false);
+	pid_t readers[2];
+	int stop[2];
 	uint32_t k;
 	int c;
 
+	for (k = 0; k < NSTABLE; k++) {
+		struct bpa_peer *p = ptu_peer(f, STABLE_RID(k), 0);
+
+		assert_hr(bpa_peer_table_add(t, p, T0), HRES_ERROR(0));
+		talloc_free(p);
+	}
+	assert_int_equal(pipe2(stop, O_NONBLOCK), 0);
+	for (c = 0; c < 2; c++) {
+		readers[c] = fork();
+		assert_true(readers[c] >= 0);
+		if (readers[c] == 0) {
+			close(stop[1]);
+			reader(t, stop[0]);
+		}
+	}
+	close(stop[0]);
 	run_writers(t, false, 100000);
-	/* 500 shared + 8 x 500 own, each exactly once */
-	assert_int_equal(count_of(t), 500 + NPROCS * 500);
+	close(stop[1]);
+	for (c = 0; c < 2; c++) {
+		int status = 0;
+
+		assert_int_equal(waitpid(readers[c], &status, 0), readers[c]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fail_msg("reader %d: status 0x%x", c, status);
+		}
+	}
+	/* 100 stable + 500 shared + 8 x 500 own, each exactly once */
+	assert_int_equal(count_of(t), NSTABLE + 500 + NPROCS * 500);
 	assert_hr(bpa_peer_table_check(t), HRES_ERROR(0));
 	assert_tdbtool_ok(f->path);
 
