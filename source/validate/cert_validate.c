@@ -432,14 +432,20 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 	TALLOC_CTX *frame = NULL;
 	char *text = NULL;
 
+	if (pverdict == NULL) {
+		return BPA_E_INVALIDARG;
+	}
 	*pverdict = NULL;
 	if (policy == NULL) {
 		bpa_validate_policy_default(&defaults);
 		policy = &defaults;
 	}
 	v = talloc_zero(mem_ctx, struct bpa_cert_verdict);
+	if (v == NULL) {
+		return BPA_E_OUTOFMEMORY;
+	}
 	frame = talloc_new(v);
-	if (v == NULL || frame == NULL) {
+	if (frame == NULL) {
 		TALLOC_FREE(v);
 		return BPA_E_OUTOFMEMORY;
 	}
