@@ -541,6 +541,23 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 				 &res->server_blob);
 }
 
+/* popt malloc()s the strings of POPT_ARG_STRING options: ours to free */
+static void free_opts(struct exchange_opts *o)
+{
+	const char **strings[] = {
+		&o->server, &o->target_hostname, &o->realm, &o->keytab,
+		&o->principal, &o->ccache, &o->user, &o->client_blob,
+		&o->client_cert, &o->client_key, &o->server_sid, &o->dc,
+		&o->peer_table, &o->configfile,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		free(discard_const_p(char, *strings[i]));
+		*strings[i] = NULL;
+	}
+}
+
 int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 {
 	struct exchange_opts o = { .server = NULL };
@@ -612,6 +629,7 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	ret = run_exchange(frame, &o);
 done:
 	poptFreeContext(pc);
+	free_opts(&o);
 	TALLOC_FREE(frame);
 	return ret;
 }
