@@ -44,9 +44,12 @@ _PUBLIC_ char *bpa_client_machine_account(TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	len = strcspn(fqdn, ".");
-	/* a NetBIOS computer name: 1..15 characters */
-	if (len == 0 || len > 15) {
+	if (len == 0) {
 		return NULL;
+	}
+	/* the NetBIOS name: the host label's first 15 characters */
+	if (len > 15) {
+		len = 15;
 	}
 	name = talloc_array(mem_ctx, char, len + 2);
 	if (name == NULL) {
@@ -60,14 +63,13 @@ _PUBLIC_ char *bpa_client_machine_account(TALLOC_CTX *mem_ctx,
 	return name;
 }
 
-_PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
-					 const char *host,
-					 const char *target_hostname,
-					 const char *realm, bool seal)
+_PUBLIC_ char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx,
+					     const char *host,
+					     const char *target_hostname,
+					     const char *account,
+					     const char *realm, bool seal)
 {
 	const char *level = seal ? "seal" : "sign";
-	char *account = NULL;
-	char *s = NULL;
 	bool ok;
 
 	ok = binding_value_ok(host) && binding_value_ok(target_hostname);
@@ -79,19 +81,35 @@ _PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
 			"ncacn_ip_tcp:%s[krb5,%s,target_hostname=%s]",
 			host, level, target_hostname);
 	}
-	ok = binding_value_ok(realm);
+	ok = binding_value_ok(realm) && binding_value_ok(account) &&
+	     strchr(account, '@') == NULL;
 	if (!ok) {
 		return NULL;
 	}
 	/* MS-BPAU 3.2.3: the server's machine account is the principal */
-	account = bpa_client_machine_account(mem_ctx, target_hostname);
-	if (account == NULL) {
-		return NULL;
-	}
-	s = talloc_asprintf(mem_ctx,
+	return talloc_asprintf(mem_ctx,
 		"ncacn_ip_tcp:%s[krb5,%s,target_hostname=%s,"
 		"target_principal=%s@%s]",
 		host, level, target_hostname, account, realm);
+}
+
+_PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
+					 const char *host,
+					 const char *target_hostname,
+					 const char *realm, bool seal)
+{
+	char *account = NULL;
+	char *s = NULL;
+
+	if (realm != NULL) {
+		account = bpa_client_machine_account(mem_ctx,
+						     target_hostname);
+		if (account == NULL) {
+			return NULL;
+		}
+	}
+	s = bpa_client_binding_string_for(mem_ctx, host, target_hostname,
+					  account, realm, seal);
 	TALLOC_FREE(account);
 	return s;
 }

@@ -71,15 +71,26 @@ struct bpa_client_result {
  * @param target_hostname the server's FQDN (names the Kerberos service)
  * @param realm           if not NULL, the server principal is set to the
  *                        machine account "<first label of fqdn>$@<realm>"
- *                        as 3.2.3 says; NULL leaves Samba's default
- *                        (host/<fqdn>), the same account's SPN
+ *                        (bpa_client_machine_account()) as 3.2.3 says;
+ *                        NULL leaves Samba's default (host/<fqdn>), the
+ *                        same account's SPN
  * @param seal            privacy (seal) instead of integrity (sign)
  * @return the string on @mem_ctx; NULL if an argument is empty or holds
- *         a character that would change the binding (",[]"), or ENOMEM
+ *         a character that would change the binding (",[]= "), or ENOMEM
  */
 char *bpa_client_binding_string(TALLOC_CTX *mem_ctx, const char *host,
 				const char *target_hostname,
 				const char *realm, bool seal);
+
+/**
+ * As bpa_client_binding_string() with the server's account name given:
+ * the principal is "<account>@<realm>" (@account e.g. "FILESRV01$"; no
+ * '@').  @account is ignored when @realm is NULL.
+ */
+char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx, const char *host,
+				    const char *target_hostname,
+				    const char *account, const char *realm,
+				    bool seal);
 
 /**
  * Call ExchangePublicKeys (MS-BPAU 3.2.4.1) over @binding.
@@ -145,9 +156,10 @@ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 
 /**
  * The machine account name of a server from its FQDN: the first label,
- * upper-cased, with "$" ("vm.bpa.test" -> "VM$"), MS-BPAU 3.2.3.
- * NULL if @fqdn is empty, starts with '.', or the label is longer than
- * 15 characters (a NetBIOS name).
+ * upper-cased, cut to 15 characters (the default NetBIOS name), with
+ * "$" ("vm.bpa.test" -> "VM$"), MS-BPAU 3.2.3.  NULL if @fqdn is NULL,
+ * empty or starts with '.'.  A computer whose sAMAccountName is not
+ * that needs its account name given explicitly.
  */
 char *bpa_client_machine_account(TALLOC_CTX *mem_ctx, const char *fqdn);
 

@@ -44,6 +44,7 @@ struct exchange_opts {
 	const char *client_cert;
 	const char *client_key;
 	const char *server_sid;
+	const char *server_account;
 	const char *dc;
 	const char *peer_table;
 	const char *configfile;
@@ -492,17 +493,23 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 		return 2;
 	}
 	realm = pick_realm(o, r.creds, r.lp_ctx);
+	if (o->server_account != NULL) {
+		account = talloc_strdup(mem_ctx, o->server_account);
+	} else {
+		account = bpa_client_machine_account(mem_ctx,
+						     o->target_hostname);
+	}
 	/* MS-BPAU 3.2.3: the server principal is its machine account */
-	r.binding = bpa_client_binding_string(mem_ctx, o->server,
-					      o->target_hostname, realm,
-					      o->seal != 0);
+	r.binding = bpa_client_binding_string_for(mem_ctx, o->server,
+						  o->target_hostname, account,
+						  realm, o->seal != 0);
 	r.lookup_binding = bpa_client_binding_string(mem_ctx,
 		o->dc != NULL ? o->dc : o->server, o->target_hostname, NULL,
 		true);
-	account = bpa_client_machine_account(mem_ctx, o->target_hostname);
 	if (r.binding == NULL || r.lookup_binding == NULL ||
 	    account == NULL) {
-		fprintf(stderr, "bad --server, --dc or --target-hostname\n");
+		fprintf(stderr, "bad --server, --dc, --target-hostname or "
+			"--server-account\n");
 		return 2;
 	}
 
@@ -547,7 +554,8 @@ static void free_opts(struct exchange_opts *o)
 	const char **strings[] = {
 		&o->server, &o->target_hostname, &o->realm, &o->keytab,
 		&o->principal, &o->ccache, &o->user, &o->client_blob,
-		&o->client_cert, &o->client_key, &o->server_sid, &o->dc,
+		&o->client_cert, &o->client_key, &o->server_sid,
+		&o->server_account, &o->dc,
 		&o->peer_table, &o->configfile,
 	};
 	size_t i;
@@ -595,6 +603,9 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		  "FILE" },
 		{ "server-sid", 0, POPT_ARG_STRING, &o.server_sid, 0,
 		  "The server account's SID (default: SAMR lookup)", "SID" },
+		{ "server-account", 0, POPT_ARG_STRING, &o.server_account, 0,
+		  "The server's sAMAccountName (default: first 15 "
+		  "characters of the FQDN's host label, and $)", "NAME$" },
 		{ "dc", 0, POPT_ARG_STRING, &o.dc, 0,
 		  "DC for the SAMR lookup (default: --server)", "HOST" },
 		{ "peer-table", 0, POPT_ARG_STRING, &o.peer_table, 0,

@@ -15,7 +15,8 @@
  *            [-k KEYTAB [--principal P] | --ccache FILE | -U USER%PASS]
  *            [--realm REALM] [--seal]
  *            [--client-cert PEM [--client-key PEM] | --client-blob FILE]
- *            [--server-sid SID | --dc HOST] [--peer-table FILE]
+ *            [--server-account NAME$] [--server-sid SID | --dc HOST]
+ *            [--peer-table FILE]
  *            [--no-store] [-s SMB.CONF]
  *
  * Prints what it got on stdout; errors on stderr.

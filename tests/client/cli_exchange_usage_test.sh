@@ -39,9 +39,9 @@ usage "binding injection in the host" "bad --server" \
 	-U 'a%b'
 usage "option injection in the FQDN" "bad --server" \
 	--server 127.0.0.1 --target-hostname 'vm,seal' -U 'a%b'
-usage "a 16-character computer name" "bad --server" \
-	--server 127.0.0.1 --target-hostname abcdefghijklmnop.bpa.test \
-	-U 'a%b'
+usage "a server account with a realm of its own" "bad --server" \
+	--server 127.0.0.1 --target-hostname vm.bpa.test \
+	--server-account 'VM$@EVIL.TEST' --realm BPA.TEST -U 'a%b'
 usage "--server-sid that is not a SID" "not a SID" \
 	--server 127.0.0.1 --target-hostname vm.bpa.test -U 'a%b' \
 	--server-sid S-1-5-x

@@ -32,7 +32,7 @@ static const struct acct_case acct_cases[] = {
 	{ "sample.corp.contoso.com", "SAMPLE$" },
 	{ "Peer1", "PEER1$" },
 	{ "abcdefghijklmno.x", "ABCDEFGHIJKLMNO$" },	/* 15: NetBIOS max */
-	{ "abcdefghijklmnop.x", NULL },			/* 16 */
+	{ "abcdefghijklmnop.x", "ABCDEFGHIJKLMNO$" },	/* cut to 15 */
 	{ "", NULL },
 	{ ".bpa.test", NULL },
 	{ NULL, NULL },
@@ -81,9 +81,32 @@ static const struct binding_case binding_cases[] = {
 	{ "", "vm.bpa.test", NULL, false, NULL },
 	{ "127.0.0.1", "", NULL, false, NULL },
 	{ NULL, "vm.bpa.test", NULL, false, NULL },
-	/* a realm needs a NetBIOS-sized first label */
-	{ "h", "abcdefghijklmnop.bpa.test", "BPA.TEST", false, NULL },
+	/* a long host label: the NetBIOS name is its first 15 */
+	{ "h", "abcdefghijklmnop.bpa.test", "BPA.TEST", false,
+	  "ncacn_ip_tcp:h[krb5,sign,target_hostname=abcdefghijklmnop.bpa."
+	  "test,target_principal=ABCDEFGHIJKLMNO$@BPA.TEST]" },
 };
+
+static void test_binding_string_for_an_explicit_account(void **state)
+{
+	TALLOC_CTX *frame = talloc_new(NULL);
+	char *s = NULL;
+
+	s = bpa_client_binding_string_for(frame, "10.0.0.5", "fs.bpa.test",
+					  "FILESRV01$", "BPA.TEST", true);
+	assert_non_null(s);
+	assert_string_equal(s, "ncacn_ip_tcp:10.0.0.5[krb5,seal,"
+			    "target_hostname=fs.bpa.test,"
+			    "target_principal=FILESRV01$@BPA.TEST]");
+	/* an account may not bring its own realm or options */
+	assert_null(bpa_client_binding_string_for(frame, "h", "fs.bpa.test",
+			"A$@EVIL.TEST", "BPA.TEST", false));
+	assert_null(bpa_client_binding_string_for(frame, "h", "fs.bpa.test",
+			"A$,seal", "BPA.TEST", false));
+	assert_null(bpa_client_binding_string_for(frame, "h", "fs.bpa.test",
+			NULL, "BPA.TEST", false));
+	talloc_free(frame);
+}
 
 static void test_binding_string_asks_for_kerberos(void **state)
 {
@@ -283,6 +306,7 @@ int main(void)
 		cmocka_unit_test(
 			test_machine_account_is_first_label_upper_dollar),
 		cmocka_unit_test(test_binding_string_asks_for_kerberos),
+		cmocka_unit_test(test_binding_string_for_an_explicit_account),
 		cmocka_unit_test_setup_teardown(
 			test_exchange_refuses_bad_arguments,
 			env_setup, env_teardown),
