@@ -29,10 +29,9 @@ static DATA_BLOB property_bytes(const DATA_BLOB *wire,
 	return data_blob_const(wire->data, wire->length - cert_part);
 }
 
-_PUBLIC_ HRESULT bpa_client_accept_server_blob(TALLOC_CTX *mem_ctx,
-					       const DATA_BLOB *server_blob,
-					       const struct bpa_client_accept *a,
-					       struct bpa_cert_verdict **pverdict)
+_PUBLIC_ HRESULT bpa_client_accept_server_blob(
+	TALLOC_CTX *mem_ctx, const DATA_BLOB *server_blob,
+	const struct bpa_client_accept *a, struct bpa_cert_verdict **pverdict)
 {
 	TALLOC_CTX *frame = NULL;
 	struct bpa_cert_blob *blob = NULL;

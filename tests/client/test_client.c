@@ -31,7 +31,7 @@ static const struct acct_case acct_cases[] = {
 	{ "vm.bpa.test", "VM$" },		/* MS-BPAU 3.2.3 */
 	{ "sample.corp.contoso.com", "SAMPLE$" },
 	{ "Peer1", "PEER1$" },
-	{ "abcdefghijklmno.x", "ABCDEFGHIJKLMNO$" },	/* 15: NetBIOS max */
+	{ "abcdefghijklmno.x", "ABCDEFGHIJKLMNO$" },	/* 15: the max */
 	{ "abcdefghijklmnop.x", "ABCDEFGHIJKLMNO$" },	/* cut to 15 */
 	{ "", NULL },
 	{ ".bpa.test", NULL },
