@@ -4,6 +4,7 @@
 # The module loads into a live DC (MS-BPAU 3.1.3): samba registers the
 # endpoint server, the epmapper maps our UUID to a dynamic
 # ncacn_ip_tcp port, and a Kerberos (sign) rpc.mgmt as PEER1$ lists it.
+# Then the harness's stop leaves nothing behind.
 . "$(dirname "$0")/dc_lib.sh"
 
 dc_start endpoint
@@ -32,5 +33,16 @@ expect_match "$out" "^success: mgmt" \
 	"smbtorture rpc.mgmt as PEER1\$ with krb5,sign passes"
 expect_match "$out" "uuid $BPA_IFACE_UUID +version 0x00000001" \
 	"rpc.mgmt inq_if_ids lists our UUID v1"
+
+# the harness leaves nothing behind
+dc_stop
+ip netns list | grep -qw "$BPA_NETNS"
+ok $((! $?)) "after stop, the network namespace $BPA_NETNS is gone"
+kill -0 "$BPA_SAMBA_PID" 2>/dev/null
+ok $((! $?)) "after stop, samba (pid $BPA_SAMBA_PID) is gone"
+grep -q "$DC_DIR" /proc/self/mounts
+ok $((! $?)) "after stop, nothing of the DC is mounted"
+[ ! -e "$DC_DIR/env" ]
+ok $? "after stop, DIR/env is gone (no DC to exec into)"
 
 dc_done
