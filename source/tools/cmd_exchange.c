@@ -377,7 +377,7 @@ static bool open_table(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 
 	bpa_peer_table_params_init(&p);
 	p.path = o->peer_table != NULL ? o->peer_table :
-		r->config->peer_table;
+		r->config->client_peer_table;
 	p.max_peers = r->config->max_peers;
 	p.evict_min_age = r->config->evict_min_age;
 	/* a command-line client is short-lived: its table persists */
@@ -448,7 +448,7 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	} else {
 		printf("added to the peer table %s\n",
 		       o->peer_table != NULL ? o->peer_table :
-		       r->config->peer_table);
+		       r->config->client_peer_table);
 	}
 	return 0;
 }

@@ -53,6 +53,9 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 					      "persistent peers", false);
 	c->peer_table = parm_path(c, lp_ctx, "peer table", state,
 				  "bitspeerauth_peers.tdb");
+	c->client_peer_table = parm_path(c, lp_ctx, "client peer table",
+					 state,
+					 "bitspeerauth_client_peers.tdb");
 	c->allow_user_accounts = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM,
 						 "allow user accounts", false);
 	c->min_rsa_bits = parm_u32(lp_ctx, "min rsa bits", 2048, 512, 16384);
@@ -72,7 +75,8 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 	c->audit_json = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM, "audit json",
 					false);
 
-	if (c->peer_table == NULL || c->certificate_file == NULL ||
+	if (c->peer_table == NULL || c->client_peer_table == NULL ||
+	    c->certificate_file == NULL ||
 	    c->key_file == NULL) {
 		TALLOC_FREE(c);
 		return NULL;

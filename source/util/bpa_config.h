@@ -21,6 +21,8 @@ struct bpa_config {
 	uint32_t evict_min_age;		/* "evict min age" (s), 60 */
 	bool persistent_peers;		/* "persistent peers", no */
 	char *peer_table;		/* "peer table", state dir */
+	/* MS-BPAU 3.2.1.2: the client role keeps a table of its own */
+	char *client_peer_table;	/* "client peer table", state dir */
 
 	/* MS-BPAU 3.1.4.1 <2>: who may call */
 	bool allow_user_accounts;	/* "allow user accounts", no */
