@@ -17,7 +17,8 @@
  *           --repeat N makes N calls on the one connection.
  *
  * bpa_dc_call --table PATH prints the peer table at PATH instead (read
- * only): "count=N", then one line per row, sorted by SID:
+ * only): "check=0x..." if bpa_peer_table_check() finds the file
+ * inconsistent, "count=N", then one line per row, sorted by SID:
  * "<SID> <sha256 of the certificate> inserted=<t> last=<t>".
  *
  * bpa_dc_call --make-blob SUBJECT --out FILE writes a fresh
@@ -249,6 +250,11 @@ static int dump_table(TALLOC_CTX *mem_ctx, const char *path)
 		return 1;
 	}
 	qsort(lines, talloc_array_length(lines), sizeof(char *), cmp_str);
+	hr = bpa_peer_table_check(t);
+	if (!HRES_IS_OK(hr)) {
+		/* tdb_check and the table's own invariants */
+		printf("check=0x%08x\n", HRES_ERROR_V(hr));
+	}
 	printf("count=%" PRIu32 "\n", count);
 	for (i = 0; i < talloc_array_length(lines); i++) {
 		printf("%s\n", lines[i]);

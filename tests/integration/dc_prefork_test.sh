@@ -30,6 +30,22 @@ done
 want=$(for n in 1 2 3 4; do v=BPA_PEER${n}_SID; echo "${!v}"; done | sort)
 expect_eq "$(table_sids)" "$want" "all four computers are in the one table"
 expect_eq "$(table_dump | head -n 1)" "count=4" "four rows, no duplicates"
+# load: four connections at once, 25 exchanges each; the table stays
+# consistent (table_dump runs bpa_peer_table_check(): tdb_check and the
+# table's invariants, and prints check=... first if they fail)
+for n in 1 2 3 4; do
+	confvar=BPA_PEER${n}_SMBCONF
+	call -s "${!confvar}" --binding "$BPA_BINDING_SEAL" --ccache "${ccs[$n]}" \
+		--blob "${blobs[$n]}" --repeat 25 >"$DC_DIR/load$n.out" &
+done
+wait
+for n in 1 2 3 4; do
+	expect_match "$(cat "$DC_DIR/load$n.out")" "$SUCCESS_RE" \
+		"PEER$n\$: 25 sealed exchanges under load succeed"
+done
+expect_eq "$(table_dump | head -n 1)" "count=4" \
+	"after 100 exchanges: consistent (tdb check), still four rows"
+
 # the pids that logged an exchange (smb.conf "debug pid = yes")
 serving_pids() {
 	grep -B1 "ExchangePublicKeys from" "$BPA_LOG" |
