@@ -196,11 +196,22 @@ static bool state_after_fork(struct bpa_srv_state *s)
 {
 	HRESULT hr;
 
-	hr = bpa_peer_table_reopen(s->table);
-	if (!HRES_IS_OK(hr)) {
-		DBG_ERR("pid %d: cannot re-establish the peer table: "
-			"0x%08x\n", (int)getpid(), HRES_ERROR_V(hr));
-		return false;
+	if (s->table != NULL) {
+		hr = bpa_peer_table_reopen(s->table);
+		if (!HRES_IS_OK(hr)) {
+			/* unusable (peer_table.h): drop it, open again */
+			DBG_ERR("pid %d: cannot re-establish the peer table "
+				"(0x%08x), opening it again\n", (int)getpid(),
+				HRES_ERROR_V(hr));
+			TALLOC_FREE(s->table);
+		}
+	}
+	if (s->table == NULL) {
+		/* the parent still holds the file: this does not empty it */
+		hr = state_open_table(s);
+		if (!HRES_IS_OK(hr)) {
+			return false;
+		}
 	}
 	s->pid = getpid();
 	/* load the certificate afresh in this process */
