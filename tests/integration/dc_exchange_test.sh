@@ -130,6 +130,19 @@ expect_match "$res" "^status=NT_STATUS_OK hresult=0x8[0-9a-f]{7} server_key_leng
 	"a truncated blob: an error HRESULT and no server key"
 expect_eq "$(table_dump)" "$before" "truncated blob: the peer table is unchanged"
 
+# --- a second client: impacket's NTLM and its own NDR encoder ---------
+before=$(table_dump)
+res=$(in_ns /usr/bin/python3 "$BPA_SOURCE_ROOT/tests/integration/dc_impacket_ntlm.py" \
+	127.0.0.1 "$BPA_PORT" "$BPA_DOMAIN" 'PEER1$' "$BPA_PEER1_PASSWORD" \
+	"$peer1_blob" 2>&1)
+expect_match "$res" "^ntlm-integrity hresult=0x80070005 keylen=0\$" \
+	"impacket, NTLM at integrity, PEER1\$ with its blob: 0x80070005"
+expect_match "$res" "^ntlm-privacy hresult=0x80070005 keylen=0\$" \
+	"impacket, NTLM at privacy, PEER1\$ with its blob: 0x80070005"
+expect_match "$res" "^ntlm-null-key-length-5 fault=rpc_x_bad_stub_data\$" \
+	"impacket, NULL ClientKey with length 5: bad stub data fault"
+expect_eq "$(table_dump)" "$before" "impacket cases: the peer table is unchanged"
+
 # --- a bind offering NDR64 and NDR32 ----------------------------------
 res=$(in_ns /usr/bin/python3 "$BPA_SOURCE_ROOT/tests/integration/dc_bind_syntax.py" \
 	127.0.0.1 "$BPA_PORT" 2>&1)
