@@ -215,6 +215,12 @@ static void check_hashes(TALLOC_CTX *mem_ctx,
 			 * is refused as such already */
 			continue;
 		}
+		if (err == BPA_BLOB_ERR_CERT_DER) {
+			/* a malformed SKI extension (KEY_IDENTIFIER): the
+			 * peer's DER, not an internal failure */
+			v->reasons |= BPA_CERT_R_DER;
+			continue;
+		}
 		if (err != BPA_BLOB_OK) {
 			v->reasons |= BPA_CERT_R_INTERNAL;
 			continue;
