@@ -35,6 +35,13 @@
 #define PEER2 DOM "-1104"
 #define PEER3 DOM "-1105"
 
+/* Made once for all tests (RSA key generation is slow under valgrind) */
+struct group {
+	char dir[64];
+	DATA_BLOB peer[4];		/* [n]: a blob of PEERn, n = 1..3 */
+};
+static struct group *grp;
+
 struct ctx {
 	char dir[64];
 	struct bpa_srv_state state;
@@ -53,6 +60,39 @@ static struct bpa_srv_caller *caller_of(TALLOC_CTX *mem_ctx, const char *s)
 	c->auth_type = DCERPC_AUTH_TYPE_KRB5;
 	c->auth_level = DCERPC_AUTH_LEVEL_INTEGRITY;
 	return c;
+}
+
+static int rm_rf(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static int group_setup(void **gstate)
+{
+	const char *sids[] = { NULL, PEER1, PEER2, PEER3 };
+	const char *err = NULL;
+	size_t i;
+
+	grp = talloc_zero(NULL, struct group);
+	assert_non_null(grp);
+	snprintf(grp->dir, sizeof(grp->dir), "/tmp/bpa-test-exchange-XXXXXX");
+	assert_non_null(mkdtemp(grp->dir));
+	for (i = 1; i < 4; i++) {
+		assert_true(bpa_torture_make_blob(grp, sids[i], &grp->peer[i],
+						  &err));
+	}
+	return 0;
+}
+
+static int group_teardown(void **gstate)
+{
+	int ret = rm_rf(grp->dir);
+
+	TALLOC_FREE(grp);
+	return ret == 0 ? 0 : -1;
 }
 
 static int setup(void **pstate)
@@ -86,8 +126,8 @@ static int setup(void **pstate)
 
 	assert_true(bpa_sid_parse(DC_SID, &dc));
 	c->state.dc_sid = dc;
-	cp.cert_file = talloc_asprintf(c, "%s/cert.pem", c->dir);
-	cp.key_file = talloc_asprintf(c, "%s/key.pem", c->dir);
+	cp.cert_file = talloc_asprintf(c, "%s/cert.pem", grp->dir);
+	cp.key_file = talloc_asprintf(c, "%s/key.pem", grp->dir);
 	cp.sid = &dc;
 	cp.dns_name = "vm.bpa.test";
 	cp.lifetime_days = 30;
@@ -102,14 +142,12 @@ static int setup(void **pstate)
 static int teardown(void **pstate)
 {
 	struct ctx *c = *pstate;
-	char *cmd = talloc_asprintf(c, "rm -rf '%s'", c->dir);
+	int ret;
 
 	TALLOC_FREE(c->state.table);
-	if (cmd != NULL && system(cmd) != 0) {
-		fprintf(stderr, "cannot remove %s\n", c->dir);
-	}
+	ret = rm_rf(c->dir);
 	talloc_free(c);
-	return 0;
+	return ret == 0 ? 0 : -1;
 }
 
 static char *table_text(TALLOC_CTX *mem_ctx, struct ctx *c)
@@ -191,7 +229,7 @@ static void test_own_certificate_is_added_then_replaced(void **pstate)
 	struct ctx *c = *pstate;
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct bpa_exchange_result res;
-	DATA_BLOB b1 = blob_for(mem_ctx, PEER1, NULL);
+	DATA_BLOB b1 = grp->peer[1];
 	DATA_BLOB b2 = blob_for(mem_ctx, PEER1, NULL);
 	char *first = NULL;
 
@@ -211,7 +249,8 @@ static void test_own_certificate_is_added_then_replaced(void **pstate)
 
 struct refusal {
 	const char *name;
-	const char *subject;		/* NULL: garbage bytes */
+	const char *subject;		/* NULL: garbage bytes; PEER2 and
+					 * DC_SID: blobs made once */
 	struct bpa_torture_cert_opts opts;
 	enum bpa_exchange_verdict verdict;
 	uint32_t hr;
@@ -244,7 +283,7 @@ static void test_refusals_leave_the_table_unchanged(void **pstate)
 	struct ctx *c = *pstate;
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct bpa_exchange_result res;
-	DATA_BLOB own = blob_for(mem_ctx, PEER1, NULL);
+	DATA_BLOB own = grp->peer[1];
 	static const uint8_t junk[] = "not a CERTIFICATE_BLOB at all";
 	char *before = NULL;
 	size_t i;
@@ -257,7 +296,13 @@ static void test_refusals_leave_the_table_unchanged(void **pstate)
 		const struct refusal *r = &refusals[i];
 		DATA_BLOB b = data_blob_const(junk, sizeof(junk) - 1);
 
-		if (r->subject != NULL) {
+		if (r->subject == NULL) {
+			/* the junk above */
+		} else if (strcmp(r->subject, PEER2) == 0) {
+			b = grp->peer[2];
+		} else if (strcmp(r->subject, DC_SID) == 0) {
+			b = c->state.cert->blob;
+		} else {
 			b = blob_for(mem_ctx, r->subject, &r->opts);
 		}
 		exchange(mem_ctx, c, PEER1, &b, &res);
@@ -278,9 +323,9 @@ static void test_full_table_refuses_a_new_peer(void **pstate)
 	struct ctx *c = *pstate;
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct bpa_exchange_result res;
-	DATA_BLOB b1 = blob_for(mem_ctx, PEER1, NULL);
-	DATA_BLOB b2 = blob_for(mem_ctx, PEER2, NULL);
-	DATA_BLOB b3 = blob_for(mem_ctx, PEER3, NULL);
+	DATA_BLOB b1 = grp->peer[1];
+	DATA_BLOB b2 = grp->peer[2];
+	DATA_BLOB b3 = grp->peer[3];
 	char *before = NULL;
 
 	exchange(mem_ctx, c, PEER1, &b1, &res);
@@ -320,5 +365,5 @@ int main(void)
 			test_full_table_refuses_a_new_peer, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
