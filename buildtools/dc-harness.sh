@@ -247,7 +247,7 @@ samba_pid() {
 }
 
 cmd_start() {
-	local dir model opts module build t m ns conf pid port i
+	local dir model opts module build t m ns conf pid port i n
 	[ $# -ge 1 ] || usage
 	need_root
 	dir=$(absdir "$1")
