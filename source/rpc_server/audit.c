@@ -127,40 +127,96 @@ char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 	return out;
 }
 
+/* A copy of @s for a log line: control characters become '?' */
+static const char *printable(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *p = NULL;
+	char *c = NULL;
+
+	if (s == NULL) {
+		return "?";
+	}
+	p = talloc_strdup(mem_ctx, s);
+	if (p == NULL) {
+		return "?";
+	}
+	for (c = p; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			*c = '?';
+		}
+	}
+	return p;
+}
+
+char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
+			 const struct bpa_srv_caller *caller,
+			 const struct bpa_exchange_result *res)
+{
+	TALLOC_CTX *frame = talloc_new(mem_ctx);
+	const char *sid = caller ? caller->sid_str : "?";
+	const char *acct = NULL;
+	const char *addr = NULL;
+	const char *at = caller ? auth_type_name(caller->auth_type) : "?";
+	const char *al = caller ? auth_level_name(caller->auth_level) : "?";
+	const char *v = bpa_exchange_verdict_name(res->verdict);
+	const char *why = printable(frame, res->reason);
+	const char *subject = res->subject[0] ? res->subject : "-";
+	char *line = NULL;
+
+	acct = printable(frame, caller ? caller->account_name : "?");
+	addr = printable(frame, caller ? caller->remote : "?");
+	switch (res->verdict) {
+	case BPA_EXCHANGE_SERVED:
+	case BPA_EXCHANGE_ADDED:
+		line = talloc_asprintf(mem_ctx, "ExchangePublicKeys from %s "
+				       "(%s) at %s [%s/%s] key %" PRIu32
+				       " bytes: %s subject=%s", sid, acct,
+				       addr, at, al, res->client_key_length,
+				       v, subject);
+		break;
+	case BPA_EXCHANGE_ERROR:
+		line = talloc_asprintf(mem_ctx, "ExchangePublicKeys from %s "
+				       "(%s) at %s [%s/%s]: %s: %s, hresult "
+				       "0x%08x", sid, acct, addr, at, al, v,
+				       why, HRES_ERROR_V(res->hr));
+		break;
+	default:
+		line = talloc_asprintf(mem_ctx, "ExchangePublicKeys from %s "
+				       "(%s) at %s [%s/%s] key %" PRIu32
+				       " bytes: refused, %s: %s subject=%s, "
+				       "hresult 0x%08x", sid, acct, addr, at,
+				       al, res->client_key_length, v, why,
+				       subject, HRES_ERROR_V(res->hr));
+		break;
+	}
+	TALLOC_FREE(frame);
+	return line;
+}
+
 void bpa_srv_audit(const struct bpa_srv_caller *caller,
 		   const struct bpa_exchange_result *res,
 		   bool json, time_t now)
 {
-	const char *sid = caller ? caller->sid_str : "?";
-	const char *acct = caller ? caller->account_name : "?";
-	const char *addr = caller ? caller->remote : "?";
-	const char *at = caller ? auth_type_name(caller->auth_type) : "?";
-	const char *al = caller ? auth_level_name(caller->auth_level) : "?";
-	const char *v = bpa_exchange_verdict_name(res->verdict);
+	char *text = bpa_srv_audit_text(NULL, caller, res);
+	const char *t = "ExchangePublicKeys (no memory for the line)";
 	char *line = NULL;
 
+	if (text != NULL) {
+		t = text;
+	}
 	switch (res->verdict) {
 	case BPA_EXCHANGE_SERVED:
 	case BPA_EXCHANGE_ADDED:
-		DBG_NOTICE("ExchangePublicKeys from %s (%s) at %s [%s/%s] "
-			   "key %" PRIu32 " bytes: %s subject=%s\n",
-			   sid, acct, addr, at, al, res->client_key_length,
-			   v, res->subject[0] ? res->subject : "-");
+		DBG_NOTICE("%s\n", t);
 		break;
 	case BPA_EXCHANGE_ERROR:
-		DBG_ERR("ExchangePublicKeys from %s (%s) at %s [%s/%s]: "
-			"%s: %s, hresult 0x%08x\n", sid, acct, addr, at, al,
-			v, res->reason, HRES_ERROR_V(res->hr));
+		DBG_ERR("%s\n", t);
 		break;
 	default:
-		DBG_WARNING("ExchangePublicKeys from %s (%s) at %s [%s/%s] "
-			    "key %" PRIu32 " bytes: refused, %s: %s "
-			    "subject=%s, hresult 0x%08x\n", sid, acct, addr,
-			    at, al, res->client_key_length, v, res->reason,
-			    res->subject[0] ? res->subject : "-",
-			    HRES_ERROR_V(res->hr));
+		DBG_WARNING("%s\n", t);
 		break;
 	}
+	TALLOC_FREE(text);
 	if (!json) {
 		return;
 	}

@@ -35,6 +35,14 @@ void bpa_srv_audit(const struct bpa_srv_caller *caller,
 		   bool json, time_t now);
 
 /**
+ * The text line of one call on @mem_ctx (no newline), NULL on ENOMEM.
+ * Control characters in the account, address and reason become '?'.
+ */
+char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
+			 const struct bpa_srv_caller *caller,
+			 const struct bpa_exchange_result *res);
+
+/**
  * The JSON object of one call on @mem_ctx (without prefix or newline),
  * NULL on ENOMEM.  Strings are escaped per RFC 8259.
  */

@@ -99,6 +99,30 @@ static void test_json_without_a_caller_has_empty_fields(void **state)
 	talloc_free(json);
 }
 
+static void test_text_line_names_caller_verdict_and_reason(void **state)
+{
+	struct bpa_srv_caller c;
+	struct bpa_exchange_result res = {
+		.hr = BPA_E_ACCESSDENIED,
+		.verdict = BPA_EXCHANGE_WRONG_SUBJECT,
+		.reason = "subject-is-not-the-caller",
+		.client_key_length = 807,
+		.subject = "S-1-5-21-1-2-3-1104",
+	};
+	char *text = NULL;
+
+	fill_caller(&c, "BPA\\PEER1$\n\x1b[31mforged");
+	text = bpa_srv_audit_text(NULL, &c, &res);
+	assert_non_null(text);
+	assert_string_equal(text,
+		"ExchangePublicKeys from S-1-5-21-1-2-3-1103 "
+		"(BPA\\PEER1$??[31mforged) at ipv4:127.0.0.1:40000 "
+		"[krb5/privacy] key 807 bytes: refused, wrong-subject: "
+		"subject-is-not-the-caller subject=S-1-5-21-1-2-3-1104, "
+		"hresult 0x80070005");
+	talloc_free(text);
+}
+
 static void test_audit_logs_every_verdict_without_crashing(void **state)
 {
 	struct bpa_srv_caller c;
@@ -124,6 +148,8 @@ int main(void)
 			test_json_escapes_quotes_and_control_characters),
 		cmocka_unit_test(
 			test_json_without_a_caller_has_empty_fields),
+		cmocka_unit_test(
+			test_text_line_names_caller_verdict_and_reason),
 		cmocka_unit_test(
 			test_audit_logs_every_verdict_without_crashing),
 	};
