@@ -78,7 +78,12 @@ else
 fi
 
 echo
-echo "Serving.  Clients run inside the namespace, e.g.:"
+echo "Serving.  Clients run inside the namespace, e.g. an exchange as PEER2\$:"
+echo "  $H exec $DIR -- $CLI exchange -s $BPA_PEER2_SMBCONF \\"
+echo "    --server 127.0.0.1 --target-hostname $BPA_DC_FQDN --realm $BPA_REALM \\"
+echo "    --keytab '$BPA_KEYTABS/PEER2\$.keytab' --principal 'PEER2\$@$BPA_REALM'"
+echo "  $CLI peers list -s $BPA_SMBCONF"
+echo "or Samba's own rpc.mgmt:"
 echo "  $H exec $DIR -- smbtorture '$BPA_BINDING' -s $BPA_SMBCONF \\"
 echo "    -U 'PEER1\$@$BPA_REALM%$BPA_PEER1_PASSWORD' --realm=$BPA_REALM \\"
 echo "    --use-kerberos=required rpc.mgmt"
