@@ -56,6 +56,7 @@
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
 #include "torture/torture_cert.h"
+#include "common/test_hex.h"
 
 struct call_opts {
 	const char *binding;
@@ -127,29 +128,6 @@ static bool write_file(const char *path, const uint8_t *p, size_t n)
 	ok = (n == 0 || fwrite(p, 1, n, f) == n);
 	ok = (fclose(f) == 0) && ok;
 	return ok;
-}
-
-static bool hex_decode(TALLOC_CTX *mem_ctx, const char *hex, DATA_BLOB *b)
-{
-	size_t len = strlen(hex);
-	size_t i;
-
-	if (len % 2 != 0) {
-		return false;
-	}
-	*b = data_blob_talloc(mem_ctx, NULL, len / 2);
-	if (len > 0 && b->data == NULL) {
-		return false;
-	}
-	for (i = 0; i < len / 2; i++) {
-		unsigned v;
-
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
-			return false;
-		}
-		b->data[i] = (uint8_t)v;
-	}
-	return true;
 }
 
 static struct cli_credentials *make_creds(TALLOC_CTX *mem_ctx,
@@ -450,7 +428,7 @@ int main(int argc, char **argv)
 	if (o.raw_file != NULL && !read_file(mem_ctx, o.raw_file, &in)) {
 		goto done;
 	}
-	if (o.raw_hex != NULL && !hex_decode(mem_ctx, o.raw_hex, &in)) {
+	if (o.raw_hex != NULL && !bpa_test_hex_decode(mem_ctx, o.raw_hex, &in)) {
 		fprintf(stderr, "bad --raw-hex\n");
 		goto done;
 	}

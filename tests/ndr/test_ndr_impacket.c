@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include "common/test_hex.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
 
 static const char *vectors_path;
@@ -35,29 +36,11 @@ struct vector {
 	DATA_BLOB mask;
 };
 
-static unsigned int nibble(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	fail_msg("not a hex digit: '%c'", c);
-	return 0;
-}
-
 static DATA_BLOB unhex(TALLOC_CTX *mem_ctx, const char *hex)
 {
-	size_t n = strlen(hex) / 2;
-	DATA_BLOB b = data_blob_talloc(mem_ctx, NULL, n);
-	size_t i;
+	DATA_BLOB b = data_blob_null;
 
-	assert_int_equal(strlen(hex) % 2, 0);
-	for (i = 0; i < n; i++) {
-		b.data[i] = (uint8_t)(nibble(hex[2 * i]) << 4 |
-				      nibble(hex[2 * i + 1]));
-	}
+	assert_true(bpa_test_hex_decode(mem_ctx, hex, &b));
 	return b;
 }
 

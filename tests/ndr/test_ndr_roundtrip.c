@@ -13,6 +13,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include "common/test_hex.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
 
 #define MAXLEN BITSPEERAUTH_MAX_KEY_LENGTH
@@ -242,29 +243,11 @@ static const struct bad_case bad_cases[] = {
 	{ "rep_empty", NDR_OUT, N64, "", NDR_ERR_BUFSIZE },
 };
 
-static unsigned int nibble(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	fail_msg("not a hex digit: '%c'", c);
-	return 0;
-}
-
 static DATA_BLOB hex_blob(TALLOC_CTX *mem_ctx, const char *hex)
 {
-	size_t n = strlen(hex) / 2;
-	DATA_BLOB b = data_blob_talloc(mem_ctx, NULL, n);
-	size_t i;
+	DATA_BLOB b = data_blob_null;
 
-	assert_int_equal(strlen(hex) % 2, 0);
-	for (i = 0; i < n; i++) {
-		b.data[i] = (uint8_t)(nibble(hex[2 * i]) << 4 |
-				      nibble(hex[2 * i + 1]));
-	}
+	assert_true(bpa_test_hex_decode(mem_ctx, hex, &b));
 	return b;
 }
 
