@@ -57,7 +57,8 @@ static void check_text(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strlen(s) == size, "formatted length differs");
 		FUZZ_CHECK(same_text(s, (const char *)data, size),
 			   "parsed SID does not format to the input");
-		FUZZ_CHECK(bpa_sid_equal(&sid, &sid), "SID not equal to itself");
+		FUZZ_CHECK(bpa_sid_equal(&sid, &sid),
+			   "SID not equal to itself");
 	}
 
 	/* The NUL-terminated entry point on the same text */
