@@ -2,7 +2,9 @@
 /*
  * A main() for the fuzz harnesses without libFuzzer (gcc builds,
  * valgrind): calls LLVMFuzzerTestOneInput once on every file given,
- * or on every file in every directory given.  Exit 0 when all ran (an
+ * or on every file in every directory given.  Arguments starting with
+ * '-' (libFuzzer options such as -runs=1) are ignored, so the command
+ * line of a libFuzzer replay works unchanged.  Exit 0 when all ran (an
  * invariant break aborts).
  */
 #include <stdint.h>
@@ -101,6 +103,10 @@ int main(int argc, char **argv)
 		LLVMFuzzerInitialize(&argc, &argv);
 	}
 	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-') {
+			/* a libFuzzer option (-runs=1, ...): one pass anyway */
+			continue;
+		}
 		ret |= run_path(argv[i], &count);
 	}
 	printf("replayed %u inputs\n", count);
