@@ -39,9 +39,6 @@ static int hexval(char c)
 	if (c >= 'A' && c <= 'F') {
 		return c - 'A' + 10;
 	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
 	return -1;
 }
 
@@ -120,8 +117,9 @@ char *bpa_sid_format(const struct dom_sid *sid,
 	size_t off = 0;
 	int i;
 
+	/* the ABNF needs at least one SubAuthority: never write "S-1-5" */
 	if (sid == NULL || sid->sid_rev_num != 1 ||
-	    sid->num_auths < 0 || sid->num_auths > 15) {
+	    sid->num_auths < 1 || sid->num_auths > 15) {
 		return NULL;
 	}
 	for (i = 0; i < 6; i++) {

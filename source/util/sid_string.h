@@ -8,7 +8,8 @@
  *
  * Samba's own dom_sid_parse()/dom_sid_string() are private, so this is
  * our own.  The parser is strict: it accepts only the canonical form
- * (upper-case "S", no sign, no leading zeros, no trailing text), which
+ * (upper-case "S" and hex digits, no sign, no leading zeros, no
+ * trailing text: exactly what bpa_sid_format() writes), which
  * is what MS-BPAU 3.1.4.1 compares against the caller's identity.
  */
 #ifndef _BPA_SID_STRING_H_
@@ -36,7 +37,8 @@ bool bpa_sid_parse(const char *str, struct dom_sid *sid);
 
 /**
  * Format @sid in canonical form into @buf (BPA_SID_STRING_MAX bytes).
- * @return @buf, or NULL if @sid is not valid (revision 1, <= 15 subauths)
+ * @return @buf, or NULL if @sid is not valid (revision 1, 1 to 15
+ *         subauthorities, as the ABNF requires)
  */
 char *bpa_sid_format(const struct dom_sid *sid,
 		     char buf[BPA_SID_STRING_MAX]);

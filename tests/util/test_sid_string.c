@@ -37,6 +37,7 @@ static const char *bad[] = {
 	"S-1-0x0000FFFFFFFF-1",	/* hex only for authorities >= 2^32 */
 	"S-1-0x01000000000-7",	/* 11 hex digits */
 	"S-1-0x01000000000G-7",
+	"S-1-0x01000000000a-7",	/* canonical hex is upper case */
 	"S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16", /* 16 subauths */
 };
 
@@ -95,6 +96,8 @@ static void test_equal_and_talloc_string(void **state)
 	s = bpa_sid_string(mem_ctx, &a);
 	assert_string_equal(s, "S-1-5-21-1-2-3-1000");
 	a.num_auths = 16;
+	assert_null(bpa_sid_string(mem_ctx, &a));
+	a.num_auths = 0;	/* "S-1-5" is not a SID string */
 	assert_null(bpa_sid_string(mem_ctx, &a));
 	talloc_free(mem_ctx);
 }
