@@ -22,6 +22,7 @@
 #include "util/hresult_codes.h"
 #include "validate/cert_validate.h"
 #include "peers/peer_table.h"
+#include "peer_test_util.h"
 #include "client/bpa_client.h"
 #include "torture/torture_cert.h"
 
@@ -29,7 +30,7 @@
 #define OTHER "S-1-5-21-1004336348-1177238915-682003330-1104"
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	char *path;
 	struct bpa_peer_table *t;
 	struct dom_sid server;
@@ -42,8 +43,8 @@ static int setup(void **state)
 	struct bpa_peer_table_params p;
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/bpa-client-accept-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = ptu_tmpdir(f);
+	assert_non_null(f->dir);
 	f->path = talloc_asprintf(f, "%s/peers.tdb", f->dir);
 	bpa_peer_table_params_init(&p);
 	p.path = f->path;
@@ -60,8 +61,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	TALLOC_FREE(f->t);
-	unlink(f->path);
-	rmdir(f->dir);
+	ptu_rmdir(f->dir);
 	talloc_free(f);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <talloc.h>
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
+#include "peer_test_util.h"
 #include "client/bpa_client.h"
 
 #define SERVER "S-1-5-21-1004336348-1177238915-682003330-1000"
@@ -23,7 +24,7 @@
 #define T0 1700000000
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	char *path;
 	struct bpa_peer_table *t;
 	struct dom_sid server;
@@ -36,8 +37,8 @@ static int setup(void **state)
 	struct bpa_peer_table_params p;
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/bpa-client-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = ptu_tmpdir(f);
+	assert_non_null(f->dir);
 	f->path = talloc_asprintf(f, "%s/peers.tdb", f->dir);
 	bpa_peer_table_params_init(&p);
 	p.path = f->path;
@@ -56,8 +57,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	TALLOC_FREE(f->t);
-	unlink(f->path);
-	rmdir(f->dir);
+	ptu_rmdir(f->dir);
 	talloc_free(f);
 	return 0;
 }
