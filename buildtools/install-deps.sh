@@ -42,9 +42,11 @@ if [ -n "$missing" ]; then
 	fi
 	log "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y $missing >&2 || {
-		apt-get update >&2
-		apt-get install -y $missing >&2
+	# Wait for another apt (a parallel build) instead of failing.
+	lock='-o DPkg::Lock::Timeout=600'
+	apt-get $lock install -y $missing >&2 || {
+		apt-get $lock update >&2
+		apt-get $lock install -y $missing >&2
 	}
 fi
 
