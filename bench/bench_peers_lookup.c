@@ -100,7 +100,7 @@ static bool add_peers(struct bpa_peer_table *t, uint32_t first, uint32_t n,
 	if (batch) {
 		hr = bpa_peer_table_add_batch(t, peers, n, 1700000000, NULL);
 	} else {
-		hr = HRES_ERROR(0);
+		hr = BPA_S_OK;
 		for (i = 0; i < n && HRES_IS_OK(hr); i++) {
 			hr = bpa_peer_table_add(t, &peers[i], 1700000000);
 		}

@@ -6,7 +6,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include "util/bpa_debug.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "blob/cert_blob.h"
 #include "blob/cert_der.h"
 
@@ -162,17 +162,17 @@ HRESULT bpa_blob_err_hresult(enum bpa_blob_err err)
 {
 	switch (err) {
 	case BPA_BLOB_OK:
-		return HRES_ERROR(0);
+		return BPA_S_OK;
 	case BPA_BLOB_ERR_NOMEM:
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	case BPA_BLOB_ERR_CERT_DER:
-		return BPA_CRYPT_E_ASN1_ERROR;
+		return HRES_CRYPT_E_ASN1_ERROR;
 	case BPA_BLOB_ERR_CRYPTO:
 	case BPA_BLOB_ERR_NOT_COMPUTABLE:
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	default:
 		/* 3.1.4.1: a blob that does not decode, "nonzero error" */
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 }
 

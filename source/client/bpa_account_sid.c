@@ -196,7 +196,7 @@ static HRESULT lookup_hresult(NTSTATUS status)
 		return BPA_E_CLIENT_NO_SUCH_ACCOUNT;
 	}
 	if (NT_STATUS_EQUAL(status, NT_STATUS_NO_MEMORY)) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	return bpa_client_hresult_from_nt(status);
 }
@@ -214,11 +214,11 @@ _PUBLIC_ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 
 	if (samr == NULL || account == NULL || account[0] == '\0' ||
 	    sid == NULL) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	status = samr_lookup_run(&s, frame, account, &found);
 	if (s.have_domain) {
@@ -233,7 +233,7 @@ _PUBLIC_ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 	}
 	*sid = found;
 	DBG_INFO("%s is %s\n", account, bpa_sid_format(&found, buf));
-	return HRES_ERROR(0);
+	return BPA_S_OK;
 }
 
 _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
@@ -252,15 +252,15 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
 	    account == NULL || account[0] == '\0' || sid == NULL) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	ok = bpa_client_binding_ok(binding);
 	if (!ok) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
 				    &ndr_table_samr, &p);

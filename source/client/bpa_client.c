@@ -217,15 +217,15 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 	    local_blob == NULL || local_blob->length == 0 ||
 	    local_blob->length > BITSPEERAUTH_MAX_KEY_LENGTH) {
 		DBG_ERR("invalid arguments\n");
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	ok = bpa_client_binding_ok(binding);
 	if (!ok) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 
 	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
@@ -266,13 +266,13 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 
 	res = talloc_zero(mem_ctx, struct bpa_client_result);
 	if (res == NULL) {
-		hr = BPA_E_OUTOFMEMORY;
+		hr = HRES_E_OUTOFMEMORY;
 		goto done;
 	}
 	res->server_blob = data_blob_talloc(res, server_key, server_len);
 	if (res->server_blob.data == NULL) {
 		TALLOC_FREE(res);
-		hr = BPA_E_OUTOFMEMORY;
+		hr = HRES_E_OUTOFMEMORY;
 		goto done;
 	}
 	res->auth_type = type;
@@ -280,22 +280,8 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 	DBG_INFO("ExchangePublicKeys via %s: %" PRIu32 " byte server "
 		 "blob\n", binding, server_len);
 	*presult = res;
-	hr = HRES_ERROR(0);
+	hr = BPA_S_OK;
 done:
 	TALLOC_FREE(frame);
 	return hr;
-}
-
-_PUBLIC_ const char *bpa_client_errstr(HRESULT hr)
-{
-	if (HRES_IS_EQUAL(hr, BPA_E_CLIENT_NO_SERVER_KEY)) {
-		return "BPA_E_CLIENT_NO_SERVER_KEY";
-	}
-	if (HRES_IS_EQUAL(hr, BPA_E_CLIENT_WRONG_SERVER)) {
-		return "BPA_E_CLIENT_WRONG_SERVER";
-	}
-	if (HRES_IS_EQUAL(hr, BPA_E_CLIENT_NO_SUCH_ACCOUNT)) {
-		return "BPA_E_CLIENT_NO_SUCH_ACCOUNT";
-	}
-	return NULL;
 }

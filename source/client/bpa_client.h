@@ -34,7 +34,7 @@
 #include <tevent.h>
 #include <util/data_blob.h>
 #include <gen_ndr/security.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 
 struct loadparm_context;
 struct cli_credentials;
@@ -46,13 +46,7 @@ struct dcerpc_binding_handle;
 /* MS-BPAU 3.2.2: the call timeout, seconds */
 #define BPA_CLIENT_CALL_TIMEOUT 15
 
-/* MS-BPAU 3.2.4.1: pServerKeyLength is zero (ERROR_INVALID_DATA) */
-#define BPA_E_CLIENT_NO_SERVER_KEY	HRES_ERROR(0x8007000D)
-/* MS-BPAU 3.2.4.1: the certificate's subject is not the server's SID
- * (SEC_E_WRONG_PRINCIPAL) */
-#define BPA_E_CLIENT_WRONG_SERVER	HRES_ERROR(0x80090322)
-/* the server's machine account was not found (ERROR_NONE_MAPPED) */
-#define BPA_E_CLIENT_NO_SUCH_ACCOUNT	HRES_ERROR(0x80070534)
+/* Its HRESULTs (BPA_E_CLIENT_*) are in util/bpa_hresult.h */
 
 /* What one ExchangePublicKeys call returned (MS-BPAU 3.2.4.1) */
 struct bpa_client_result {
@@ -97,7 +91,7 @@ char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx, const char *host,
  *
  * @param binding    a binding string (bpa_client_binding_string()); it
  *                   must be ncacn_ip_tcp and ask for krb5 and sign or
- *                   seal, else BPA_E_INVALIDARG before any connection
+ *                   seal, else HRES_E_INVALIDARG before any connection
  * @param creds      the client's Kerberos identity (keytab, ccache or
  *                   password; see cli_credentials)
  * @param local_blob the client's local certificate as a CERTIFICATE_BLOB
@@ -106,12 +100,12 @@ char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx, const char *host,
  * @param presult    on S_OK, the result on @mem_ctx
  * @return S_OK; the server's HRESULT if it returned an error (its out
  *         parameters are ignored); BPA_E_CLIENT_NO_SERVER_KEY;
- *         BPA_E_INVALIDARG (bad arguments); HRESULT_FROM_NT(status) for
+ *         HRES_E_INVALIDARG (bad arguments); HRESULT_FROM_NT(status) for
  *         connection, Kerberos, fault and timeout errors (e.g.
  *         0xD0000022 access denied; 0xD0020053
  *         RPC_NT_UNSUPPORTED_AUTHN_LEVEL when the connection is not
  *         Kerberos with sign or seal);
- *         BPA_E_OUTOFMEMORY.  *presult is NULL on error.
+ *         HRES_E_OUTOFMEMORY.  *presult is NULL on error.
  */
 HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 			    struct tevent_context *ev,
@@ -133,8 +127,8 @@ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
  * holds the machine account's key).
  *
  * @return S_OK and @sid; BPA_E_CLIENT_NO_SUCH_ACCOUNT (no such name, or
- *         not a user/computer account); BPA_E_INVALIDARG;
- *         HRESULT_FROM_NT(status) for RPC errors; BPA_E_OUTOFMEMORY.
+ *         not a user/computer account); HRES_E_INVALIDARG;
+ *         HRESULT_FROM_NT(status) for RPC errors; HRES_E_OUTOFMEMORY.
  */
 HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 				      struct tevent_context *ev,
@@ -175,8 +169,8 @@ char *bpa_client_machine_account(TALLOC_CTX *mem_ctx, const char *fqdn);
  * @param properties  the blob's certificate properties to keep (may be
  *                    empty)
  * @param now         the time of the exchange
- * @return S_OK; BPA_E_CLIENT_WRONG_SERVER (subject is not the server;
- *         nothing stored); BPA_E_TABLE_FULL (0x80040006, <6>); the
+ * @return S_OK; HRES_SEC_E_WRONG_PRINCIPAL (subject is not the server;
+ *         nothing stored); HRES_OLE_E_NOCACHE (0x80040006, <6>); the
  *         peer table's other errors (peers/peer_table.h).  On error the
  *         table is unchanged.
  */
@@ -207,8 +201,8 @@ struct bpa_client_accept {
  * @param pverdict  if not NULL, the validator's verdict (on @mem_ctx)
  *                  whenever the certificate was validated
  * @return S_OK; the decoder's HRESULT (E_INVALIDARG,
- *         CRYPT_E_ASN1_ERROR); the validator's; BPA_E_CLIENT_WRONG_SERVER;
- *         the peer table's (BPA_E_TABLE_FULL, <6>).  Nothing is stored on
+ *         CRYPT_E_ASN1_ERROR); the validator's; HRES_SEC_E_WRONG_PRINCIPAL;
+ *         the peer table's (HRES_OLE_E_NOCACHE, <6>).  Nothing is stored on
  *         error.
  */
 HRESULT bpa_client_accept_server_blob(TALLOC_CTX *mem_ctx,
@@ -216,7 +210,5 @@ HRESULT bpa_client_accept_server_blob(TALLOC_CTX *mem_ctx,
 				      const struct bpa_client_accept *a,
 				      struct bpa_cert_verdict **pverdict);
 
-/** Name of a client HRESULT ("BPA_E_CLIENT_NO_SERVER_KEY", ...) or NULL */
-const char *bpa_client_errstr(HRESULT hr);
 
 #endif /* _BPA_CLIENT_H_ */

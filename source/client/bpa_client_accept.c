@@ -48,11 +48,11 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 	}
 	if (server_blob == NULL || server_blob->length == 0 || a == NULL ||
 	    a->server_sid == NULL || a->policy == NULL) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 
 	/* 3.2.4.1: "the client MUST decode the server certificate" */
@@ -85,11 +85,11 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 	if (!same) {
 		DBG_WARNING("server certificate is not for %s: refused\n",
 			    bpa_sid_format(a->server_sid, buf));
-		hr = BPA_E_CLIENT_WRONG_SERVER;
+		hr = HRES_SEC_E_WRONG_PRINCIPAL;
 		goto done;
 	}
 	if (a->table == NULL) {
-		hr = HRES_ERROR(0);
+		hr = BPA_S_OK;
 		goto done;
 	}
 	props = property_bytes(server_blob, blob);

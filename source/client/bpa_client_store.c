@@ -27,7 +27,7 @@ _PUBLIC_ HRESULT bpa_client_store_server_cert(struct bpa_peer_table *table,
 
 	if (table == NULL || server_sid == NULL || subject_sid == NULL ||
 	    cert_der == NULL || cert_der->length == 0) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	/* 3.2.4.1: the subject MUST be the server's Kerberos identity */
 	same = bpa_sid_equal(server_sid, subject_sid);
@@ -36,7 +36,7 @@ _PUBLIC_ HRESULT bpa_client_store_server_cert(struct bpa_peer_table *table,
 			    "server account %s: refused\n",
 			    bpa_sid_format(subject_sid, got),
 			    bpa_sid_format(server_sid, want));
-		return BPA_E_CLIENT_WRONG_SERVER;
+		return HRES_SEC_E_WRONG_PRINCIPAL;
 	}
 
 	peer.sid = *server_sid;
@@ -55,5 +55,5 @@ _PUBLIC_ HRESULT bpa_client_store_server_cert(struct bpa_peer_table *table,
 	}
 	DBG_NOTICE("server %s added to the peer table\n",
 		   bpa_sid_format(server_sid, want));
-	return HRES_ERROR(0);
+	return BPA_S_OK;
 }

@@ -15,7 +15,7 @@
 #include <gnutls/x509.h>
 #include <gnutls/crypto.h>
 #include "util/bpa_debug.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "blob/cert_blob.h"
 #include "validate/cert_validate.h"
@@ -337,7 +337,7 @@ static HRESULT create(struct bpa_local_cert *lc,
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_datum_t key_pem = { NULL, 0 };
 	gnutls_datum_t cert_pem = { NULL, 0 };
-	HRESULT hres = BPA_E_FAIL;
+	HRESULT hres = HRES_E_FAIL;
 	uint8_t serial[16];
 	char *sid = NULL;
 	time_t nb = p->now - 3600;
@@ -346,7 +346,7 @@ static HRESULT create(struct bpa_local_cert *lc,
 	int ret, rc;
 
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	/* a failed load may have left state in the objects */
 	gnutls_objects_destructor(lc->gt);
@@ -361,7 +361,7 @@ static HRESULT create(struct bpa_local_cert *lc,
 	crt = lc->gt->crt;
 	sid = bpa_sid_string(frame, p->sid);
 	if (sid == NULL) {
-		hres = BPA_E_OUTOFMEMORY;
+		hres = HRES_E_OUTOFMEMORY;
 		goto done;
 	}
 
@@ -477,7 +477,7 @@ static HRESULT create(struct bpa_local_cert *lc,
 	DBG_NOTICE("created local certificate %s for %s (RSA %" PRIu32
 		   ", %" PRIu32 " days)\n", p->cert_file, sid, p->key_bits,
 		   p->lifetime_days);
-	hres = HRES_ERROR(0);
+	hres = BPA_S_OK;
 done:
 	if (key_pem.data != NULL) {
 		gnutls_memset(key_pem.data, 0, key_pem.size);
@@ -526,25 +526,25 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 	struct bpa_local_cert *lc = NULL;
 	struct bpa_cert_blob *blob = NULL;
 	enum bpa_blob_err berr;
-	HRESULT hres = HRES_ERROR(0);
+	HRESULT hres = BPA_S_OK;
 	bool valid = false;
 	bool loaded = false;
 
 	if (plc == NULL) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	valid = params_ok(p);
 	if (!valid) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	lc = talloc_zero(mem_ctx, struct bpa_local_cert);
 	if (lc == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	lc->sid = *p->sid;
 	lc->gt = gnutls_objects_new(lc);
 	if (lc->gt == NULL) {
-		hres = BPA_E_FAIL;
+		hres = HRES_E_FAIL;
 		goto done;
 	}
 	loaded = try_load(lc, p);

@@ -239,7 +239,7 @@ HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 		return BPA_E_PEERS_FOREIGN;
 	}
 	*count = get_u32(data + 12);
-	return HRES_ERROR(0);
+	return BPA_S_OK;
 }
 
 bool bpa_peer_sha256(const uint8_t *data, size_t len, uint8_t out[32])

@@ -20,7 +20,7 @@
 #include "peers/peer_table.h"
 #include "peers/peer_record.h"
 
-#define S_OK_HR HRES_ERROR(0)
+#define S_OK_HR BPA_S_OK
 
 #ifndef MIN
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -47,35 +47,6 @@ static const TDB_DATA meta_key = {
 	.dptr = (unsigned char *)BPA_PEER_META_KEY,
 	.dsize = sizeof(BPA_PEER_META_KEY) - 1,
 };
-
-const char *bpa_peer_table_errstr(HRESULT hr)
-{
-	static const struct {
-		uint32_t code;
-		const char *name;
-	} names[] = {
-		{ 0, "S_OK" },
-		{ 0x80040006, "BPA_E_TABLE_FULL" },
-		{ 0x8007000B, "BPA_E_PEERS_FOREIGN" },
-		{ 0x80070519, "BPA_E_PEERS_VERSION" },
-		{ 0x80070570, "BPA_E_PEERS_CORRUPT" },
-		{ 0x80070490, "BPA_E_PEER_NOT_FOUND" },
-		{ 0x800700B7, "BPA_E_PEER_CERT_IN_USE" },
-		{ 0x80070002, "BPA_E_PEERS_NO_TABLE" },
-		{ 0x80070013, "BPA_E_PEERS_READ_ONLY" },
-		{ 0x80070057, "BPA_E_INVALIDARG" },
-		{ 0x8007000E, "BPA_E_OUTOFMEMORY" },
-		{ 0x80004005, "BPA_E_FAIL" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].code == HRES_ERROR_V(hr)) {
-			return names[i].name;
-		}
-	}
-	return NULL;
-}
 
 /* tdb's own messages go to our debug class */
 static void peer_tdb_log(struct tdb_context *tdb,
@@ -159,7 +130,7 @@ static int peer_table_hash_size(uint32_t max_peers)
 
 /*
  * Fetch @key into a talloc copy.
- * S_OK, BPA_E_PEER_NOT_FOUND, BPA_E_OUTOFMEMORY or BPA_E_FAIL.
+ * S_OK, BPA_E_PEER_NOT_FOUND, HRES_E_OUTOFMEMORY or HRES_E_FAIL.
  */
 static HRESULT peer_fetch(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 			  TDB_DATA key, DATA_BLOB *out)
@@ -176,12 +147,12 @@ static HRESULT peer_fetch(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		DBG_ERR("peer table %s: fetch %.*s: %s\n", t->path,
 			(int)key.dsize, (const char *)key.dptr,
 			tdb_errorstr(t->tdb));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	*out = data_blob_talloc(mem_ctx, d.dptr, d.dsize);
 	free(d.dptr);
 	if (out->data == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	return S_OK_HR;
 }
@@ -195,7 +166,7 @@ static HRESULT peer_store(struct bpa_peer_table *t, TDB_DATA key,
 		DBG_ERR("peer table %s: store %.*s: %s\n", t->path,
 			(int)key.dsize, (const char *)key.dptr,
 			tdb_errorstr(t->tdb));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	return S_OK_HR;
 }
@@ -213,7 +184,7 @@ static HRESULT peer_delete(struct bpa_peer_table *t, TDB_DATA key)
 		DBG_ERR("peer table %s: delete %.*s: %s\n", t->path,
 			(int)key.dsize, (const char *)key.dptr,
 			tdb_errorstr(t->tdb));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	return S_OK_HR;
 }
@@ -245,13 +216,13 @@ static HRESULT peer_check_meta(struct bpa_peer_table *t,
 		if (e != TDB_ERR_NOEXIST) {
 			DBG_ERR("peer table %s: %s\n", t->path,
 				tdb_errorstr(tdb));
-			return BPA_E_FAIL;
+			return HRES_E_FAIL;
 		}
 		n = tdb_traverse_read(tdb, first_record_fn, NULL);
 		if (n < 0) {
 			DBG_ERR("peer table %s: traverse: %s\n", t->path,
 				tdb_errorstr(tdb));
-			return BPA_E_FAIL;
+			return HRES_E_FAIL;
 		}
 		if (n > 0) {
 			DBG_ERR("peer table %s: a tdb that is not a "
@@ -312,13 +283,13 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 		}
 		DBG_ERR("peer table %s: open: %s\n", t->path,
 			strerror(errno));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	rc = fstat(fd, &st);
 	if (rc != 0) {
 		DBG_ERR("peer table %s: fstat: %s\n", t->path,
 			strerror(errno));
-		hr = BPA_E_FAIL;
+		hr = HRES_E_FAIL;
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -375,7 +346,7 @@ static HRESULT tx_start(struct bpa_peer_table *t)
 	if (rc != 0) {
 		DBG_ERR("peer table %s: transaction start: %s\n", t->path,
 			tdb_errorstr(t->tdb));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	return S_OK_HR;
 }
@@ -401,14 +372,14 @@ static HRESULT tx_commit(struct bpa_peer_table *t)
 		DBG_ERR("peer table %s: prepare commit: %s\n", t->path,
 			tdb_errorstr(t->tdb));
 		tx_cancel(t);
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	run_hook(t, "prepared");
 	rc = tdb_transaction_commit(t->tdb);
 	if (rc != 0) {
 		DBG_ERR("peer table %s: commit: %s\n", t->path,
 			tdb_errorstr(t->tdb));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	run_hook(t, "committed");
 	return S_OK_HR;
@@ -464,15 +435,15 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 	if (p == NULL || p->path == NULL || p->path[0] == '\0' ||
 	    (p->read_only && !p->attach)) {
 		DBG_ERR("invalid peer table parameters\n");
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	t = talloc_zero(mem_ctx, struct bpa_peer_table);
 	if (t == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	t->path = talloc_strdup(t, p->path);
 	if (t->path == NULL) {
-		hr = BPA_E_OUTOFMEMORY;
+		hr = HRES_E_OUTOFMEMORY;
 		goto done;
 	}
 	t->max_peers = p->max_peers;
@@ -518,7 +489,7 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 				t->path);
 			hr = BPA_E_PEERS_CORRUPT;
 		} else {
-			hr = BPA_E_FAIL;
+			hr = HRES_E_FAIL;
 		}
 		goto done;
 	}
@@ -559,7 +530,7 @@ HRESULT bpa_peer_table_reopen(struct bpa_peer_table *t)
 	int rc;
 
 	if (t == NULL || t->tdb == NULL) {
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	rc = tdb_reopen(t->tdb);
 	if (rc != 0) {
@@ -567,7 +538,7 @@ HRESULT bpa_peer_table_reopen(struct bpa_peer_table *t)
 		t->tdb = NULL;
 		DBG_ERR("peer table %s: tdb_reopen failed: %s\n", t->path,
 			strerror(errno));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	return S_OK_HR;
 }
@@ -576,7 +547,7 @@ static HRESULT peer_table_usable(struct bpa_peer_table *t, bool write)
 {
 	if (t == NULL || t->tdb == NULL) {
 		DBG_ERR("peer table handle not usable\n");
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	if (write && t->read_only) {
 		DBG_ERR("peer table %s is open read-only: "
@@ -607,35 +578,35 @@ static HRESULT peer_validate(const struct bpa_peer *peer,
 	size_t addr_len = 0;
 
 	if (peer == NULL) {
-		DBG_WARNING("add: no peer: BPA_E_INVALIDARG\n");
-		return BPA_E_INVALIDARG;
+		DBG_WARNING("add: no peer: HRES_E_INVALIDARG\n");
+		return HRES_E_INVALIDARG;
 	}
 	*sid_klen = bpa_peer_sid_key(&peer->sid, sid_key);
 	if (*sid_klen == 0) {
-		DBG_WARNING("add: invalid SID: BPA_E_INVALIDARG\n");
-		return BPA_E_INVALIDARG;
+		DBG_WARNING("add: invalid SID: HRES_E_INVALIDARG\n");
+		return HRES_E_INVALIDARG;
 	}
 	if (peer->cert_der.data == NULL || peer->cert_der.length == 0 ||
 	    peer->cert_der.length > BPA_PEER_TABLE_MAX_BLOB) {
 		DBG_WARNING("add %s: certificate of %zu bytes: "
-			    "BPA_E_INVALIDARG\n", sid_key + 4,
+			    "HRES_E_INVALIDARG\n", sid_key + 4,
 			    peer->cert_der.length);
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	if (peer->properties.length > BPA_PEER_TABLE_MAX_BLOB ||
 	    (peer->properties.length > 0 && peer->properties.data == NULL)) {
 		DBG_WARNING("add %s: properties of %zu bytes: "
-			    "BPA_E_INVALIDARG\n", sid_key + 4,
+			    "HRES_E_INVALIDARG\n", sid_key + 4,
 			    peer->properties.length);
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	if (peer->address != NULL) {
 		addr_len = strnlen(peer->address, BPA_PEER_MAX_ADDRESS + 1);
 	}
 	if (addr_len > BPA_PEER_MAX_ADDRESS) {
-		DBG_WARNING("add %s: address too long: BPA_E_INVALIDARG\n",
+		DBG_WARNING("add %s: address too long: HRES_E_INVALIDARG\n",
 			    sid_key + 4);
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	return S_OK_HR;
 }
@@ -780,7 +751,7 @@ static HRESULT evict_oldest(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	if (n < 0 && !st.corrupt) {
 		DBG_ERR("peer table %s: traverse: %s\n", t->path,
 			tdb_errorstr(t->tdb));
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	if (st.corrupt || !st.found) {
 		DBG_ERR("peer table %s: full, but no decodable row to evict: "
@@ -791,10 +762,10 @@ static HRESULT evict_oldest(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	if (age <= (int64_t)t->evict_min_age) {
 		DBG_NOTICE("peer table %s full (%" PRIu32 " peers), oldest "
 			   "%.*s inserted %" PRId64 " s ago (<= %" PRIu32
-			   "): BPA_E_TABLE_FULL\n", t->path, t->max_peers,
+			   "): HRES_OLE_E_NOCACHE\n", t->path, t->max_peers,
 			   (int)st.key.length, (const char *)st.key.data,
 			   age, t->evict_min_age);
-		return BPA_E_TABLE_FULL;
+		return HRES_OLE_E_NOCACHE;
 	}
 	DBG_INFO("peer table %s: evicting %.*s, inserted %" PRId64
 		 " s ago\n", t->path, (int)st.key.length,
@@ -827,7 +798,7 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	HRESULT hr;
 
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	hr = peer_validate(peer, sid_key, &sid_klen);
 	if (!HRES_IS_OK(hr)) {
@@ -838,13 +809,13 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	ok = bpa_peer_sha256(peer->cert_der.data, peer->cert_der.length,
 			     hash);
 	if (!ok) {
-		hr = BPA_E_FAIL;
+		hr = HRES_E_FAIL;
 		goto done;
 	}
 	cert_klen = bpa_peer_cert_key(hash, cert_key);
 	rec = bpa_peer_record_push(frame, peer, hash, now, now);
 	if (rec.data == NULL) {
-		hr = BPA_E_OUTOFMEMORY;
+		hr = HRES_E_OUTOFMEMORY;
 		goto done;
 	}
 
@@ -943,12 +914,12 @@ HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 		return hr;
 	}
 	if (peers == NULL || n == 0) {
-		DBG_WARNING("add: no peer: BPA_E_INVALIDARG\n");
-		return BPA_E_INVALIDARG;
+		DBG_WARNING("add: no peer: HRES_E_INVALIDARG\n");
+		return HRES_E_INVALIDARG;
 	}
 	frame = talloc_new(NULL);
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	hr = tx_start(t);
 	if (!HRES_IS_OK(hr)) {
@@ -1104,7 +1075,7 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 
 	*ppeer = NULL;
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	hr = peer_table_usable(t, false);
 	if (!HRES_IS_OK(hr)) {
@@ -1112,7 +1083,7 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 	}
 	klen = (sid != NULL) ? bpa_peer_sid_key(sid, sid_key) : 0;
 	if (klen == 0) {
-		hr = BPA_E_INVALIDARG;
+		hr = HRES_E_INVALIDARG;
 		goto done;
 	}
 	hr = peer_fetch(frame, t, str_key(sid_key, klen), &rec);
@@ -1128,7 +1099,7 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 	}
 	*ppeer = bpa_peer_record_to_peer(mem_ctx, &v, sid);
 	if (*ppeer == NULL) {
-		hr = BPA_E_OUTOFMEMORY;
+		hr = HRES_E_OUTOFMEMORY;
 	}
 done:
 	TALLOC_FREE(frame);
@@ -1146,7 +1117,7 @@ HRESULT bpa_peer_table_remove(struct bpa_peer_table *t,
 	HRESULT hr;
 
 	if (frame == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	hr = peer_table_usable(t, true);
 	if (!HRES_IS_OK(hr)) {
@@ -1154,7 +1125,7 @@ HRESULT bpa_peer_table_remove(struct bpa_peer_table *t,
 	}
 	klen = (sid != NULL) ? bpa_peer_sid_key(sid, sid_key) : 0;
 	if (klen == 0) {
-		hr = BPA_E_INVALIDARG;
+		hr = HRES_E_INVALIDARG;
 		goto done;
 	}
 	hr = tx_start(t);
@@ -1242,7 +1213,7 @@ static int traverse_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
 	}
 	peer = bpa_peer_record_to_peer(NULL, &v, &sid);
 	if (peer == NULL) {
-		st->hr = BPA_E_OUTOFMEMORY;
+		st->hr = HRES_E_OUTOFMEMORY;
 		return 1;
 	}
 	st->count++;
@@ -1270,13 +1241,13 @@ HRESULT bpa_peer_table_traverse(struct bpa_peer_table *t,
 		return hr;
 	}
 	if (fn == NULL) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	n = tdb_traverse_read(t->tdb, traverse_fn, &st);
 	if (n < 0 && HRES_IS_OK(st.hr)) {
 		DBG_ERR("peer table %s: traverse: %s\n", t->path,
 			tdb_errorstr(t->tdb));
-		st.hr = BPA_E_FAIL;
+		st.hr = HRES_E_FAIL;
 	}
 	if (count != NULL) {
 		*count = st.count;

@@ -68,7 +68,7 @@
 #include <util/data_blob.h>
 #include <gen_ndr/security.h>
 #include <gnutls/gnutls.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 
 /* Version of the on-disk record format (the "BPA/TABLE" record) */
 #define BPA_PEER_TABLE_VERSION 1
@@ -80,21 +80,7 @@
 /* Largest certificate and property blob the table stores (bytes) */
 #define BPA_PEER_TABLE_MAX_BLOB (1024 * 1024)
 
-/* HRESULT_FROM_WIN32(ERROR_BAD_FORMAT): the file is not a peer table */
-#define BPA_E_PEERS_FOREIGN		HRES_ERROR(0x8007000B)
-/* HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH): other record version */
-#define BPA_E_PEERS_VERSION		HRES_ERROR(0x80070519)
-/* HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT): fails a consistency check */
-#define BPA_E_PEERS_CORRUPT		HRES_ERROR(0x80070570)
-/* HRESULT_FROM_WIN32(ERROR_NOT_FOUND): no peer with this SID */
-#define BPA_E_PEER_NOT_FOUND		HRES_ERROR(0x80070490)
-/* HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS): the certificate is already
- * mapped to another principal */
-#define BPA_E_PEER_CERT_IN_USE		HRES_ERROR(0x800700B7)
-/* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): attach to a missing table */
-#define BPA_E_PEERS_NO_TABLE		HRES_ERROR(0x80070002)
-/* HRESULT_FROM_WIN32(ERROR_WRITE_PROTECT): write to a read-only handle */
-#define BPA_E_PEERS_READ_ONLY		HRES_ERROR(0x80070013)
+/* Its HRESULTs (BPA_E_PEERS_*, BPA_E_PEER_*) are in util/bpa_hresult.h */
 
 struct bpa_peer_table;
 
@@ -148,8 +134,8 @@ void bpa_peer_table_params_init(struct bpa_peer_table_params *p);
  * @return S_OK; BPA_E_PEERS_FOREIGN (not a tdb, or a tdb holding other
  *         data), BPA_E_PEERS_VERSION (another record version),
  *         BPA_E_PEERS_CORRUPT (persistent table failing its check),
- *         BPA_E_PEERS_NO_TABLE (attach and no such file), BPA_E_INVALIDARG
- *         (bad parameters), BPA_E_FAIL (I/O), BPA_E_OUTOFMEMORY.
+ *         BPA_E_PEERS_NO_TABLE (attach and no such file), HRES_E_INVALIDARG
+ *         (bad parameters), HRES_E_FAIL (I/O), HRES_E_OUTOFMEMORY.
  *         On error the file is left as it was and *pt is NULL.
  */
 HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
@@ -159,8 +145,8 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 /**
  * Re-establish @t in a child process after fork() (tdb_reopen()).  Call
  * it once in each child before any other use of an inherited handle.
- * @return S_OK, or BPA_E_FAIL (the handle is then unusable: every later
- *         call fails with BPA_E_FAIL; free it).
+ * @return S_OK, or HRES_E_FAIL (the handle is then unusable: every later
+ *         call fails with HRES_E_FAIL; free it).
  */
 HRESULT bpa_peer_table_reopen(struct bpa_peer_table *t);
 
@@ -172,17 +158,17 @@ HRESULT bpa_peer_table_reopen(struct bpa_peer_table *t);
  *   insertion time @now (as Windows does).
  * - Else, if the table holds max_peers rows, the row with the oldest
  *   insertion time is evicted if @now - inserted > evict_min_age;
- *   otherwise nothing changes and BPA_E_TABLE_FULL (0x80040006) is
+ *   otherwise nothing changes and HRES_OLE_E_NOCACHE (0x80040006) is
  *   returned.
  * The row's inserted and last_exchange are set to @now; cert_hash is
  * computed (SHA-256); peer->cert_hash/inserted/last_exchange are
  * ignored.  The whole add is one tdb transaction: atomic across
  * processes, the limit is never exceeded.
  *
- * @return S_OK; BPA_E_TABLE_FULL; BPA_E_INVALIDARG (invalid SID, empty
+ * @return S_OK; HRES_OLE_E_NOCACHE; HRES_E_INVALIDARG (invalid SID, empty
  *         or oversized certificate/properties); BPA_E_PEER_CERT_IN_USE
  *         (this certificate belongs to another SID); BPA_E_PEERS_READ_ONLY;
- *         BPA_E_PEERS_CORRUPT; BPA_E_FAIL (tdb error).  On any error the
+ *         BPA_E_PEERS_CORRUPT; HRES_E_FAIL (tdb error).  On any error the
  *         table is unchanged.
  */
 HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
@@ -215,8 +201,8 @@ bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
 
 /**
  * Fetch the row of @sid into a new struct on @mem_ctx.
- * @return S_OK; BPA_E_PEER_NOT_FOUND; BPA_E_INVALIDARG; BPA_E_PEERS_CORRUPT
- *         (the row does not decode); BPA_E_OUTOFMEMORY; BPA_E_FAIL.
+ * @return S_OK; BPA_E_PEER_NOT_FOUND; HRES_E_INVALIDARG; BPA_E_PEERS_CORRUPT
+ *         (the row does not decode); HRES_E_OUTOFMEMORY; HRES_E_FAIL.
  */
 HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 			   struct bpa_peer_table *t,
@@ -225,15 +211,15 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 
 /**
  * Remove the row of @sid (and its certificate index), in a transaction.
- * @return S_OK; BPA_E_PEER_NOT_FOUND; BPA_E_INVALIDARG;
- *         BPA_E_PEERS_READ_ONLY; BPA_E_PEERS_CORRUPT; BPA_E_FAIL.
+ * @return S_OK; BPA_E_PEER_NOT_FOUND; HRES_E_INVALIDARG;
+ *         BPA_E_PEERS_READ_ONLY; BPA_E_PEERS_CORRUPT; HRES_E_FAIL.
  */
 HRESULT bpa_peer_table_remove(struct bpa_peer_table *t,
 			      const struct dom_sid *sid);
 
 /**
  * Number of rows.
- * @return S_OK and *count; BPA_E_PEERS_CORRUPT; BPA_E_FAIL.
+ * @return S_OK and *count; BPA_E_PEERS_CORRUPT; HRES_E_FAIL.
  */
 HRESULT bpa_peer_table_count(struct bpa_peer_table *t, uint32_t *count);
 
@@ -251,7 +237,7 @@ typedef int (*bpa_peer_table_traverse_fn)(const struct bpa_peer *peer,
  * the table from @fn.
  * @param count if not NULL, the number of rows visited
  * @return S_OK (also when @fn stopped early); BPA_E_PEERS_CORRUPT (a row
- *         does not decode; the traverse stops); BPA_E_FAIL.
+ *         does not decode; the traverse stops); HRES_E_FAIL.
  */
 HRESULT bpa_peer_table_traverse(struct bpa_peer_table *t,
 				bpa_peer_table_traverse_fn fn,
@@ -264,7 +250,7 @@ HRESULT bpa_peer_table_traverse(struct bpa_peer_table *t,
  * certificate, the "sid/" rows and "cert/" index entries are a
  * bijection, and the stored count equals the number of rows.
  * Findings are logged at DBG_ERR.
- * @return S_OK; BPA_E_PEERS_CORRUPT; BPA_E_FAIL.
+ * @return S_OK; BPA_E_PEERS_CORRUPT; HRES_E_FAIL.
  */
 HRESULT bpa_peer_table_check(struct bpa_peer_table *t);
 
@@ -309,7 +295,5 @@ void bpa_peer_table_set_test_hook(struct bpa_peer_table *t,
 					       void *private_data),
 				  void *private_data);
 
-/** Name of a peer table HRESULT ("BPA_E_TABLE_FULL", ...) or NULL */
-const char *bpa_peer_table_errstr(HRESULT hr);
 
 #endif /* _BPA_PEER_TABLE_H_ */

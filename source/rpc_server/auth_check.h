@@ -6,7 +6,7 @@
  * The check runs in the call path, first thing in the handler: Samba
  * calls an interface's bind hook before the client has authenticated,
  * so only a call knows its final auth type, level and token.  Every
- * refusal is answered with 0x80070005 (BPA_E_ACCESSDENIED) and logged
+ * refusal is answered with 0x80070005 (HRES_E_ACCESSDENIED) and logged
  * with the name of its reason.  The interface deliberately does not use
  * dcesrv_interface_bind_require_integrity(): dcesrv would then answer
  * NTLM or unauthenticated calls with an RPC fault, not with the

@@ -20,7 +20,7 @@
 #include <time.h>
 #include "util/bpa_debug.h"
 #include <dcesrv_core.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
@@ -54,7 +54,7 @@ static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
 					 struct ExchangePublicKeys *r)
 {
 	struct bpa_exchange_result res = {
-		.hr = BPA_E_ACCESSDENIED,
+		.hr = HRES_E_ACCESSDENIED,
 		.verdict = BPA_EXCHANGE_REFUSED_CALLER,
 		.client_key_length = r->in.ClientKeyLength,
 	};
@@ -83,7 +83,7 @@ static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
 
 	state = bpa_srv_state_get(dce_call);
 	if (state == NULL) {
-		res.hr = BPA_E_FAIL;
+		res.hr = HRES_E_FAIL;
 		res.verdict = BPA_EXCHANGE_ERROR;
 		res.reason = "server-state-unavailable";
 		bpa_srv_audit(caller, &res, json, now);

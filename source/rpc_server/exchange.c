@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "util/bpa_debug.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
 #include "blob/cert_blob.h"
@@ -85,7 +85,8 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 	hr = bpa_cert_validate(mem_ctx, blob, BPA_CERT_ROLE_CLIENT, &policy,
 			       now, &v);
 	if (v == NULL) {
-		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_OUTOFMEMORY, "no-memory");
+		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY,
+		       "no-memory");
 		return false;
 	}
 	*pv = v;
@@ -98,7 +99,7 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 	why = bpa_cert_verdict_string(mem_ctx, v);
 	if (v->reasons & subject_bad) {
 		/* 3.1.4.1: the subject MUST be a SID string */
-		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
 		       why ? why : "subject-not-a-sid");
 		return false;
 	}
@@ -132,15 +133,15 @@ static bool add_peer(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	if (HRES_IS_OK(hr)) {
 		return true;
 	}
-	if (HRES_ERROR_V(hr) == HRES_ERROR_V(BPA_E_TABLE_FULL)) {
+	if (HRES_IS_EQUAL(hr, HRES_OLE_E_NOCACHE)) {	/* table full */
 		refuse(res, BPA_EXCHANGE_TABLE_FULL, hr, "peer-table-full");
 	} else if (HRES_ERROR_V(hr) == HRES_ERROR_V(BPA_E_PEER_CERT_IN_USE)) {
 		/* the same certificate already names another principal */
-		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
 		       "certificate-held-by-another-peer");
 	} else {
-		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_FAIL,
-		       bpa_peer_table_errstr(hr) ? bpa_peer_table_errstr(hr)
+		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_FAIL,
+		       bpa_hresult_name(hr) ? bpa_hresult_name(hr)
 						 : "peer-table-error");
 	}
 	return false;
@@ -160,7 +161,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 
 	res->client_key_length = key_len;
 	res->subject[0] = '\0';
-	refuse(res, BPA_EXCHANGE_ERROR, BPA_E_OUTOFMEMORY, "no-memory");
+	refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY, "no-memory");
 	if (frame == NULL) {
 		return;
 	}
@@ -168,7 +169,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	/* what we answer with, known before anything may change */
 	ok = copy_server_blob(mem_ctx, state, &ours);
 	if (!ok) {
-		refuse(res, BPA_EXCHANGE_ERROR, BPA_E_FAIL,
+		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_FAIL,
 		       "no-server-certificate-blob");
 		goto done;
 	}
@@ -194,7 +195,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	/* the subject MUST be the caller's Kerberos identity */
 	ok = bpa_sid_equal(&verdict->subject_sid, &caller->sid);
 	if (!ok) {
-		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, BPA_E_ACCESSDENIED,
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
 		       "subject-is-not-the-caller");
 		goto done;
 	}
@@ -205,7 +206,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	res->verdict = BPA_EXCHANGE_ADDED;
 	res->reason = "added";
 success:
-	res->hr = HRES_ERROR(0);
+	res->hr = BPA_S_OK;
 	res->server_blob = ours;
 done:
 	TALLOC_FREE(frame);

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <talloc.h>
 #include <util/data_blob.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 
 struct bpa_srv_state;

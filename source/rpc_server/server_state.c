@@ -152,7 +152,7 @@ static HRESULT state_open_table(struct bpa_srv_state *s)
 	if (!HRES_IS_OK(hr)) {
 		DBG_ERR("cannot open the peer table %s: 0x%08x (%s)\n",
 			p.path, HRES_ERROR_V(hr),
-			bpa_peer_table_errstr(hr) ? bpa_peer_table_errstr(hr)
+			bpa_hresult_name(hr) ? bpa_hresult_name(hr)
 						  : "error");
 		return hr;
 	}
@@ -287,7 +287,7 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 	};
 	TALLOC_CTX *frame = talloc_new(s);
 	struct bpa_local_cert *lc = NULL;
-	HRESULT hr = BPA_E_OUTOFMEMORY;
+	HRESULT hr = HRES_E_OUTOFMEMORY;
 	int fd;
 
 	fd = cert_lock(frame, p.cert_file);

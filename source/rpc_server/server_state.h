@@ -67,7 +67,7 @@ const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call);
  *
  * @return the state (owned by the dcesrv context, lives as long as the
  *         process), or NULL if it is not usable (logged); the caller
- *         then answers BPA_E_FAIL.
+ *         then answers HRES_E_FAIL.
  */
 struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call);
 

@@ -23,7 +23,7 @@
 #include <credentials.h>
 #include <util/data_blob.h>
 #include <util/discard.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
 #include "localcert/local_cert.h"
@@ -54,11 +54,8 @@ struct exchange_opts {
 
 static void print_hresult(const char *what, HRESULT hr)
 {
-	const char *name = bpa_client_errstr(hr);
+	const char *name = bpa_hresult_name(hr);
 
-	if (name == NULL) {
-		name = hresult_errstr_const(hr);
-	}
 	fprintf(stderr, "%s: 0x%08" PRIx32 " (%s)\n", what,
 		HRES_ERROR_V(hr), name != NULL ? name : "?");
 }

@@ -21,7 +21,7 @@
 #include "util/bpa_debug.h"
 #include <talloc.h>
 #include <param.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
 #include "peers/peer_table.h"
@@ -47,7 +47,7 @@ struct peers_subcommand {
 
 static void print_hr(const char *what, HRESULT hr)
 {
-	const char *name = bpa_peer_table_errstr(hr);
+	const char *name = bpa_hresult_name(hr);
 
 	fprintf(stderr, "bitspeerauth peers: %s: 0x%08" PRIx32 " (%s)\n",
 		what, HRES_ERROR_V(hr), name != NULL ? name : "?");
@@ -197,7 +197,7 @@ static HRESULT collect(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	*l = (struct peer_list) { .mem_ctx = mem_ctx };
 	hr = bpa_peer_table_traverse(t, collect_fn, l, NULL);
 	if (HRES_IS_OK(hr) && l->nomem) {
-		hr = BPA_E_OUTOFMEMORY;
+		hr = HRES_E_OUTOFMEMORY;
 	}
 	if (HRES_IS_OK(hr) && l->n > 1) {
 		qsort(l->peers, l->n, sizeof(l->peers[0]), cmp_peer);

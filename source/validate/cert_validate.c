@@ -11,7 +11,7 @@
 #include <gnutls/x509.h>
 #include <gnutls/abstract.h>
 #include "util/bpa_debug.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "blob/cert_der.h"
 #include "validate/cert_validate.h"
@@ -344,36 +344,36 @@ static void check_key_and_time(struct validate_state *s,
 static HRESULT reasons_hresult(uint32_t r)
 {
 	if (r == 0) {
-		return HRES_ERROR(0);
+		return BPA_S_OK;
 	}
 	if (r & BPA_CERT_R_INTERNAL) {
-		return BPA_E_FAIL;
+		return HRES_E_FAIL;
 	}
 	if (r & BPA_CERT_R_DER) {
-		return BPA_CRYPT_E_ASN1_ERROR;
+		return HRES_CRYPT_E_ASN1_ERROR;
 	}
 	if (r & (BPA_CERT_R_SUBJECT_NOT_ONE_CN | BPA_CERT_R_CN_NOT_SID)) {
-		return BPA_E_ACCESSDENIED;	/* MS-BPAU 3.1.4.1 */
+		return HRES_E_ACCESSDENIED;	/* MS-BPAU 3.1.4.1 */
 	}
 	if (r & (BPA_CERT_R_SELF_SIGNATURE | BPA_CERT_R_NOT_SELF_ISSUED)) {
-		return BPA_TRUST_E_CERT_SIGNATURE;
+		return HRES_TRUST_E_CERT_SIGNATURE;
 	}
 	if (r & (BPA_CERT_R_NOT_RSA | BPA_CERT_R_RSA_TOO_SMALL)) {
-		return BPA_NTE_BAD_KEY;
+		return HRES_NTE_BAD_KEY;
 	}
 	if (r & BPA_CERT_R_WEAK_SIGNATURE) {
-		return BPA_NTE_BAD_ALGID;
+		return HRES_NTE_BAD_ALGID;
 	}
 	if (r & (BPA_CERT_R_NOT_YET_VALID | BPA_CERT_R_EXPIRED)) {
-		return BPA_CERT_E_EXPIRED;
+		return HRES_CERT_E_EXPIRED;
 	}
 	if (r & (BPA_CERT_R_EKU_EXTENSION | BPA_CERT_R_EKU_PROPERTY)) {
-		return BPA_CERT_E_WRONG_USAGE;
+		return HRES_CERT_E_WRONG_USAGE;
 	}
 	if (r & BPA_CERT_R_HASH_MISMATCH) {
-		return BPA_CRYPT_E_HASH_VALUE;
+		return HRES_CRYPT_E_HASH_VALUE;
 	}
-	return BPA_E_FAIL;
+	return HRES_E_FAIL;
 }
 
 static void phase_one(TALLOC_CTX *mem_ctx,
@@ -439,7 +439,7 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 	char *text = NULL;
 
 	if (pverdict == NULL) {
-		return BPA_E_INVALIDARG;
+		return HRES_E_INVALIDARG;
 	}
 	*pverdict = NULL;
 	if (policy == NULL) {
@@ -448,12 +448,12 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 	}
 	v = talloc_zero(mem_ctx, struct bpa_cert_verdict);
 	if (v == NULL) {
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	frame = talloc_new(v);
 	if (frame == NULL) {
 		TALLOC_FREE(v);
-		return BPA_E_OUTOFMEMORY;
+		return HRES_E_OUTOFMEMORY;
 	}
 	v->role = role;
 	v->min_rsa_bits = policy->min_rsa_bits;

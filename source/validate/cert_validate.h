@@ -98,7 +98,7 @@ struct bpa_cert_verdict {
  * Phase one (and phase two when @policy has it) on @blob's certificate
  * and properties for @role, at time @now.  *@pverdict is allocated on
  * @mem_ctx.  The returned HRESULT is the verdict's (0 when accepted);
- * BPA_E_OUTOFMEMORY with *@pverdict NULL only on ENOMEM (E_INVALIDARG
+ * HRES_E_OUTOFMEMORY with *@pverdict NULL only on ENOMEM (E_INVALIDARG
  * if @pverdict is NULL).  @policy NULL means the defaults.
  *
  * HRESULT, first match: DER -> CRYPT_E_ASN1_ERROR; subject not one CN

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "blob/cert_blob.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "test_cert_util.h"
 
 #define SAMPLE_FILE "ms-bpau-4.2-blob.hex"

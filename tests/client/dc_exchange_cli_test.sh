@@ -83,7 +83,7 @@ WRAP=$VG
 out=$(exchange PEER2 --server-sid "$BPA_PEER1_SID"); rc=$?
 WRAP=""
 check "a server certificate that is not the expected account is refused (valgrind)" \
-	1 "$rc" "$out" "BPA_E_CLIENT_WRONG_SERVER"
+	1 "$rc" "$out" "HRES_SEC_E_WRONG_PRINCIPAL"
 
 out=$(exchange PEER2 --no-store --client-cert "$DC_DIR/p2-cert.pem" \
 	--client-key "$DC_DIR/p2-key.pem"); rc=$?

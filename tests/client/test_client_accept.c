@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <talloc.h>
 #include "util/sid_string.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "validate/cert_validate.h"
 #include "peers/peer_table.h"
 #include "peer_test_util.h"
@@ -133,19 +133,19 @@ static void test_bad_server_certificates_refused_by_name(void **state)
 	const struct bad_case cases[] = {
 		/* 3.2.4.1: the subject MUST be the server's identity */
 		{ "another account", OTHER, { .rsa_bits = 0 },
-		  BPA_E_CLIENT_WRONG_SERVER },
+		  HRES_SEC_E_WRONG_PRINCIPAL },
 		/* not a SID at all */
 		{ "subject not a SID", "vm.bpa.test", { .rsa_bits = 0 },
-		  BPA_E_ACCESSDENIED },
+		  HRES_E_ACCESSDENIED },
 		/* the server role needs serverAuth */
 		{ "clientAuth only", SERVER, { .client_auth_only = true },
-		  BPA_CERT_E_WRONG_USAGE },
+		  HRES_CERT_E_WRONG_USAGE },
 		{ "expired", SERVER, { .expired = true },
-		  BPA_CERT_E_EXPIRED },
+		  HRES_CERT_E_EXPIRED },
 		{ "1024-bit key", SERVER, { .rsa_bits = 1024 },
-		  BPA_NTE_BAD_KEY },
+		  HRES_NTE_BAD_KEY },
 		{ "SHA1_HASH property mismatch", SERVER,
-		  { .bad_sha1_property = true }, BPA_CRYPT_E_HASH_VALUE },
+		  { .bad_sha1_property = true }, HRES_CRYPT_E_HASH_VALUE },
 	};
 	size_t i;
 

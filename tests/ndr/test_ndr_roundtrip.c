@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include "common/test_hex.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
+#include "util/bpa_hresult.h"
 
 #define MAXLEN BITSPEERAUTH_MAX_KEY_LENGTH
 
@@ -108,7 +109,7 @@ static void test_response_roundtrips_ndr32_and_ndr64(void **state)
 			out.out.pServerKeyLength = &len;
 			out.out.pServerKey = &key;
 			out.out.result = c->null_ptr ?
-				HRES_ERROR(0x80070005) : HRES_ERROR(0);
+				HRES_E_ACCESSDENIED : BPA_S_OK;
 			err = bpa_ndr_push_exchange_blob(frame, NDR_OUT,
 							 syntaxes[s], &out,
 							 &blob);

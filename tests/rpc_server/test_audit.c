@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <talloc.h>
 #include <dcesrv_core.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "rpc_server/auth_check.h"
 #include "rpc_server/exchange.h"
@@ -37,7 +37,7 @@ static void test_json_of_a_success_is_the_documented_object(void **state)
 {
 	struct bpa_srv_caller c;
 	struct bpa_exchange_result res = {
-		.hr = HRES_ERROR(0),
+		.hr = BPA_S_OK,
 		.verdict = BPA_EXCHANGE_ADDED,
 		.reason = "added",
 		.client_key_length = 807,
@@ -66,7 +66,7 @@ static void test_json_escapes_quotes_and_control_characters(void **state)
 {
 	struct bpa_srv_caller c;
 	struct bpa_exchange_result res = {
-		.hr = BPA_E_ACCESSDENIED,
+		.hr = HRES_E_ACCESSDENIED,
 		.verdict = BPA_EXCHANGE_REFUSED_CALLER,
 		.reason = "not-a-computer-account",
 	};
@@ -87,7 +87,7 @@ static void test_json_escapes_quotes_and_control_characters(void **state)
 static void test_json_without_a_caller_has_empty_fields(void **state)
 {
 	struct bpa_exchange_result res = {
-		.hr = BPA_E_FAIL,
+		.hr = HRES_E_FAIL,
 		.verdict = BPA_EXCHANGE_ERROR,
 		.reason = "no-memory",
 	};
@@ -103,7 +103,7 @@ static void test_text_line_names_caller_verdict_and_reason(void **state)
 {
 	struct bpa_srv_caller c;
 	struct bpa_exchange_result res = {
-		.hr = BPA_E_ACCESSDENIED,
+		.hr = HRES_E_ACCESSDENIED,
 		.verdict = BPA_EXCHANGE_WRONG_SUBJECT,
 		.reason = "subject-is-not-the-caller",
 		.client_key_length = 807,

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <cmocka.h>
 #include <talloc.h>
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
 #include "peers/peer_table.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "validate/cert_validate.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "test_cert_util.h"
 

@@ -15,7 +15,7 @@
 #include "localcert/local_cert.h"
 #include "validate/cert_validate.h"
 #include "blob/cert_blob.h"
-#include "util/hresult_codes.h"
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 
 #define SID "S-1-5-21-1004336348-1177238915-682003330-1105"
