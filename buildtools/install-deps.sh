@@ -25,7 +25,7 @@ PACKAGES="samba samba-dev samba-testsuite python3-samba python3-impacket
 libgnutls28-dev gnutls-bin libcmocka-dev libtdb-dev tdb-tools libpopt-dev
 libwbclient-dev libtalloc-dev libtevent-dev meson ninja-build pkg-config
 krb5-user libparse-yapp-perl iproute2 util-linux valgrind gcc make
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev libcurl4-gnutls-dev openssl python3-cryptography"
 
 log() { echo "install-deps: $*" >&2; }
 
