@@ -22,7 +22,7 @@ pidl_only=false
 [ "${1:-}" = "--pidl-only" ] && pidl_only=true
 
 PACKAGES="samba samba-dev samba-testsuite python3-samba python3-impacket
-libgnutls28-dev gnutls-bin libcmocka-dev libtdb-dev tdb-tools libpopt-dev
+libgnutls28-dev libgmp-dev gnutls-bin libcmocka-dev libtdb-dev tdb-tools libpopt-dev
 libwbclient-dev libtalloc-dev libtevent-dev meson ninja-build pkg-config
 krb5-user libparse-yapp-perl iproute2 util-linux valgrind gcc make
 clang libclang-rt-14-dev libcurl4-gnutls-dev openssl python3-cryptography"

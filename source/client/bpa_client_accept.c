@@ -36,6 +36,7 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 	TALLOC_CTX *frame = NULL;
 	struct bpa_cert_blob *blob = NULL;
 	struct bpa_cert_verdict *v = NULL;
+	struct bpa_validate_policy policy;
 	enum bpa_blob_err berr;
 	DATA_BLOB props;
 	char *text = NULL;
@@ -65,14 +66,23 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 		goto done;
 	}
 
-	/* for the server role: serverAuth, and phase one in full */
-	hr = bpa_cert_validate(frame, blob, BPA_CERT_ROLE_SERVER, a->policy,
+	/* for the server role: serverAuth, and phase one in full; whose
+	 * certificate it is decides first (3.2.4.1) */
+	policy = *a->policy;
+	policy.expected_subject = a->server_sid;
+	hr = bpa_cert_validate(frame, blob, BPA_CERT_ROLE_SERVER, &policy,
 			       a->now, &v);
 	if (v != NULL) {
 		text = bpa_cert_verdict_string(frame, v);
 		if (pverdict != NULL) {
 			*pverdict = talloc_steal(mem_ctx, v);
 		}
+	}
+	if (v != NULL && (v->reasons & BPA_CERT_R_WRONG_SUBJECT)) {
+		DBG_WARNING("server certificate is not for %s: refused\n",
+			    bpa_sid_format(a->server_sid, buf));
+		hr = HRES_SEC_E_WRONG_PRINCIPAL;
+		goto done;
 	}
 	if (!HRES_IS_OK(hr)) {
 		DBG_WARNING("server certificate refused: %s\n",

@@ -66,12 +66,14 @@ static bool copy_server_blob(TALLOC_CTX *mem_ctx,
 /* Phase one (and two) for the client role; subject errors are <2>'s */
 static bool validate_client(TALLOC_CTX *mem_ctx,
 			    const struct bpa_srv_state *state,
+			    const struct bpa_srv_caller *caller,
 			    const struct bpa_cert_blob *blob, time_t now,
 			    struct bpa_cert_verdict **pv,
 			    struct bpa_exchange_result *res)
 {
 	const uint32_t subject_bad = BPA_CERT_R_SUBJECT_NOT_ONE_CN |
-				     BPA_CERT_R_CN_NOT_SID;
+				     BPA_CERT_R_CN_NOT_SID |
+				     BPA_CERT_R_WRONG_SUBJECT;
 	struct bpa_validate_policy policy;
 	struct bpa_cert_verdict *v = NULL;
 	const char *why = NULL;
@@ -79,6 +81,9 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 
 	bpa_validate_policy_default(&policy);
 	policy.min_rsa_bits = state->cfg->min_rsa_bits;
+	policy.max_rsa_bits = state->cfg->max_rsa_bits;
+	/* 3.1.4.1: the caller's identity decides before policy, crypto */
+	policy.expected_subject = &caller->sid;
 	policy.allow_sha1_signatures = state->cfg->allow_sha1_signatures;
 	policy.clock_skew = state->cfg->clock_skew;
 
@@ -97,6 +102,12 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 		return true;
 	}
 	why = bpa_cert_verdict_string(mem_ctx, v);
+	if (v->reasons & BPA_CERT_R_WRONG_SUBJECT) {
+		/* the subject MUST be the caller's Kerberos identity */
+		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
+		       "subject-is-not-the-caller");
+		return false;
+	}
 	if (v->reasons & subject_bad) {
 		/* 3.1.4.1: the subject MUST be a SID string */
 		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
@@ -188,12 +199,15 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		       bpa_blob_strerror(berr));
 		goto done;
 	}
-	ok = validate_client(mem_ctx, state, blob, now, &verdict, res);
+	ok = validate_client(mem_ctx, state, caller, blob, now, &verdict,
+			     res);
 	if (!ok) {
 		goto done;
 	}
-	/* the subject MUST be the caller's Kerberos identity */
-	ok = bpa_sid_equal(&verdict->subject_sid, &caller->sid);
+	/* validate_client() compared the subject with the caller already;
+	 * kept as the last guard before the table */
+	ok = verdict->has_sid &&
+	     bpa_sid_equal(&verdict->subject_sid, &caller->sid);
 	if (!ok) {
 		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
 		       "subject-is-not-the-caller");

@@ -405,6 +405,7 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 
 	bpa_validate_policy_default(&policy);
 	policy.min_rsa_bits = r->config->min_rsa_bits;
+	policy.max_rsa_bits = r->config->max_rsa_bits;
 	policy.allow_sha1_signatures = r->config->allow_sha1_signatures;
 	policy.clock_skew = r->config->clock_skew;
 	if (o->no_store == 0) {

@@ -59,6 +59,16 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 	c->allow_user_accounts = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM,
 						 "allow user accounts", false);
 	c->min_rsa_bits = parm_u32(lp_ctx, "min rsa bits", 2048, 512, 16384);
+	/* bounds the cost of a peer's signature check (validate/) */
+	c->max_rsa_bits = parm_u32(lp_ctx, "max rsa bits", 16384, 1024,
+				   65536);
+	if (c->max_rsa_bits < c->min_rsa_bits) {
+		DBG_WARNING("bitspeerauth:max rsa bits = %" PRIu32 " is below "
+			    "min rsa bits = %" PRIu32 ", using %" PRIu32 "\n",
+			    c->max_rsa_bits, c->min_rsa_bits,
+			    c->min_rsa_bits);
+		c->max_rsa_bits = c->min_rsa_bits;
+	}
 	c->allow_sha1_signatures = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM,
 						   "allow sha1 signatures",
 						   false);

@@ -29,6 +29,7 @@ struct bpa_config {
 
 	/* validation phase one (3.1.4.1, 3.2.4.1) */
 	uint32_t min_rsa_bits;		/* "min rsa bits", 2048 */
+	uint32_t max_rsa_bits;		/* "max rsa bits", 16384 */
 	bool allow_sha1_signatures;	/* "allow sha1 signatures", no */
 	uint32_t clock_skew;		/* "clock skew" (s), 300 */
 

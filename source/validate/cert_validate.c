@@ -20,6 +20,7 @@ void bpa_validate_policy_default(struct bpa_validate_policy *p)
 {
 	*p = (struct bpa_validate_policy) {
 		.min_rsa_bits = 2048,
+		.max_rsa_bits = BPA_MAX_RSA_BITS_DEFAULT,
 		.allow_sha1_signatures = false,
 		.clock_skew = 300,
 	};
@@ -44,6 +45,10 @@ static const struct {
 	{ BPA_CERT_R_HASH_MISMATCH, "hash property mismatch" },
 	{ BPA_CERT_R_PHASE_TWO, "refused by phase two" },
 	{ BPA_CERT_R_INTERNAL, "internal error" },
+	{ BPA_CERT_R_RSA_TOO_LARGE, "RSA key too large" },
+	{ BPA_CERT_R_RSA_EXPONENT, "RSA exponent not allowed" },
+	{ BPA_CERT_R_RSA_DEGENERATE, "RSA key degenerate" },
+	{ BPA_CERT_R_WRONG_SUBJECT, "subject is not the expected SID" },
 };
 
 const char *bpa_cert_reason_name(uint32_t reason)
@@ -255,13 +260,40 @@ static bool weak_signature(gnutls_sign_algorithm_t sa,
 	}
 }
 
-static void check_signature(struct validate_state *s,
-			    const struct bpa_der_cert *c,
-			    const struct bpa_validate_policy *policy,
-			    struct bpa_cert_verdict *v)
+/* Stage 3: issuer = subject and an acceptable signature algorithm */
+static void check_signature_algorithm(struct validate_state *s,
+				      const struct bpa_der_cert *c,
+				      const struct bpa_validate_policy *policy,
+				      struct bpa_cert_verdict *v)
 {
 	gnutls_sign_algorithm_t sa;
-	bool weak = false;
+	int rc;
+
+	if (c->issuer.len != c->subject.len ||
+	    memcmp(c->issuer.p, c->subject.p, c->issuer.len) != 0) {
+		v->reasons |= BPA_CERT_R_NOT_SELF_ISSUED;
+	}
+	rc = gnutls_x509_crt_get_signature_algorithm(s->crt);
+	if (rc < 0) {
+		v->reasons |= BPA_CERT_R_WEAK_SIGNATURE;
+		return;
+	}
+	sa = (gnutls_sign_algorithm_t)rc;
+	v->sign_algo = gnutls_sign_get_name(sa);
+	if (weak_signature(sa, policy)) {
+		v->reasons |= BPA_CERT_R_WEAK_SIGNATURE;
+	}
+}
+
+/*
+ * Stage 5: the self-signature, the one public-key operation.  Reached
+ * only with an RSA key that check_key() bounded.
+ */
+static void check_self_signature(struct validate_state *s,
+				 const struct bpa_der_cert *c,
+				 struct bpa_cert_verdict *v)
+{
+	gnutls_sign_algorithm_t sa;
 	gnutls_datum_t tbs = {
 		.data = (unsigned char *)(uintptr_t)c->tbs.p,
 		.size = (unsigned)c->tbs.len,
@@ -272,23 +304,12 @@ static void check_signature(struct validate_state *s,
 	};
 	int rc;
 
-	if (c->issuer.len != c->subject.len ||
-	    memcmp(c->issuer.p, c->subject.p, c->issuer.len) != 0) {
-		v->reasons |= BPA_CERT_R_NOT_SELF_ISSUED;
-	}
 	rc = gnutls_x509_crt_get_signature_algorithm(s->crt);
 	if (rc < 0) {
-		v->reasons |= BPA_CERT_R_SELF_SIGNATURE |
-			      BPA_CERT_R_WEAK_SIGNATURE;
+		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
 		return;
 	}
 	sa = (gnutls_sign_algorithm_t)rc;
-	v->sign_algo = gnutls_sign_get_name(sa);
-	weak = weak_signature(sa, policy);
-	if (weak) {
-		v->reasons |= BPA_CERT_R_WEAK_SIGNATURE;
-	}
-
 	rc = gnutls_pubkey_init(&s->pubkey);
 	if (rc < 0) {
 		DBG_ERR("gnutls_pubkey_init: %s\n", gnutls_strerror(rc));
@@ -302,7 +323,7 @@ static void check_signature(struct validate_state *s,
 		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
 		return;
 	}
-	/* whether the algorithm is acceptable is decided above */
+	/* whether the algorithm is acceptable was decided in stage 3 */
 	rc = gnutls_pubkey_verify_data2(s->pubkey, sa,
 					GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
 					GNUTLS_VERIFY_ALLOW_BROKEN,
@@ -313,21 +334,165 @@ static void check_signature(struct validate_state *s,
 	}
 }
 
-static void check_key_and_time(struct validate_state *s,
-			       const struct bpa_validate_policy *policy,
-			       time_t now, struct bpa_cert_verdict *v)
+/* rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 A.1) */
+static const uint8_t oid_rsa_encryption[9] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01
+};
+
+/*
+ * A DER INTEGER's magnitude: false if negative; @p/@len without the
+ * leading zero octets (len 0 for zero).
+ */
+static bool der_uint(const struct bpa_der_tlv *t, const uint8_t **p,
+		     size_t *len)
 {
-	unsigned int bits = 0;
-	int alg;
+	const uint8_t *q = t->content.p;
+	size_t n = t->content.len;
 
-	alg = gnutls_x509_crt_get_pk_algorithm(s->crt, &bits);
-	v->rsa_bits = bits;
-	if (alg != GNUTLS_PK_RSA) {
-		v->reasons |= BPA_CERT_R_NOT_RSA;
-	} else if (bits < policy->min_rsa_bits) {
-		v->reasons |= BPA_CERT_R_RSA_TOO_SMALL;
+	if (t->tag != 0x02 || n == 0 || (q[0] & 0x80) != 0) {
+		return false;
 	}
+	while (n > 0 && q[0] == 0) {
+		q++;
+		n--;
+	}
+	*p = q;
+	*len = n;
+	return true;
+}
 
+static uint32_t uint_bits(const uint8_t *p, size_t len)
+{
+	uint32_t bits;
+	uint8_t top;
+
+	if (len == 0) {
+		return 0;
+	}
+	if (len > UINT32_MAX / 8) {
+		return UINT32_MAX;
+	}
+	bits = (uint32_t)len * 8;
+	for (top = p[0]; (top & 0x80) == 0; top <<= 1) {
+		bits--;
+	}
+	return bits;
+}
+
+struct rsa_key_info {
+	uint32_t bits;		/* modulus */
+	uint32_t e_bits;
+	uint32_t e;		/* when e_bits <= 32 */
+};
+
+/*
+ * The subjectPublicKeyInfo of @c: rsaEncryption with RSAPublicKey
+ * ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017
+ * A.1.1), read from the DER alone.  Returns the reasons of the key.
+ *
+ * Bounds, so that the one public-key operation (s^e mod n, stage 5)
+ * costs at most what an RSA-@max_bits key with a 32-bit exponent costs:
+ *  - modulus @min_bits..@max_bits ("min rsa bits", "max rsa bits");
+ *  - e odd and 3 <= e < 2^32: CryptoAPI keeps the exponent in a DWORD
+ *    (RSAPUBKEY.pubexp), so a Windows peer cannot have a larger one;
+ *    e = 1 makes the "signature" the padded hash itself (anyone could
+ *    forge it), an even e has no inverse mod lambda(n);
+ *  - the modulus odd and larger than an allowed e (else the key is
+ *    degenerate).
+ */
+static uint32_t rsa_key_reasons(const struct bpa_der_cert *c,
+				uint32_t min_bits, uint32_t max_bits,
+				struct rsa_key_info *k)
+{
+	struct bpa_der_tlv spki, alg, oid, seq, n, e;
+	const uint8_t *np = NULL, *ep = NULL;
+	size_t nlen = 0, elen = 0;
+	uint32_t r = 0;
+	size_t i;
+	bool ok;
+
+	*k = (struct rsa_key_info) { 0 };
+	ok = bpa_der_read(c->spki.p, c->spki.len, &spki) &&
+	     bpa_der_read(spki.content.p, spki.content.len, &alg) &&
+	     alg.tag == 0x30 &&
+	     bpa_der_read(alg.content.p, alg.content.len, &oid) &&
+	     oid.tag == 0x06;
+	if (!ok) {
+		return BPA_CERT_R_DER;
+	}
+	if (oid.content.len != sizeof(oid_rsa_encryption) ||
+	    memcmp(oid.content.p, oid_rsa_encryption,
+		   sizeof(oid_rsa_encryption)) != 0) {
+		return BPA_CERT_R_NOT_RSA;
+	}
+	ok = c->spk.p != NULL &&
+	     bpa_der_read(c->spk.p, c->spk.len, &seq) && seq.tag == 0x30 &&
+	     seq.whole.len == c->spk.len &&
+	     bpa_der_read(seq.content.p, seq.content.len, &n) &&
+	     bpa_der_read(seq.content.p + n.whole.len,
+			  seq.content.len - n.whole.len, &e) &&
+	     n.whole.len + e.whole.len == seq.content.len &&
+	     der_uint(&n, &np, &nlen) && der_uint(&e, &ep, &elen);
+	if (!ok) {
+		return BPA_CERT_R_DER;
+	}
+	k->bits = uint_bits(np, nlen);
+	k->e_bits = uint_bits(ep, elen);
+	for (i = 0; k->e_bits <= 32 && i < elen; i++) {
+		k->e = (k->e << 8) | ep[i];
+	}
+	if (k->bits < min_bits) {
+		r |= BPA_CERT_R_RSA_TOO_SMALL;
+	}
+	if (k->bits > max_bits) {
+		r |= BPA_CERT_R_RSA_TOO_LARGE;
+	}
+	if (k->e_bits > 32 || k->e < 3 || (k->e & 1) == 0) {
+		r |= BPA_CERT_R_RSA_EXPONENT;
+	}
+	if (nlen == 0 || (np[nlen - 1] & 1) == 0 ||
+	    (k->e_bits <= 32 && k->bits <= k->e_bits)) {
+		r |= BPA_CERT_R_RSA_DEGENERATE;
+	}
+	return r;
+}
+
+uint32_t bpa_cert_check_rsa_key(const uint8_t *der, size_t len,
+				uint32_t min_bits, uint32_t max_bits,
+				uint32_t *pbits)
+{
+	struct bpa_der_cert c;
+	struct rsa_key_info k = { 0 };
+	uint32_t r = BPA_CERT_R_DER;
+	bool ok;
+
+	ok = der != NULL && bpa_der_cert_parse(der, len, &c);
+	if (ok) {
+		r = rsa_key_reasons(&c, min_bits, max_bits, &k);
+	}
+	if (pbits != NULL) {
+		*pbits = k.bits;
+	}
+	return r;
+}
+
+static void check_key(const struct bpa_der_cert *c,
+		      const struct bpa_validate_policy *policy,
+		      struct bpa_cert_verdict *v)
+{
+	struct rsa_key_info k;
+
+	v->reasons |= rsa_key_reasons(c, policy->min_rsa_bits,
+				      policy->max_rsa_bits, &k);
+	v->rsa_bits = k.bits;
+	v->rsa_exponent_bits = k.e_bits;
+	v->rsa_exponent = k.e;
+}
+
+static void check_time(struct validate_state *s,
+		       const struct bpa_validate_policy *policy,
+		       time_t now, struct bpa_cert_verdict *v)
+{
 	v->not_before = gnutls_x509_crt_get_activation_time(s->crt);
 	v->not_after = gnutls_x509_crt_get_expiration_time(s->crt);
 	if (v->not_before == (time_t)-1 ||
@@ -352,13 +517,17 @@ static HRESULT reasons_hresult(uint32_t r)
 	if (r & BPA_CERT_R_DER) {
 		return HRES_CRYPT_E_ASN1_ERROR;
 	}
-	if (r & (BPA_CERT_R_SUBJECT_NOT_ONE_CN | BPA_CERT_R_CN_NOT_SID)) {
+	if (r & (BPA_CERT_R_SUBJECT_NOT_ONE_CN | BPA_CERT_R_CN_NOT_SID |
+		 BPA_CERT_R_WRONG_SUBJECT)) {
 		return HRES_E_ACCESSDENIED;	/* MS-BPAU 3.1.4.1 */
 	}
-	if (r & (BPA_CERT_R_SELF_SIGNATURE | BPA_CERT_R_NOT_SELF_ISSUED)) {
+	/* stage 3 in this order; stages 4 and 5 only come alone */
+	if (r & BPA_CERT_R_NOT_SELF_ISSUED) {
 		return HRES_TRUST_E_CERT_SIGNATURE;
 	}
-	if (r & (BPA_CERT_R_NOT_RSA | BPA_CERT_R_RSA_TOO_SMALL)) {
+	if (r & (BPA_CERT_R_NOT_RSA | BPA_CERT_R_RSA_TOO_SMALL |
+		 BPA_CERT_R_RSA_TOO_LARGE | BPA_CERT_R_RSA_EXPONENT |
+		 BPA_CERT_R_RSA_DEGENERATE)) {
 		return HRES_NTE_BAD_KEY;
 	}
 	if (r & BPA_CERT_R_WEAK_SIGNATURE) {
@@ -373,9 +542,25 @@ static HRESULT reasons_hresult(uint32_t r)
 	if (r & BPA_CERT_R_HASH_MISMATCH) {
 		return HRES_CRYPT_E_HASH_VALUE;
 	}
+	if (r & BPA_CERT_R_SELF_SIGNATURE) {
+		return HRES_TRUST_E_CERT_SIGNATURE;
+	}
 	return HRES_E_FAIL;
 }
 
+/* Stage 2: the subject, and whose it must be (MS-BPAU 3.1.4.1) */
+static void check_identity(const struct bpa_der_cert *c,
+			   const struct bpa_validate_policy *policy,
+			   struct bpa_cert_verdict *v)
+{
+	check_subject(c, v);
+	if (v->has_sid && policy->expected_subject != NULL &&
+	    !bpa_sid_equal(&v->subject_sid, policy->expected_subject)) {
+		v->reasons |= BPA_CERT_R_WRONG_SUBJECT;
+	}
+}
+
+/* Stages 1..5 of the header comment; each returns early on a refusal */
 static void phase_one(TALLOC_CTX *mem_ctx,
 		      const struct bpa_cert_blob *blob,
 		      enum bpa_cert_role role,
@@ -388,6 +573,7 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 	bool ok = false;
 	int rc;
 
+	/* 1: the DER outline */
 	if (blob == NULL || blob->cert_der.data == NULL) {
 		v->reasons |= BPA_CERT_R_DER;
 		return;
@@ -398,6 +584,13 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 		v->reasons |= BPA_CERT_R_DER;
 		return;
 	}
+	/* 2: whose certificate it is decides first */
+	check_identity(&c, policy, v);
+	if (v->reasons != 0) {
+		return;
+	}
+	/* 3: the policy, cheap checks only */
+	check_key(&c, policy, v);
 	s = talloc_zero(mem_ctx, struct validate_state);
 	if (s == NULL) {
 		v->reasons |= BPA_CERT_R_INTERNAL;
@@ -418,12 +611,19 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 		v->reasons |= BPA_CERT_R_DER;
 		return;
 	}
-
-	check_key_and_time(s, policy, now, v);
-	check_subject(&c, v);
-	check_signature(s, &c, policy, v);
+	check_signature_algorithm(s, &c, policy, v);
+	check_time(s, policy, now, v);
 	check_eku(&c, blob, role, v);
+	if (v->reasons != 0) {
+		return;
+	}
+	/* 4: the hash properties */
 	check_hashes(s, blob, v);
+	if (v->reasons != 0) {
+		return;
+	}
+	/* 5: the self-signature, with a key stage 3 bounded */
+	check_self_signature(s, &c, v);
 }
 
 HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
@@ -457,6 +657,7 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 	}
 	v->role = role;
 	v->min_rsa_bits = policy->min_rsa_bits;
+	v->max_rsa_bits = policy->max_rsa_bits;
 
 	phase_one(frame, blob, role, policy, now, v);
 	v->hres = reasons_hresult(v->reasons);
@@ -514,7 +715,7 @@ char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 	role_eku = v->role == BPA_CERT_ROLE_CLIENT ? "clientAuth" :
 		   "serverAuth";
 	s = talloc_strdup(mem_ctx, "");
-	for (i = 0; s != NULL && i < 15; i++) {
+	for (i = 0; s != NULL && (1u << i) <= BPA_CERT_R_LAST; i++) {
 		uint32_t bit = 1u << i;
 		const char *sep = s[0] == '\0' ? "" : ", ";
 
@@ -527,6 +728,25 @@ char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 						   " < %" PRIu32 " bits", sep,
 						   v->rsa_bits,
 						   v->min_rsa_bits);
+			break;
+		case BPA_CERT_R_RSA_TOO_LARGE:
+			s = talloc_asprintf_append(s, "%sRSA key %" PRIu32
+						   " > %" PRIu32 " bits", sep,
+						   v->rsa_bits,
+						   v->max_rsa_bits);
+			break;
+		case BPA_CERT_R_RSA_EXPONENT:
+			if (v->rsa_exponent_bits > 32) {
+				s = talloc_asprintf_append(s,
+					"%sRSA exponent of %" PRIu32 " bits "
+					"(odd 3..2^32-1 allowed)", sep,
+					v->rsa_exponent_bits);
+			} else {
+				s = talloc_asprintf_append(s,
+					"%sRSA exponent %" PRIu32 " (odd "
+					"3..2^32-1 allowed)", sep,
+					v->rsa_exponent);
+			}
 			break;
 		case BPA_CERT_R_WEAK_SIGNATURE:
 			s = talloc_asprintf_append(s, "%sweak signature (%s)",

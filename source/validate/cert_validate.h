@@ -9,10 +9,23 @@
  * pluggable callback (bpa_cert_phase_two_fn) that is called only when
  * phase one accepted the certificate and may refuse it with an HRESULT.
  *
- * Phase one names every reason it refuses a certificate for (a bitmask,
- * so one verdict can name several).  Comparing the subject SID to the
- * caller's Kerberos identity is the caller's job: the verdict carries
- * the SID.
+ * Phase one runs from cheap to expensive and stops at the first stage
+ * that refuses (so a verdict can name several reasons of one stage):
+ *
+ *   1. the DER outline (own walk, no GnuTLS);
+ *   2. the subject: exactly one CN, a SID string, and, when the policy
+ *      names one, the expected SID (the caller's identity decides
+ *      first, MS-BPAU 3.1.4.1);
+ *   3. the policy, all cheap: the RSA key's modulus and exponent bounds
+ *      (read from the DER, before GnuTLS touches the key), issuer =
+ *      subject, signature algorithm, validity, EKU;
+ *   4. the hash properties (hashes of the certificate's bytes);
+ *   5. the self-signature: the one public-key operation, done only
+ *      when everything else passed, on a key whose cost is bounded by
+ *      stage 3 (modulus <= max_rsa_bits, exponent < 2^32).
+ *
+ * The HRESULT precedence (bpa_cert_validate()) follows the same order,
+ * so skipping a later stage never changes the HRESULT.
  */
 #ifndef _BPA_CERT_VALIDATE_H_
 #define _BPA_CERT_VALIDATE_H_
@@ -44,16 +57,24 @@ typedef HRESULT (*bpa_cert_phase_two_fn)(void *private_data,
 					 enum bpa_cert_role role,
 					 const struct bpa_cert_verdict *phase_one);
 
+/* Largest RSA modulus accepted by default ("max rsa bits") */
+#define BPA_MAX_RSA_BITS_DEFAULT 16384
+
 /* What phase one accepts (smb.conf names in util/bpa_config.h) */
 struct bpa_validate_policy {
 	uint32_t min_rsa_bits;		/* 2048 */
+	uint32_t max_rsa_bits;		/* 16384: bounds the verify cost */
+	/* the SID the subject must name (the caller, the server), checked
+	 * before anything else; NULL: the caller compares it itself */
+	const struct dom_sid *expected_subject;
 	bool allow_sha1_signatures;	/* false */
 	uint32_t clock_skew;		/* seconds, 300 */
 	bpa_cert_phase_two_fn phase_two; /* NULL: no phase two */
 	void *phase_two_data;
 };
 
-/** Fill @p with the defaults (2048 bits, no SHA-1, 300 s, no phase 2). */
+/** Fill @p with the defaults (2048..16384 bits, no SHA-1, 300 s, no
+ * expected subject, no phase 2). */
 void bpa_validate_policy_default(struct bpa_validate_policy *p);
 
 /* Named reasons; a verdict's reasons are an OR of these */
@@ -73,7 +94,13 @@ enum bpa_cert_reason {
 	BPA_CERT_R_HASH_MISMATCH	= 1u << 12, /* see bad_props */
 	BPA_CERT_R_PHASE_TWO		= 1u << 13, /* the callback refused */
 	BPA_CERT_R_INTERNAL		= 1u << 14, /* GnuTLS/ENOMEM failure */
+	BPA_CERT_R_RSA_TOO_LARGE	= 1u << 15, /* > max_rsa_bits */
+	BPA_CERT_R_RSA_EXPONENT		= 1u << 16, /* e not odd 3..2^32-1 */
+	BPA_CERT_R_RSA_DEGENERATE	= 1u << 17, /* modulus even, <= e */
+	BPA_CERT_R_WRONG_SUBJECT	= 1u << 18, /* not expected_subject */
 };
+#define BPA_CERT_R_LAST BPA_CERT_R_WRONG_SUBJECT
+#define BPA_CERT_R_ALL ((BPA_CERT_R_LAST << 1) - 1)
 
 /** Short text of one reason bit ("expired"); "unknown" otherwise. */
 const char *bpa_cert_reason_name(uint32_t reason);
@@ -87,6 +114,9 @@ struct bpa_cert_verdict {
 	/* details for the text (valid when the DER parsed) */
 	uint32_t rsa_bits;		/* modulus bits (or the key's bits) */
 	uint32_t min_rsa_bits;		/* the policy's minimum */
+	uint32_t max_rsa_bits;		/* the policy's maximum */
+	uint32_t rsa_exponent_bits;	/* bits of e */
+	uint32_t rsa_exponent;		/* e when it has <= 32 bits */
 	time_t not_before;
 	time_t not_after;
 	const char *sign_algo;		/* static GnuTLS name, or NULL */
@@ -101,12 +131,13 @@ struct bpa_cert_verdict {
  * HRES_E_OUTOFMEMORY with *@pverdict NULL only on ENOMEM (E_INVALIDARG
  * if @pverdict is NULL).  @policy NULL means the defaults.
  *
- * HRESULT, first match: DER -> CRYPT_E_ASN1_ERROR; subject not one CN
- * or not a SID -> 0x80070005 (3.1.4.1); self-signature or not
- * self-issued -> TRUST_E_CERT_SIGNATURE; not RSA / too small ->
- * NTE_BAD_KEY; weak signature -> NTE_BAD_ALGID; validity ->
- * CERT_E_EXPIRED; EKU -> CERT_E_WRONG_USAGE; hashes ->
- * CRYPT_E_HASH_VALUE; phase two -> its own HRESULT.
+ * HRESULT, first match: DER -> CRYPT_E_ASN1_ERROR; subject not one CN,
+ * not a SID, or not the expected SID -> 0x80070005 (3.1.4.1); not
+ * self-issued -> TRUST_E_CERT_SIGNATURE; not RSA, modulus outside
+ * min..max, bad exponent, degenerate -> NTE_BAD_KEY; weak signature ->
+ * NTE_BAD_ALGID; validity -> CERT_E_EXPIRED; EKU -> CERT_E_WRONG_USAGE;
+ * hashes -> CRYPT_E_HASH_VALUE; self-signature ->
+ * TRUST_E_CERT_SIGNATURE; phase two -> its own HRESULT.
  */
 HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 			  const struct bpa_cert_blob *blob,
@@ -122,5 +153,18 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
  */
 char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 			      const struct bpa_cert_verdict *v);
+
+/**
+ * The RSA key bounds of stage 3 alone, for wherever a peer's key is
+ * used without bpa_cert_validate() (the TLS hook, the CLI): @der is one
+ * X.509 certificate.  Returns the reasons (0: an RSA key within
+ * @min_bits..@max_bits, odd exponent 3..2^32-1, odd modulus > e;
+ * BPA_CERT_R_DER if the certificate or its key does not parse).  Reads
+ * only the DER: cost linear in @len, no public-key operation.
+ * *@pbits (if not NULL) is the modulus size.
+ */
+uint32_t bpa_cert_check_rsa_key(const uint8_t *der, size_t len,
+				uint32_t min_bits, uint32_t max_bits,
+				uint32_t *pbits);
 
 #endif /* _BPA_CERT_VALIDATE_H_ */

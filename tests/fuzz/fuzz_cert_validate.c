@@ -24,7 +24,7 @@
 
 /* 2026-01-01T00:00:00Z */
 #define FUZZ_NOW ((time_t)1767225600)
-#define ALL_REASONS ((BPA_CERT_R_INTERNAL << 1) - 1)
+#define ALL_REASONS BPA_CERT_R_ALL
 
 static void validate_one(TALLOC_CTX *ctx, const struct bpa_cert_blob *blob,
 			 enum bpa_cert_role role, bool built)

@@ -11,7 +11,11 @@
  * made here with GnuTLS (RSA 2048 with CN=SID, client/server EKU, SKI;
  * RSA 1024 SHA-1 without EKU) and their blobs, a blob with every
  * property kind and a KEY_PROV_INFO, ExchangePublicKeys stubs (request
- * and response, NDR32 and NDR64), SID strings, peer records.
+ * and response, NDR32 and NDR64), SID strings, peer records; issue 9's
+ * RSA keys (tests/common/test_rsa_cert.h) as bare certificates and
+ * blobs: huge moduli and exponents (each cost seconds to minutes of
+ * CPU before the bounds: with -timeout=1 the suite fails on such an
+ * input), e = 1 with the forged "signature", an even modulus.
  */
 #include <stdint.h>
 #include <stdbool.h>
@@ -26,6 +30,7 @@
 #include "blob/cert_blob.h"
 #include "peers/peer_record.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
+#include "common/test_rsa_cert.h"
 
 #define DIE(...) do { fprintf(stderr, __VA_ARGS__); exit(1); } while (0)
 
@@ -147,6 +152,51 @@ static void put_cert_and_blob(TALLOC_CTX *ctx, const char *name,
 	snprintf(n, sizeof(n), "%s-blob", name);
 	put_blob("cert_blob", n, &enc);
 	put_blob("cert_validate", n, &enc);
+}
+
+/* issue 9: RSA keys of every shape the bounds refuse, on @tmpl */
+static void put_rsa_shapes(TALLOC_CTX *ctx, const DATA_BLOB *tmpl)
+{
+	static const struct {
+		const char *name;
+		uint32_t n_bits, e_bits;
+		uint64_t e;		/* instead of e_bits */
+		bool even, forged;
+	} shapes[] = {
+		{ "rsa-n2048-e507904", 2048, 507904 },
+		{ "rsa-n16384-e479232", 16384, 479232 },
+		{ "rsa-n131072-e257248", 131072, 257248 },
+		{ "rsa-n16384-e2p32m1", 16384, 0, 0xffffffffull },
+		{ "rsa-n16385-e65537", 16385, 0, 65537 },
+		{ "rsa-n2048-e1-forged", 2048, 0, 1, false, true },
+		{ "rsa-n2048-even", 2048, 0, 65537, true },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		DATA_BLOB n = trc_number(ctx, shapes[i].n_bits,
+					 !shapes[i].even);
+		DATA_BLOB e = shapes[i].e != 0 ? trc_small(ctx, shapes[i].e) :
+			      trc_number(ctx, shapes[i].e_bits, true);
+		DATA_BLOB sig = trc_number(ctx, shapes[i].n_bits - 1, true);
+		struct bpa_cert_blob bare = { .num_props = 0 };
+		DATA_BLOB der, enc;
+		char name[128];
+
+		if (!trc_cert_with_rsa_key(ctx, tmpl, &n, &e, NULL,
+					   shapes[i].forged ? NULL : &sig,
+					   &der)) {
+			DIE("%s\n", shapes[i].name);
+		}
+		put_blob("cert_validate", shapes[i].name, &der);
+		bare.cert_der = der;
+		if (bpa_blob_encode(ctx, &bare, &enc) == BPA_BLOB_OK) {
+			snprintf(name, sizeof(name), "%s-blob",
+				 shapes[i].name);
+			put_blob("cert_validate", name, &enc);
+			put_blob("cert_blob", name, &enc);
+		}
+	}
 }
 
 /* Every property kind and a valid KEY_PROV_INFO (2.2.2.1.1) */
@@ -275,6 +325,7 @@ int main(int argc, char **argv)
 	put_cert_and_blob(ctx, "rsa2048-both-eku-ski", &c1);
 	put_cert_and_blob(ctx, "rsa2048-client-eku", &c2);
 	put_cert_and_blob(ctx, "rsa1024-sha1-no-eku", &c3);
+	put_rsa_shapes(ctx, &c2);
 
 	put_ndr(ctx, "req-ndr32-sample", NDR_IN, 0,
 		(uint32_t)sample_blob.length, sample_blob.data, 0);

@@ -113,6 +113,7 @@ static int setup(void **pstate)
 	cfg->max_peers = 2;
 	cfg->evict_min_age = 60;
 	cfg->min_rsa_bits = 2048;
+	cfg->max_rsa_bits = 16384;
 	cfg->clock_skew = 300;
 	c->state.cfg = cfg;
 	c->state.pid = getpid();
@@ -276,7 +277,25 @@ static const struct refusal refusals[] = {
 	{ "SHA1_HASH property of other bytes", PEER1,
 	  { .bad_sha1_property = true },
 	  BPA_EXCHANGE_INVALID_CERT, 0x80091007 },
+	/* 3.1.4.1: whose certificate it is decides before the policy
+	 * (issue 9 item 2: these were 0x800B0101, 0x80090003, ...) */
+	{ "another computer's SID, expired", PEER2, { .expired = true },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "another computer's SID, RSA 1024", PEER2, { .rsa_bits = 1024 },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "another computer's SID, serverAuth only", PEER2,
+	  { .server_auth_only = true },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
+	{ "another computer's SID, bad SHA1_HASH", PEER2,
+	  { .bad_sha1_property = true },
+	  BPA_EXCHANGE_WRONG_SUBJECT, 0x80070005 },
 };
+
+static bool opts_none(const struct bpa_torture_cert_opts *o)
+{
+	return o->rsa_bits == 0 && !o->client_auth_only &&
+	       !o->server_auth_only && !o->expired && !o->bad_sha1_property;
+}
 
 static void test_refusals_leave_the_table_unchanged(void **pstate)
 {
@@ -298,7 +317,8 @@ static void test_refusals_leave_the_table_unchanged(void **pstate)
 
 		if (r->subject == NULL) {
 			/* the junk above */
-		} else if (strcmp(r->subject, PEER2) == 0) {
+		} else if (strcmp(r->subject, PEER2) == 0 &&
+			   opts_none(&r->opts)) {
 			b = grp->peer[2];
 		} else if (strcmp(r->subject, DC_SID) == 0) {
 			b = c->state.cert->blob;
