@@ -7,7 +7,12 @@
 #include <gnutls/crypto.h>
 #include "util/bpa_debug.h"
 #include "util/sid_string.h"
+#include "peers/peer_table.h"
 #include "peers/peer_record.h"
+
+/* the row keeps the hash the public struct hands back */
+_Static_assert(sizeof(((struct bpa_peer *)0)->cert_hash) ==
+	       BPA_PEER_HASH_LEN, "cert_hash is a SHA-256");
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -90,7 +95,7 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 	}
 	v->inserted = get_i64(p);
 	v->last_exchange = get_i64(p + 8);
-	v->hash = take(&r, 32);
+	v->hash = take(&r, BPA_PEER_HASH_LEN);
 	if (v->hash == NULL) {
 		return false;
 	}
@@ -135,7 +140,7 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 
 DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 			       const struct bpa_peer *peer,
-			       const uint8_t hash[32],
+			       const uint8_t hash[BPA_PEER_HASH_LEN],
 			       int64_t inserted, int64_t last_exchange)
 {
 	size_t addr_len = 0;
@@ -146,7 +151,7 @@ DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 	if (peer->address != NULL) {
 		addr_len = strlen(peer->address);
 	}
-	len = 4 + 4 + 16 + 32 + 4 + peer->cert_der.length +
+	len = 4 + 4 + 16 + BPA_PEER_HASH_LEN + 4 + peer->cert_der.length +
 	      4 + peer->properties.length + 4 + addr_len;
 	out = data_blob_talloc(mem_ctx, NULL, len);
 	if (out.data == NULL) {
@@ -157,8 +162,8 @@ DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 	put_u32(p + 4, 0);
 	put_i64(p + 8, inserted);
 	put_i64(p + 16, last_exchange);
-	memcpy(p + 24, hash, 32);
-	p += 56;
+	memcpy(p + 24, hash, BPA_PEER_HASH_LEN);
+	p += 24 + BPA_PEER_HASH_LEN;
 	put_u32(p, (uint32_t)peer->cert_der.length);
 	memcpy(p + 4, peer->cert_der.data, peer->cert_der.length);
 	p += 4 + peer->cert_der.length;
@@ -197,7 +202,7 @@ struct bpa_peer *bpa_peer_record_to_peer(TALLOC_CTX *mem_ctx,
 			goto nomem;
 		}
 	}
-	memcpy(peer->cert_hash, v->hash, 32);
+	memcpy(peer->cert_hash, v->hash, BPA_PEER_HASH_LEN);
 	peer->inserted = (time_t)v->inserted;
 	peer->last_exchange = (time_t)v->last_exchange;
 	if (v->addr != NULL) {
@@ -215,7 +220,7 @@ nomem:
 
 void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count)
 {
-	memcpy(buf, BPA_PEER_META_MAGIC, 8);
+	memcpy(buf, BPA_PEER_META_MAGIC, BPA_PEER_META_MAGIC_LEN);
 	put_u32(buf + 8, BPA_PEER_TABLE_VERSION);
 	put_u32(buf + 12, count);
 }
@@ -226,7 +231,7 @@ HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 	int c = 1;
 
 	if (len >= 12) {
-		c = memcmp(data, BPA_PEER_META_MAGIC, 8);
+		c = memcmp(data, BPA_PEER_META_MAGIC, BPA_PEER_META_MAGIC_LEN);
 	}
 	if (c != 0) {
 		return BPA_E_PEERS_FOREIGN;
@@ -242,7 +247,9 @@ HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 	return BPA_S_OK;
 }
 
-bool bpa_peer_sha256(const uint8_t *data, size_t len, uint8_t out[32])
+bool bpa_peer_sha256(const uint8_t *data,
+		     size_t len,
+		     uint8_t out[BPA_PEER_HASH_LEN])
 {
 	int rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out);
 
@@ -271,23 +278,23 @@ size_t bpa_peer_sid_key(const struct dom_sid *sid,
 	return (size_t)n;
 }
 
-void bpa_peer_hash_hex(const uint8_t hash[32],
+void bpa_peer_hash_hex(const uint8_t hash[BPA_PEER_HASH_LEN],
 		       char hex[BPA_PEER_HASH_HEX_LEN + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
 
-	for (i = 0; i < 32; i++) {
+	for (i = 0; i < BPA_PEER_HASH_LEN; i++) {
 		hex[2 * i] = digits[hash[i] >> 4];
 		hex[2 * i + 1] = digits[hash[i] & 0xf];
 	}
 	hex[BPA_PEER_HASH_HEX_LEN] = '\0';
 }
 
-size_t bpa_peer_cert_key(const uint8_t hash[32],
+size_t bpa_peer_cert_key(const uint8_t hash[BPA_PEER_HASH_LEN],
 			 char buf[BPA_PEER_CERT_KEY_MAX])
 {
-	size_t plen = strlen(BPA_PEER_CERT_PREFIX);
+	size_t plen = BPA_PEER_CERT_PREFIX_LEN;
 
 	memcpy(buf, BPA_PEER_CERT_PREFIX, plen);
 	bpa_peer_hash_hex(hash, buf + plen);

@@ -1,16 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Internal to source/peers: the on-disk encoding of the peer table's
- * records (format version BPA_PEER_TABLE_VERSION), all little-endian.
- *
- * "BPA/TABLE" (16 bytes):
- *   "BPAPEERS" | u32 version | u32 count
- * "sid/<SID>":
- *   u32 version | u32 flags (0) | i64 inserted | i64 last_exchange |
- *   32 bytes SHA-256 | u32 cert_len | cert | u32 props_len | props |
- *   u32 addr_len (0xFFFFFFFF: no address) | addr (no NUL)
- * "cert/<64 hex>":
- *   the SID string (no NUL)
+ * Internal to source/peers: encoding and decoding of the peer table's
+ * records, whose layout peer_table_private.h describes.
  */
 #ifndef _BPA_PEER_RECORD_H_
 #define _BPA_PEER_RECORD_H_
@@ -18,29 +9,21 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <talloc.h>
+#include <util/data_blob.h>
+#include "util/bpa_hresult.h"
 #include "util/sid_string.h"
-#include "peers/peer_table.h"
+#include "peers/peer_table_private.h"
 
-#define BPA_PEER_META_KEY "BPA/TABLE"
-#define BPA_PEER_META_MAGIC "BPAPEERS"
-#define BPA_PEER_META_LEN 16
-#define BPA_PEER_SID_PREFIX "sid/"
-#define BPA_PEER_CERT_PREFIX "cert/"
-#define BPA_PEER_HASH_HEX_LEN 64
-#define BPA_PEER_NO_ADDRESS 0xFFFFFFFFu
-#define BPA_PEER_MAX_ADDRESS 1024
-
-/* "sid/" + SID string + NUL */
-#define BPA_PEER_SID_KEY_MAX (4 + BPA_SID_STRING_MAX)
-/* "cert/" + 64 hex + NUL */
-#define BPA_PEER_CERT_KEY_MAX (5 + BPA_PEER_HASH_HEX_LEN + 1)
+struct bpa_peer;
+struct dom_sid;
 
 /* A decoded "sid/" record pointing into the encoded bytes */
 struct bpa_peer_record_view {
 	uint32_t version;
 	int64_t inserted;
 	int64_t last_exchange;
-	const uint8_t *hash;		/* 32 bytes */
+	const uint8_t *hash;		/* BPA_PEER_HASH_LEN bytes */
 	const uint8_t *cert;
 	uint32_t cert_len;
 	const uint8_t *props;
@@ -64,7 +47,7 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
  */
 DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 			       const struct bpa_peer *peer,
-			       const uint8_t hash[32],
+			       const uint8_t hash[BPA_PEER_HASH_LEN],
 			       int64_t inserted, int64_t last_exchange);
 
 /**
@@ -87,18 +70,20 @@ HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 			   uint32_t *version, uint32_t *count);
 
 /** SHA-256 of @data (GnuTLS); false on a GnuTLS error (logged) */
-bool bpa_peer_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+bool bpa_peer_sha256(const uint8_t *data,
+		     size_t len,
+		     uint8_t out[BPA_PEER_HASH_LEN]);
 
 /** "sid/<SID>" into @buf; its length, or 0 if @sid is invalid */
 size_t bpa_peer_sid_key(const struct dom_sid *sid,
 			char buf[BPA_PEER_SID_KEY_MAX]);
 
 /** "cert/<hex>" into @buf; its length */
-size_t bpa_peer_cert_key(const uint8_t hash[32],
+size_t bpa_peer_cert_key(const uint8_t hash[BPA_PEER_HASH_LEN],
 			 char buf[BPA_PEER_CERT_KEY_MAX]);
 
 /** lower-case hex of @hash into @hex (65 bytes with NUL) */
-void bpa_peer_hash_hex(const uint8_t hash[32],
+void bpa_peer_hash_hex(const uint8_t hash[BPA_PEER_HASH_LEN],
 		       char hex[BPA_PEER_HASH_HEX_LEN + 1]);
 
 #endif /* _BPA_PEER_RECORD_H_ */

@@ -10,15 +10,9 @@
  * The certificate is stored as opaque DER bytes: this layer neither
  * parses nor validates it (source/validate does that before adding).
  *
- * On disk (record format version BPA_PEER_TABLE_VERSION):
- *   "BPA/TABLE"     -> magic "BPAPEERS", u32 version, u32 peer count
- *   "sid/<SID>"     -> the peer record (versioned, little-endian)
- *   "cert/<sha256>" -> "<SID>"  (64 lower-case hex digits of the
- *                      SHA-256 of the certificate's DER)
- * Every change happens inside one tdb transaction, so the two key
- * spaces and the count always agree, across processes and across a
- * process killed at any point.  Lookups by certificate are one hash
- * lookup each (O(1)).
+ * On disk (peer_table_private.h): one "sid/<SID>" row per peer and a
+ * "cert/<sha256>" index entry naming its SID, changed together inside one
+ * tdb transaction; a lookup by certificate is two hash lookups (O(1)).
  *
  * Server start-up and worker processes (MS-BPAU 3.1.3, "initialize an
  * empty table"): unless params.persistent is set, the file is opened
@@ -47,8 +41,9 @@
  * administrator ("bitspeerauth peers verify").  A non-persistent start
  * empties a table of ours with damaged rows (its content is meant to be
  * thrown away at start-up anyway), but refuses a file whose tdb header
- * is too damaged to recognise as ours (BPA_E_PEERS_FOREIGN).  A row found damaged later answers "not
- * known" (3.1.6.1) and BPA_E_PEERS_CORRUPT elsewhere; nothing crashes.
+ * is too damaged to recognise as ours (BPA_E_PEERS_FOREIGN).  A row
+ * found damaged later answers "not known" (3.1.6.1) and
+ * BPA_E_PEERS_CORRUPT elsewhere; nothing crashes.
  *
  * Cost: a lookup is two hash lookups plus a SHA-256 of the certificate;
  * bench/bench_peers_lookup measures it from 1k to 1M peers.  An add is
@@ -67,11 +62,7 @@
 #include <talloc.h>
 #include <util/data_blob.h>
 #include <gen_ndr/security.h>
-#include <gnutls/gnutls.h>
 #include "util/bpa_hresult.h"
-
-/* Version of the on-disk record format (the "BPA/TABLE" record) */
-#define BPA_PEER_TABLE_VERSION 1
 
 /* MS-BPAU 3.1.4.1 <3>: Windows' limit and minimum age before eviction */
 #define BPA_PEER_TABLE_DEFAULT_MAX_PEERS 100
@@ -259,41 +250,6 @@ HRESULT bpa_peer_table_check(struct bpa_peer_table *t);
  */
 uint32_t bpa_peer_table_max_peers(const struct bpa_peer_table *t);
 
-/**
- * GnuTLS: make @session accept its peer's certificate (self-signed or
- * not) exactly when it is a known peer of @t (MS-BPAU 3.1.6.1).
- *
- * Installs bpa_peer_table_gnutls_verify() with
- * gnutls_session_set_verify_function(), stores @t as the session's user
- * pointer (gnutls_session_set_ptr(): the caller must not use that
- * pointer for anything else), and, on a server, requires a client
- * certificate (gnutls_certificate_server_set_request(GNUTLS_CERT_REQUIRE)).
- * @t must outlive the session's handshake.
- * @return 0 or a GnuTLS error code.
- */
-int bpa_peer_table_gnutls_install(gnutls_session_t session,
-				  struct bpa_peer_table *t);
-
-/**
- * The GnuTLS verify callback (gnutls_certificate_verify_function): the
- * session's user pointer must be the struct bpa_peer_table *.  Accepts
- * (returns 0) iff the peer sent an X.509 certificate whose first (leaf)
- * certificate is known to the table; otherwise returns
- * GNUTLS_E_CERTIFICATE_ERROR, which fails the handshake.
- */
-int bpa_peer_table_gnutls_verify(gnutls_session_t session);
-
-/**
- * For tests only: @hook is called with "in_transaction" (all changes
- * made, before commit), "prepared" (after
- * tdb_transaction_prepare_commit()) and "committed" during every write
- * transaction of @t (add, add_batch, remove), so a test can stop or kill
- * the process there.  NULL removes it.
- */
-void bpa_peer_table_set_test_hook(struct bpa_peer_table *t,
-				  void (*hook)(const char *where,
-					       void *private_data),
-				  void *private_data);
-
+/* The GnuTLS verify hook (3.1.6.1 for a TLS endpoint): peers/peer_tls.h */
 
 #endif /* _BPA_PEER_TABLE_H_ */

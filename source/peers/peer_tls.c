@@ -10,6 +10,7 @@
 #include "util/bpa_debug.h"
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
+#include "peers/peer_tls.h"
 
 int bpa_peer_table_gnutls_verify(gnutls_session_t session)
 {

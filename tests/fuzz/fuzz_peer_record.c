@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include "fuzz_common.h"
+#include "peers/peer_table.h"
 #include "peers/peer_record.h"
 
 static bool inside(const uint8_t *data, size_t size,

@@ -28,6 +28,7 @@
 #include <gnutls/x509.h>
 #include <gnutls/crypto.h>
 #include "blob/cert_blob.h"
+#include "peers/peer_table.h"
 #include "peers/peer_record.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
 #include "common/test_rsa_cert.h"

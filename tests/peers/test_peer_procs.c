@@ -26,6 +26,9 @@
 #include <cmocka.h>
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
+/* the write-transaction hook, internal to source/peers */
+#define BPA_PEER_TABLE_TEST_HOOK 1
+#include "peers/peer_table_private.h"
 #include "peer_test_util.h"
 
 #define T0 1700000000

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
+#include "peers/peer_tls.h"
 #include "peer_test_util.h"
 
 #define T0 1700000000
