@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
+#include <inttypes.h>
 #include "util/bpa_debug.h"
 #include <param.h>
 #include "util/bpa_config.h"
@@ -9,87 +10,178 @@ const char *lpcfg_state_directory(struct loadparm_context *);
 
 #define BPA_PARM "bitspeerauth"
 
-static uint32_t parm_u32(struct loadparm_context *lp_ctx, const char *name,
-			 uint32_t def, uint32_t min, uint32_t max)
-{
-	unsigned long v = lpcfg_parm_ulong(lp_ctx, NULL, BPA_PARM, name, def);
+/*
+ * The offset of field @f of struct bpa_config, and a compile error when
+ * its type is not @T (a row that names the wrong field cannot build).
+ */
+#define BPA_FIELD(f, T) (offsetof(struct bpa_config, f) + 0 * sizeof(char[ \
+	__builtin_types_compatible_p( \
+		__typeof__(((struct bpa_config *)0)->f), T) ? 1 : -1]))
 
-	if (v < min || v > max) {
+#define OPT_UINT(n, f, d, lo, hi) { .name = (n), .type = BPA_OPTION_UINT, \
+	.offset = BPA_FIELD(f, uint32_t), .def = (d), .min = (lo), \
+	.max = (hi) }
+#define OPT_BOOL(n, f, d) { .name = (n), .type = BPA_OPTION_BOOL, \
+	.offset = BPA_FIELD(f, bool), .def = (d) }
+#define OPT_PATH(n, f, d, file) { .name = (n), .type = BPA_OPTION_PATH, \
+	.offset = BPA_FIELD(f, char *), .dir = (d), .def_str = (file) }
+#define OPT_STRING(n, f, d) { .name = (n), .type = BPA_OPTION_STRING, \
+	.offset = BPA_FIELD(f, char *), .def_str = (d) }
+
+/*
+ * Every bitspeerauth:<name> option: the code's defaults and ranges come
+ * from here and nowhere else.  Documented in docs/man/bitspeerauth.8.xml
+ * and README.md (tests/docs/check_options.py keeps them in step).
+ */
+static const struct bpa_option bpa_options[] = {
+	/* MS-BPAU 3.1.4.1 <3> */
+	OPT_UINT("max peers", max_peers, 100, 1, 10000000),
+	OPT_UINT("evict min age", evict_min_age, 60, 0, 86400),
+	/* MS-BPAU 3.1.3 */
+	OPT_BOOL("persistent peers", persistent_peers, false),
+	OPT_PATH("peer table", peer_table, BPA_DIR_STATE,
+		 "bitspeerauth_peers.tdb"),
+	/* MS-BPAU 3.2.1.2 */
+	OPT_PATH("client peer table", client_peer_table, BPA_DIR_STATE,
+		 "bitspeerauth_client_peers.tdb"),
+	/* MS-BPAU 3.1.4.1 <2> */
+	OPT_BOOL("allow user accounts", allow_user_accounts, false),
+	/* validation phase one (3.1.4.1, 3.2.4.1) */
+	OPT_UINT("min rsa bits", min_rsa_bits, 2048, 512, 16384),
+	/* bounds the cost of a peer's signature check (validate/) */
+	OPT_UINT("max rsa bits", max_rsa_bits, 16384, 1024, 65536),
+	OPT_BOOL("allow sha1 signatures", allow_sha1_signatures, false),
+	OPT_UINT("clock skew", clock_skew, 300, 0, 86400),
+	/* the local certificate (3.1.1.1, 3.2.1.1) */
+	OPT_PATH("certificate file", certificate_file, BPA_DIR_PRIVATE,
+		 "bitspeerauth_cert.pem"),
+	OPT_PATH("key file", key_file, BPA_DIR_PRIVATE,
+		 "bitspeerauth_key.pem"),
+	OPT_UINT("key bits", key_bits, 3072, 2048, 16384),
+	OPT_UINT("certificate lifetime", cert_lifetime_days, 365, 1, 36500),
+	OPT_UINT("certificate renew days", cert_renew_days, 30, 0, 36500),
+	/* logging */
+	OPT_BOOL("audit json", audit_json, false),
+};
+
+const struct bpa_option *bpa_config_options(size_t *count)
+{
+	*count = sizeof(bpa_options) / sizeof(bpa_options[0]);
+	return bpa_options;
+}
+
+static const char *dir_name(enum bpa_option_dir d)
+{
+	switch (d) {
+	case BPA_DIR_STATE:
+		return "<state directory>";
+	case BPA_DIR_PRIVATE:
+		return "<private dir>";
+	case BPA_DIR_NONE:
+		break;
+	}
+	return "";
+}
+
+char *bpa_option_default_string(TALLOC_CTX *mem_ctx,
+				const struct bpa_option *o)
+{
+	switch (o->type) {
+	case BPA_OPTION_BOOL:
+		return talloc_strdup(mem_ctx, o->def ? "yes" : "no");
+	case BPA_OPTION_UINT:
+		return talloc_asprintf(mem_ctx, "%" PRIu32, o->def);
+	case BPA_OPTION_PATH:
+		return talloc_asprintf(mem_ctx, "%s/%s", dir_name(o->dir),
+				       o->def_str);
+	case BPA_OPTION_STRING:
+		return talloc_strdup(mem_ctx,
+				     o->def_str != NULL ? o->def_str : "");
+	}
+	return NULL;
+}
+
+static uint32_t parm_u32(struct loadparm_context *lp_ctx,
+			 const struct bpa_option *o)
+{
+	unsigned long v = lpcfg_parm_ulong(lp_ctx, NULL, BPA_PARM, o->name,
+					   o->def);
+
+	if (v < o->min || v > o->max) {
 		DBG_WARNING("bitspeerauth:%s = %lu out of range "
 			    "[%" PRIu32 ", %" PRIu32 "], using %" PRIu32 "\n",
-			    name, v, min, max, def);
-		return def;
+			    o->name, v, o->min, o->max, o->def);
+		return o->def;
 	}
 	return (uint32_t)v;
 }
 
-static char *parm_path(TALLOC_CTX *mem_ctx, struct loadparm_context *lp_ctx,
-		       const char *name, const char *dir, const char *file)
+static char *parm_str(TALLOC_CTX *mem_ctx, struct loadparm_context *lp_ctx,
+		      const struct bpa_option *o, bool *ok)
 {
-	const char *v = lpcfg_parm_string(lp_ctx, NULL, BPA_PARM, name);
+	const char *v = lpcfg_parm_string(lp_ctx, NULL, BPA_PARM, o->name);
+	const char *dir = NULL;
+	char *s = NULL;
 
+	*ok = true;
 	if (v != NULL && v[0] != '\0') {
-		return talloc_strdup(mem_ctx, v);
+		s = talloc_strdup(mem_ctx, v);
+	} else if (o->type == BPA_OPTION_STRING) {
+		if (o->def_str == NULL) {
+			return NULL;
+		}
+		s = talloc_strdup(mem_ctx, o->def_str);
+	} else {
+		dir = (o->dir == BPA_DIR_PRIVATE) ?
+			lpcfg_private_dir(lp_ctx) :
+			lpcfg_state_directory(lp_ctx);
+		s = talloc_asprintf(mem_ctx, "%s/%s", dir, o->def_str);
 	}
-	return talloc_asprintf(mem_ctx, "%s/%s", dir, file);
+	*ok = (s != NULL);
+	return s;
 }
 
 struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 				   struct loadparm_context *lp_ctx)
 {
 	struct bpa_config *c = talloc_zero(mem_ctx, struct bpa_config);
-	const char *state = NULL;
-	const char *priv = NULL;
+	size_t i;
 
 	if (c == NULL) {
 		return NULL;
 	}
-	state = lpcfg_state_directory(lp_ctx);
-	priv = lpcfg_private_dir(lp_ctx);
+	for (i = 0; i < sizeof(bpa_options) / sizeof(bpa_options[0]); i++) {
+		const struct bpa_option *o = &bpa_options[i];
+		char *field = (char *)c + o->offset;
+		bool ok = true;
 
-	c->max_peers = parm_u32(lp_ctx, "max peers", 100, 1, 10000000);
-	c->evict_min_age = parm_u32(lp_ctx, "evict min age", 60, 0, 86400);
-	c->persistent_peers = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM,
-					      "persistent peers", false);
-	c->peer_table = parm_path(c, lp_ctx, "peer table", state,
-				  "bitspeerauth_peers.tdb");
-	c->client_peer_table = parm_path(c, lp_ctx, "client peer table",
-					 state,
-					 "bitspeerauth_client_peers.tdb");
-	c->allow_user_accounts = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM,
-						 "allow user accounts", false);
-	c->min_rsa_bits = parm_u32(lp_ctx, "min rsa bits", 2048, 512, 16384);
-	/* bounds the cost of a peer's signature check (validate/) */
-	c->max_rsa_bits = parm_u32(lp_ctx, "max rsa bits", 16384, 1024,
-				   65536);
+		switch (o->type) {
+		case BPA_OPTION_BOOL:
+			*(bool *)field = lpcfg_parm_bool(lp_ctx, NULL,
+							 BPA_PARM, o->name,
+							 o->def != 0);
+			break;
+		case BPA_OPTION_UINT:
+			*(uint32_t *)field = parm_u32(lp_ctx, o);
+			break;
+		case BPA_OPTION_PATH:
+		case BPA_OPTION_STRING:
+			*(char **)field = parm_str(c, lp_ctx, o, &ok);
+			break;
+		}
+		if (!ok) {
+			TALLOC_FREE(c);
+			return NULL;
+		}
+	}
+
+	/* Rules between options, after each has its own range */
 	if (c->max_rsa_bits < c->min_rsa_bits) {
 		DBG_WARNING("bitspeerauth:max rsa bits = %" PRIu32 " is below "
 			    "min rsa bits = %" PRIu32 ", using %" PRIu32 "\n",
 			    c->max_rsa_bits, c->min_rsa_bits,
 			    c->min_rsa_bits);
 		c->max_rsa_bits = c->min_rsa_bits;
-	}
-	c->allow_sha1_signatures = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM,
-						   "allow sha1 signatures",
-						   false);
-	c->clock_skew = parm_u32(lp_ctx, "clock skew", 300, 0, 86400);
-	c->certificate_file = parm_path(c, lp_ctx, "certificate file", priv,
-					"bitspeerauth_cert.pem");
-	c->key_file = parm_path(c, lp_ctx, "key file", priv,
-				"bitspeerauth_key.pem");
-	c->key_bits = parm_u32(lp_ctx, "key bits", 3072, 2048, 16384);
-	c->cert_lifetime_days = parm_u32(lp_ctx, "certificate lifetime",
-					 365, 1, 36500);
-	c->cert_renew_days = parm_u32(lp_ctx, "certificate renew days",
-				      30, 0, 36500);
-	c->audit_json = lpcfg_parm_bool(lp_ctx, NULL, BPA_PARM, "audit json",
-					false);
-
-	if (c->peer_table == NULL || c->client_peer_table == NULL ||
-	    c->certificate_file == NULL ||
-	    c->key_file == NULL) {
-		TALLOC_FREE(c);
-		return NULL;
 	}
 	return c;
 }

@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bitspeerauth settings: every one is an smb.conf parametric option
- * "bitspeerauth:<name>" in [global].  This is the one place that knows
- * their names and defaults; README.md documents them.  The layers below
- * (blob, validate, peers, localcert) take plain parameter structs and
- * never read smb.conf themselves.
+ * "bitspeerauth:<name>" in [global].  bpa_options[] in bpa_config.c is
+ * the one table of their names, types, defaults and ranges; the loader
+ * reads through it, and tests/docs/check_options.py proves that the man
+ * page (docs/man/bitspeerauth.8.xml) and README.md document every entry
+ * with the same default (and range).  The layers below (blob, validate,
+ * peers, localcert) take plain parameter structs and never read smb.conf
+ * themselves.
+ *
+ * Adding an option: a field below, one row in bpa_options[], a
+ * <varlistentry> in docs/man/bitspeerauth.8.xml, a row in README.md's
+ * option table.  The docs_options test says what is missing.
  */
 #ifndef _BPA_CONFIG_H_
 #define _BPA_CONFIG_H_
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <talloc.h>
@@ -17,39 +25,74 @@ struct loadparm_context;
 
 struct bpa_config {
 	/* MS-BPAU 3.1.4.1 <3>: table limits (peers) */
-	uint32_t max_peers;		/* "max peers", 100 */
-	uint32_t evict_min_age;		/* "evict min age" (s), 60 */
-	bool persistent_peers;		/* "persistent peers", no */
-	char *peer_table;		/* "peer table", state dir */
+	uint32_t max_peers;		/* "max peers" */
+	uint32_t evict_min_age;		/* "evict min age" (s) */
+	bool persistent_peers;		/* "persistent peers" */
+	char *peer_table;		/* "peer table" */
 	/* MS-BPAU 3.2.1.2: the client role keeps a table of its own */
-	char *client_peer_table;	/* "client peer table", state dir */
+	char *client_peer_table;	/* "client peer table" */
 
 	/* MS-BPAU 3.1.4.1 <2>: who may call */
-	bool allow_user_accounts;	/* "allow user accounts", no */
+	bool allow_user_accounts;	/* "allow user accounts" */
 
 	/* validation phase one (3.1.4.1, 3.2.4.1) */
-	uint32_t min_rsa_bits;		/* "min rsa bits", 2048 */
-	uint32_t max_rsa_bits;		/* "max rsa bits", 16384 */
-	bool allow_sha1_signatures;	/* "allow sha1 signatures", no */
-	uint32_t clock_skew;		/* "clock skew" (s), 300 */
+	uint32_t min_rsa_bits;		/* "min rsa bits" */
+	uint32_t max_rsa_bits;		/* "max rsa bits", >= min */
+	bool allow_sha1_signatures;	/* "allow sha1 signatures" */
+	uint32_t clock_skew;		/* "clock skew" (s) */
 
 	/* local certificate (3.1.1.1) */
-	char *certificate_file;		/* "certificate file", private */
-	char *key_file;			/* "key file", private dir */
-	uint32_t key_bits;		/* "key bits", 3072 */
-	uint32_t cert_lifetime_days;	/* "certificate lifetime", 365 */
-	uint32_t cert_renew_days;	/* "certificate renew days", 30 */
+	char *certificate_file;		/* "certificate file" */
+	char *key_file;			/* "key file" */
+	uint32_t key_bits;		/* "key bits" */
+	uint32_t cert_lifetime_days;	/* "certificate lifetime" */
+	uint32_t cert_renew_days;	/* "certificate renew days" */
 
 	/* logging */
-	bool audit_json;		/* "audit json", no */
+	bool audit_json;		/* "audit json" */
+};
+
+enum bpa_option_type {
+	BPA_OPTION_BOOL,	/* bool; def */
+	BPA_OPTION_UINT,	/* uint32_t; def, min..max */
+	BPA_OPTION_PATH,	/* char *; default dir/def_str */
+	BPA_OPTION_STRING,	/* char *; default def_str (NULL: unset) */
+};
+
+/* The folder a BPA_OPTION_PATH default lives in */
+enum bpa_option_dir {
+	BPA_DIR_NONE,
+	BPA_DIR_STATE,		/* lpcfg_state_directory(): state directory */
+	BPA_DIR_PRIVATE,	/* lpcfg_private_dir(): private dir */
+};
+
+struct bpa_option {
+	const char *name;	/* without "bitspeerauth:" */
+	enum bpa_option_type type;
+	size_t offset;		/* of its field in struct bpa_config */
+	uint32_t def;		/* BOOL (0/1), UINT */
+	uint32_t min;		/* UINT */
+	uint32_t max;		/* UINT */
+	const char *def_str;	/* PATH: file name; STRING: default */
+	enum bpa_option_dir dir;	/* PATH */
 };
 
 /**
  * Read all bitspeerauth:* options from @lp_ctx into a new bpa_config
  * allocated on @mem_ctx (strings are its children).  Out-of-range
- * values are clamped and logged.  NULL only on ENOMEM.
+ * values are logged and replaced by the default.  NULL only on ENOMEM.
  */
 struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 				   struct loadparm_context *lp_ctx);
+
+/** The option table; *@count entries. */
+const struct bpa_option *bpa_config_options(size_t *count);
+
+/**
+ * The default of @o as the documentation writes it: "100", "yes"/"no",
+ * "<state directory>/bitspeerauth_peers.tdb", "" for an unset string.
+ */
+char *bpa_option_default_string(TALLOC_CTX *mem_ctx,
+				const struct bpa_option *o);
 
 #endif /* _BPA_CONFIG_H_ */
