@@ -5,10 +5,14 @@
 # bitspeerauth endpoint, for `make run` and the 'dc' test suite.
 #
 #   dc-harness.sh start DIR [--model M] [--option 'name = value']...
+#                           [--member]
 #   dc-harness.sh stop  DIR
 #   dc-harness.sh exec  DIR -- CMD [ARG]...
 #   dc-harness.sh kinit DIR ACCOUNT CCACHE
 #   dc-harness.sh with  DIR [start options] -- CMD [ARG]...
+#   dc-harness.sh member-start DIR [--option 'name = value']...
+#   dc-harness.sh member-stop  DIR
+#   dc-harness.sh member-exec  DIR -- CMD [ARG]...
 #
 # Nothing on the host is changed:
 #  - the domain is provisioned once into a template (BPA_DC_TEMPLATE,
@@ -31,6 +35,33 @@
 # where BUILD is BPA_BUILD_ROOT or else the parent of DIR.
 # The process model is --model or BPA_PROCESS_MODEL (default single).
 # Extra smb.conf [global] lines: --option or BPA_DC_OPTIONS (one a line).
+#
+# A member host (MS-BPAU 4.1 needs two real hosts): `start --member`
+# makes the DC able to take one (its smbd, the s3fs service, for the
+# join and the member's winbindd; its own winbindd socket where Samba's
+# smbd-side code looks for it, /run/samba/winbindd, in samba's private
+# mount namespace), then `member-start` joins MEMBER (member.bpa.test,
+# 127.0.0.2, `net ads join`) and runs its winbindd and a standalone
+# samba-dcerpcd ("rpc start on demand helpers = no", --libexec-rpcds)
+# with our rpcd_bitspeerauth helper, all in the DC's network namespace
+# on 127.0.0.2 ("interfaces = 127.0.0.2/8", "bind interfaces only").
+# DIR/member holds its smb.conf, private/state/lock/cache folders,
+# keytab and logs.  Every member process runs in a private mount
+# namespace of its own (member_ns) where:
+#  - /etc/resolv.conf names the DC's DNS server (127.0.0.1);
+#  - /etc/nsswitch.conf adds winbind to passwd and group, with
+#    libnss_winbind from Debian's libnss-winbind package, unpacked into
+#    the cache by install-deps.sh, on LD_LIBRARY_PATH (the package
+#    itself would edit the host's nsswitch.conf): rpcd_* helpers need a
+#    Unix account for each authenticated caller;
+#  - /run/samba is DIR/member/run-samba (libwbclient only knows the
+#    compiled-in /run/samba/winbindd);
+#  - DIR/member/libexec (our helper) is overlaid on Samba's libexec
+#    folder, which samba-dcerpcd --libexec-rpcds scans for rpcd_*.
+# member-start appends BPA_MEMBER_* lines to DIR/env (member-stop removes
+# them); member-exec runs a command as the member host.  `stop` ends
+# the member too.  The helper is BPA_RPCD, default
+# BUILD/source/rpc_server/rpcd_bitspeerauth.
 set -euo pipefail
 
 REALM=BPA.TEST
@@ -43,6 +74,8 @@ PEER3_PASSWORD='Bpa-Peer3.Pass1'
 PEER4_PASSWORD='Bpa-Peer4.Pass1'
 USER_PASSWORD='Bpa-User.Pass1'
 IFACE_UUID=e3d0d746-d2af-40fd-8a7a-0d7078bb7092
+MEMBER_NETBIOS=MEMBER
+MEMBER_ADDR=127.0.0.2
 # Bump when the template's content changes.
 TEMPLATE_VERSION=5
 STOP_GRACE=10		# seconds between TERM and KILL
@@ -55,7 +88,7 @@ die() { echo "dc-harness: $*" >&2; exit 1; }
 say() { echo "dc-harness: $*" >&2; }
 
 usage() {
-	sed -n '4,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -247,7 +280,7 @@ samba_pid() {
 }
 
 cmd_start() {
-	local dir model opts module build t m ns conf pid port i n
+	local dir model opts module build t m ns conf pid port i n member=no
 	[ $# -ge 1 ] || usage
 	need_root
 	dir=$(absdir "$1")
@@ -258,6 +291,7 @@ cmd_start() {
 		case $1 in
 		--model) model=$2; shift 2 ;;
 		--option) opts=$opts$'\n'$2; shift 2 ;;
+		--member) member=yes; shift ;;
 		*) die "unknown start option: $1" ;;
 		esac
 	done
@@ -288,7 +322,11 @@ cmd_start() {
 	sed -i "s#$BPA_TEMPLATE_PATH#$dir#g" "$conf"
 	mkdir -p "$dir/run" "$dir/ncalrpc" "$dir/winbindd" "$dir/ntp_signd" \
 		"$dir/overlay/dcerpc_server"
+	# --member: smbd too ("+" adds to the list above it)
+	local s3fs=""
+	[ $member = no ] || s3fs="server services = +s3fs"
 	conf_add_global "$conf" "server services = -nbt -wrepl -ntp_signd -dnsupdate -kcc -drepl -s3fs
+$s3fs
 dcerpc endpoint servers = +bitspeerauth
 pid directory = $dir/run
 ncalrpc dir = $dir/ncalrpc
@@ -318,12 +356,20 @@ $opts"
 	# samba -F: foreground, no daemon; stdin is not watched (-i would
 	# exit on EOF).  setsid: a ^C in the terminal reaches the harness
 	# (which stops samba in order), not samba directly.
+	# --member: the DC's smbd finds its winbindd at the compiled-in
+	# /run/samba/winbindd (a tmpfs over /run/samba, only in here)
+	[ $member = no ] || [ -d /run/samba ] || mkdir -p /run/samba
 	KRB5_CONFIG=$dir/krb5.conf setsid ip netns exec "$ns" \
 		unshare -m --propagation private sh -c '
 			mount -t overlay overlay -o "lowerdir=$1:$2" "$2" &&
+			if [ "$5" = yes ]; then
+				mount -t tmpfs -o mode=0755 tmpfs /run/samba &&
+				mkdir /run/samba/winbindd &&
+				mount --bind "$6" /run/samba/winbindd
+			fi &&
 			exec samba -F -M "$3" -s "$4"' \
-		sh "$dir/overlay" "$m" "$model" "$conf" \
-		</dev/null >"$dir/samba.out" 2>&1 &
+		sh "$dir/overlay" "$m" "$model" "$conf" "$member" \
+		"$dir/winbindd" </dev/null >"$dir/samba.out" 2>&1 &
 	echo $! >"$dir/samba.launch.pid"
 
 	# Wait until the epmapper reports our endpoint
@@ -386,6 +432,7 @@ $opts"
 		printf 'BPA_LOG=%q\n' "$dir/log.samba"
 		printf 'BPA_PROCESS_MODEL=%q\n' "$model"
 		printf 'BPA_SAMBA_PID=%q\n' "$(samba_pid "$dir")"
+		printf 'BPA_MEMBER_CAPABLE=%q\n' "$member"
 	} >"$dir/env.new"
 	mv "$dir/env.new" "$dir/env"
 	say "DC $BPA_DC_FQDN up in netns $ns (model $model), endpoint port $port"
@@ -436,6 +483,262 @@ cmd_stop() {
 	fi
 	rm -f "$dir/env" "$dir/netns" "$dir/samba.launch.pid"
 	say "stopped the DC in $dir"
+}
+
+# --- the member host -----------------------------------------------------
+member_dir() {
+	echo "$1/member"
+}
+
+# member_ns [--exec] DIR CMD...: CMD as the member host (see the top of
+# this file); --exec: in place of this shell
+member_ns() {
+	local dir m ex=""
+	[ "$1" != --exec ] || { ex=exec; shift; }
+	dir=$1
+	shift
+	m=$(member_dir "$dir")
+	$ex ip netns exec "$(cat "$dir/netns")" \
+		unshare -m --propagation private sh -c '
+		m=$1; lx=$2; shift 2
+		mount --bind "$m/resolv.conf" /etc/resolv.conf &&
+		mount --bind "$m/nsswitch.conf" /etc/nsswitch.conf &&
+		mount --bind "$m/run-samba" /run/samba &&
+		mount -t overlay overlay -o "lowerdir=$m/libexec:$lx" "$lx" ||
+			exit 99
+		export LD_LIBRARY_PATH="$m/nsslib"
+		export KRB5_CONFIG="$m/krb5.conf"
+		export KRB5_KTNAME="FILE:$m/private/krb5.keytab"
+		exec "$@"' sh "$m" "$LIBEXEC_DIR" "$@"
+}
+
+# Samba's libexec folder (samba -b has no LIBEXECDIR in 4.17)
+LIBEXEC_DIR=/usr/libexec/samba
+
+write_member_smb_conf() {
+	local m=$1 opts=$2
+	cat >"$m/smb.conf" <<EOC
+[global]
+	workgroup = $DOMAIN
+	realm = $REALM
+	netbios name = $MEMBER_NETBIOS
+	server role = member server
+	security = ads
+	private dir = $m/private
+	state directory = $m/state
+	cache directory = $m/cache
+	lock directory = $m/lock
+	pid directory = $m/run
+	ncalrpc dir = $m/ncalrpc
+	log file = $m/log.%m
+	max log size = 0
+	log level = ${BPA_MEMBER_LOG_LEVEL:-1 rpc_srv:3 bitspeerauth:5}
+	interfaces = $MEMBER_ADDR/8
+	bind interfaces only = yes
+	disable netbios = yes
+	kerberos method = dedicated keytab
+	dedicated keytab file = FILE:$m/private/krb5.keytab
+	idmap config * : backend = tdb
+	idmap config * : range = 100000-199999
+	idmap config $DOMAIN : backend = rid
+	idmap config $DOMAIN : range = 200000-299999
+	rpc start on demand helpers = no
+	load printers = no
+	printcap name = /dev/null
+	disable spoolss = yes
+EOC
+	if [ -n "$opts" ]; then
+		printf '%s\n' "$opts" | sed '/^$/d; s/^/\t/' >>"$m/smb.conf"
+	fi
+}
+
+# pid of a member daemon from its launch pid file
+member_pid() {
+	local f=$1
+	[ -s "$f" ] && cat "$f"
+}
+
+# member_wait SECONDS DESCRIPTION CMD...: until CMD succeeds
+member_wait() {
+	local secs=$1 what=$2 i
+	shift 2
+	for ((i = 0; i < secs * 4; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	say "$what: not ready within ${secs}s"
+	return 1
+}
+
+cmd_member_start() {
+	local dir m rpcd nss opts="" build port sid out f i
+	[ $# -ge 1 ] || usage
+	need_root
+	dir=$(cd "$1" && pwd)
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--option) opts=$opts$'\n'$2; shift 2 ;;
+		*) die "unknown member-start option: $1" ;;
+		esac
+	done
+	load_env "$dir"
+	[ "${BPA_MEMBER_CAPABLE:-no}" = yes ] ||
+		die "the DC in $dir was not started with --member"
+	build=$(build_root "$dir")
+	rpcd=${BPA_RPCD:-$build/source/rpc_server/rpcd_bitspeerauth}
+	[ -x "$rpcd" ] || die "helper not found: $rpcd (build first)"
+	nss=$("$HERE/install-deps.sh" --nss-winbind | tail -n 1) ||
+		die "no libnss_winbind (install-deps.sh --nss-winbind)"
+	m=$(member_dir "$dir")
+	[ ! -f "$m/samba-dcerpcd.launch.pid" ] ||
+		cmd_member_stop "$dir" >/dev/null 2>&1 || true
+	rm -rf "$m"
+	mkdir -p "$m"/{private,state,cache,lock,run,ncalrpc,libexec,nsslib}
+	mkdir -p -m 0755 "$m/run-samba/winbindd"
+	write_member_smb_conf "$m" "$opts"
+	cp "$rpcd" "$m/libexec/rpcd_bitspeerauth"
+	cp "$nss/libnss_winbind.so.2" "$m/nsslib/"
+	echo "nameserver 127.0.0.1" >"$m/resolv.conf"
+	sed -e 's/^\(passwd\|group\):.*/\1: files winbind/' \
+		/etc/nsswitch.conf >"$m/nsswitch.conf"
+	grep -q '^passwd:' "$m/nsswitch.conf" ||
+		printf 'passwd: files winbind\ngroup: files winbind\n' \
+			>>"$m/nsswitch.conf"
+	cp "$dir/krb5.conf" "$m/krb5.conf"
+
+	# DNS: the provision (--host-ip=127.0.0.1) made no A record for
+	# the DC; the member finds the DC through its SRV records
+	for f in "${BPA_DC_NETBIOS,,} A 127.0.0.1" \
+		 "${MEMBER_NETBIOS,,} A $MEMBER_ADDR"; do
+		# shellcheck disable=SC2086
+		out=$(ip netns exec "$BPA_NETNS" samba-tool dns add \
+			127.0.0.1 "${REALM,,}" $f \
+			-U "Administrator%$ADMIN_PASSWORD" \
+			-s "$BPA_SMBCONF" 2>&1) ||
+			case $out in
+			*"already exists"*) ;;	# a member started before
+			*) echo "$out" >&2; die "dns add $f failed" ;;
+			esac
+	done
+
+	# The join (net ads: a DNS host name, a keytab; ~2 s)
+	member_ns "$dir" net ads join -s "$m/smb.conf" \
+		-U "Administrator%$ADMIN_PASSWORD" --no-dns-updates \
+		>>"$m/join.log" 2>&1 ||
+		{ tail -5 "$m/join.log" >&2; die "net ads join failed"; }
+	member_ns "$dir" net ads keytab create -P -s "$m/smb.conf" \
+		>>"$m/join.log" 2>&1 ||
+		{ tail -5 "$m/join.log" >&2; die "net ads keytab failed"; }
+
+	setsid "${BASH_SOURCE[0]}" member-exec "$dir" -- \
+		winbindd -F --no-process-group -s "$m/smb.conf" </dev/null >"$m/winbindd.out" 2>&1 &
+	echo $! >"$m/winbindd.launch.pid"
+	member_wait 30 "the member's winbindd" \
+		member_ns "$dir" wbinfo --ping-dc ||
+		{ cmd_member_stop "$dir" >/dev/null 2>&1; die "no winbindd"; }
+
+	setsid "${BASH_SOURCE[0]}" member-exec "$dir" -- \
+		"$LIBEXEC_DIR/samba-dcerpcd" -F \
+		--libexec-rpcds -s "$m/smb.conf" \
+		</dev/null >"$m/samba-dcerpcd.out" 2>&1 &
+	echo $! >"$m/samba-dcerpcd.launch.pid"
+
+	# until the member's epmapper maps our interface
+	port=""
+	for ((i = 0; i < READY_TIMEOUT * 4; i++)); do
+		kill -0 "$(cat "$m/samba-dcerpcd.launch.pid")" 2>/dev/null || {
+			tail -20 "$m/samba-dcerpcd.out" "$m/log." >&2 || true
+			cmd_member_stop "$dir" >/dev/null 2>&1
+			die "samba-dcerpcd exited"
+		}
+		port=$(ip netns exec "$BPA_NETNS" $PY "$HERE/epm-lookup.py" \
+			--host "$MEMBER_ADDR" "$m/smb.conf" $IFACE_UUID \
+			2>/dev/null) || port=""
+		[ -n "$port" ] && break
+		sleep 0.25
+	done
+	if [ -z "$port" ]; then
+		tail -20 "$m/log." >&2 || true
+		cmd_member_stop "$dir" >/dev/null 2>&1
+		die "the member's endpoint was not registered within" \
+			"${READY_TIMEOUT}s"
+	fi
+
+	out=$(samba-tool computer show "$MEMBER_NETBIOS" \
+		--attributes=objectSid,dNSHostName -s "$BPA_SMBCONF" \
+		2>/dev/null) || true
+	sid=$(echo "$out" | sed -n 's/^objectSid: //p')
+	[ -n "$sid" ] || { cmd_member_stop "$dir" >/dev/null 2>&1;
+		die "cannot read the SID of $MEMBER_NETBIOS\$"; }
+	local fqdn=${MEMBER_NETBIOS,,}.${REALM,,}
+	{
+		grep -v '^BPA_MEMBER_' "$dir/env" || true
+		printf 'BPA_MEMBER_CAPABLE=yes\n'
+		printf 'BPA_MEMBER_DIR=%q\n' "$m"
+		printf 'BPA_MEMBER_NETBIOS=%q\n' "$MEMBER_NETBIOS"
+		printf 'BPA_MEMBER_FQDN=%q\n' "$fqdn"
+		printf 'BPA_MEMBER_ADDR=%q\n' "$MEMBER_ADDR"
+		printf 'BPA_MEMBER_SID=%q\n' "$sid"
+		printf 'BPA_MEMBER_SMBCONF=%q\n' "$m/smb.conf"
+		printf 'BPA_MEMBER_KEYTAB=%q\n' "$m/private/krb5.keytab"
+		printf 'BPA_MEMBER_KRB5_CONFIG=%q\n' "$m/krb5.conf"
+		printf 'BPA_MEMBER_PORT=%q\n' "$port"
+		printf 'BPA_MEMBER_BINDING=%q\n' \
+			"ncacn_ip_tcp:$MEMBER_ADDR[krb5,sign,target_hostname=$fqdn]"
+		printf 'BPA_MEMBER_BINDING_SEAL=%q\n' \
+			"ncacn_ip_tcp:$MEMBER_ADDR[krb5,seal,target_hostname=$fqdn]"
+		printf 'BPA_MEMBER_PEER_TABLE=%q\n' \
+			"$(peer_table_path "$m/smb.conf" "$m")"
+		printf 'BPA_MEMBER_CLIENT_PEER_TABLE=%q\n' \
+			"$m/state/bitspeerauth_client_peers.tdb"
+		printf 'BPA_MEMBER_LOG=%q\n' "$m/log."
+	} >"$dir/env.new"
+	mv "$dir/env.new" "$dir/env"
+	say "member $fqdn ($sid) up on $MEMBER_ADDR, endpoint port $port"
+}
+
+# TERM the process group a launch pid file names, KILL after a grace
+member_kill() {
+	local f=$1 pid i
+	pid=$(member_pid "$f") || return 0
+	[ -n "$pid" ] || return 0
+	kill -TERM -- "-$pid" 2>/dev/null || true
+	for ((i = 0; i < STOP_GRACE * 10; i++)); do
+		kill -0 -- "-$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	rm -f "$f"
+}
+
+cmd_member_stop() {
+	local dir m
+	[ $# -eq 1 ] || usage
+	need_root
+	[ -d "$1" ] || return 0
+	dir=$(cd "$1" && pwd)
+	m=$(member_dir "$dir")
+	[ -d "$m" ] || return 0
+	member_kill "$m/samba-dcerpcd.launch.pid"
+	member_kill "$m/winbindd.launch.pid"
+	if [ -f "$dir/env" ]; then
+		grep -v '^BPA_MEMBER_' "$dir/env" >"$dir/env.new" || true
+		echo "BPA_MEMBER_CAPABLE=yes" >>"$dir/env.new"
+		mv "$dir/env.new" "$dir/env"
+	fi
+	say "stopped the member in $dir"
+}
+
+cmd_member_exec() {
+	local dir
+	[ $# -ge 3 ] && [ "$2" = "--" ] || usage
+	need_root
+	dir=$(cd "$1" && pwd)
+	shift 2
+	load_env "$dir"
+	[ -f "$(member_dir "$dir")/smb.conf" ] || die "no member in $dir"
+	member_ns --exec "$dir" "$@"
 }
 
 # --- exec, kinit, with ---------------------------------------------------
@@ -503,5 +806,8 @@ stop) cmd_stop "$@" ;;
 exec) cmd_exec "$@" ;;
 kinit) cmd_kinit "$@" ;;
 with) cmd_with "$@" ;;
+member-start) cmd_member_start "$@" ;;
+member-stop) cmd_member_stop "$@" ;;
+member-exec) cmd_member_exec "$@" ;;
 *) usage ;;
 esac

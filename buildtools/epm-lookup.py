@@ -5,8 +5,9 @@
 # interface is registered on, the way a client would find a dynamic
 # endpoint (C706 part 6.2.2, MS-RPCE 2.1.1.1).
 #
-#   epm-lookup.py SMBCONF [UUID]
+#   epm-lookup.py [--host ADDR] SMBCONF [UUID]
 #
+# ADDR: the host whose endpoint mapper is asked (default 127.0.0.1).
 # With UUID: prints that interface's port (exit 1 if not registered).
 # Without: prints "UUID VERSION PORT ANNOTATION" for every TCP entry.
 # Needs Debian's /usr/bin/python3 (python3-samba).
@@ -18,13 +19,13 @@ from samba.ndr import ndr_unpack
 from samba.param import LoadParm
 
 
-def tcp_entries(smbconf):
+def tcp_entries(smbconf, host):
     lp = LoadParm()
     lp.load(smbconf)
     creds = Credentials()
     creds.guess(lp)
     creds.set_anonymous()
-    conn = epmapper.epmapper("ncacn_ip_tcp:127.0.0.1[135]", lp, creds)
+    conn = epmapper.epmapper(f"ncacn_ip_tcp:{host}[135]", lp, creds)
     handle = misc.policy_handle()
     while True:
         r = conn.epm_Lookup(0, None, None, 0, handle, 64)
@@ -46,11 +47,17 @@ def tcp_entries(smbconf):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.stderr.write("usage: epm-lookup.py SMBCONF [UUID]\n")
+    args = sys.argv[1:]
+    host = "127.0.0.1"
+    if len(args) >= 2 and args[0] == "--host":
+        host = args[1]
+        args = args[2:]
+    if len(args) not in (1, 2):
+        sys.stderr.write("usage: epm-lookup.py [--host ADDR] SMBCONF "
+                         "[UUID]\n")
         return 2
-    want = sys.argv[2].lower() if len(sys.argv) == 3 else None
-    for uuid, ver, port, ann in tcp_entries(sys.argv[1]):
+    want = args[1].lower() if len(args) == 2 else None
+    for uuid, ver, port, ann in tcp_entries(args[0], host):
         if want is None:
             print(uuid, ver, port, ann)
         elif uuid.lower() == want:

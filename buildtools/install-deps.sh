@@ -6,12 +6,18 @@
 #  1. installs the Debian packages the build, the DC harness and the
 #     tests need (apt-get, only when one is missing);
 #  2. fetches Samba's pidl from Debian's own "samba" source package (the
-#     version matching the installed samba-dev) into a cache, once.
+#     version matching the installed samba-dev) into a cache, once, with
+#     the one uninstalled header the rpcd_ helper needs
+#     (source3/rpc_server/rpc_worker.h, as Samba's own helpers use it).
 #
 # Prints nothing but progress on stderr; on success the last line on
 # stdout is the path of the pidl script.  PIDL=/path/to/pidl skips step 2.
 #
 # --pidl-only: only step 2 (used by meson).
+# --nss-winbind: only step 3: Debian's libnss-winbind of the installed
+#   samba's version, unpacked (not installed: its postinst would edit
+#   the host's /etc/nsswitch.conf) into the cache, once; prints the
+#   folder holding libnss_winbind.so.2 (the harness's member host).
 #
 # Cache: $BPA_CACHE_DIR, default /var/cache/bitspeerauth (root) or
 # ${XDG_CACHE_HOME:-$HOME/.cache}/bitspeerauth.
@@ -19,7 +25,9 @@
 set -eu
 
 pidl_only=false
+nss_only=false
 [ "${1:-}" = "--pidl-only" ] && pidl_only=true
+[ "${1:-}" = "--nss-winbind" ] && nss_only=true
 
 PACKAGES="samba samba-dev samba-testsuite python3-samba python3-impacket
 libgnutls28-dev libgmp-dev gnutls-bin libcmocka-dev libtdb-dev tdb-tools libpopt-dev
@@ -33,6 +41,7 @@ log() { echo "install-deps: $*" >&2; }
 
 missing=""
 $pidl_only && PACKAGES="libparse-yapp-perl"
+$nss_only && PACKAGES="samba"
 for p in $PACKAGES; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = "installed" ] || missing="$missing $p"
@@ -66,12 +75,41 @@ if [ -z "${BPA_CACHE_DIR:-}" ]; then
 	fi
 fi
 
+if $nss_only; then
+	ver=$(dpkg-query -W -f='${Version}' samba)
+	arch=$(dpkg --print-architecture)
+	dest="$BPA_CACHE_DIR/nss-winbind-$(echo "$ver" | tr ':+~' '___')"
+	lib=$(ls "$dest"/lib/*/libnss_winbind.so.2 2>/dev/null | head -n 1)
+	if [ -z "$lib" ]; then
+		log "fetching libnss-winbind $ver (unpacked, not installed)"
+		tmp="$dest.tmp.$$"
+		rm -rf "$tmp"
+		mkdir -p "$tmp/deb"
+		(cd "$tmp/deb" &&
+		 apt-get download "libnss-winbind:$arch=$ver") >&2 ||
+			{ rm -rf "$tmp"; log "cannot fetch libnss-winbind"; exit 1; }
+		dpkg-deb -x "$tmp"/deb/*.deb "$tmp/root"
+		mkdir -p "$tmp/lib"
+		find "$tmp/root" -name 'libnss_winbind.so.2' \
+			-exec cp {} "$tmp/lib/" \;
+		[ -f "$tmp/lib/libnss_winbind.so.2" ] ||
+			{ rm -rf "$tmp"; log "no libnss_winbind.so.2"; exit 1; }
+		rm -rf "$tmp/deb" "$tmp/root" "$dest"
+		mkdir -p "$tmp/lib/$arch"
+		mv "$tmp/lib/libnss_winbind.so.2" "$tmp/lib/$arch/"
+		mv "$tmp" "$dest"
+	fi
+	dirname "$(ls "$dest"/lib/*/libnss_winbind.so.2 | head -n 1)"
+	exit 0
+fi
+
 ver=$(dpkg-query -W -f='${Version}' samba-dev)
 # the upstream part of the version, e.g. 2:4.17.12+dfsg-0+deb12u1 -> 4.17.12
 upver=$(echo "$ver" | sed -e 's/^[0-9]*://' -e 's/[+~-].*$//')
 dest="$BPA_CACHE_DIR/samba-src-$(echo "$ver" | tr ':+~' '___')"
 pidl="$dest/pidl/pidl"
-if [ -f "$pidl" ] && [ -f "$dest/librpc/idl/idl_types.h" ]; then
+if [ -f "$pidl" ] && [ -f "$dest/librpc/idl/idl_types.h" ] &&
+   [ -f "$dest/source3/rpc_server/rpc_worker.h" ]; then
 	echo "$pidl"
 	exit 0
 fi
@@ -102,7 +140,8 @@ tmp="$dest.tmp.$$"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 tar -xf "$tarball" -C "$tmp" --strip-components=1 --wildcards \
-	'samba-*/pidl/*' 'samba-*/librpc/idl/idl_types.h' >&2
+	'samba-*/pidl/*' 'samba-*/librpc/idl/idl_types.h' \
+	'samba-*/source3/rpc_server/rpc_worker.h' >&2
 rm -rf "$dest"
 mv "$tmp" "$dest"
 rm -f "$S"/samba_*
