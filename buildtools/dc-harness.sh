@@ -22,7 +22,9 @@
 #    only lo exists: it cannot reach the host's ports or any network;
 #  - our module is loaded through an overlay mount of DIR/overlay over
 #    Samba's modules folder, in a private mount namespace that dies
-#    with samba.
+#    with samba;
+#  - in that namespace, Samba's default log folder /var/log/samba (where
+#    some of its processes log whatever smb.conf says) is DIR/logs.
 #
 # DIR/env (shell-sourceable) describes a running DC: BPA_NETNS,
 # BPA_REALM, BPA_DC_FQDN, BPA_DC_SID (the DC's machine account SID),
@@ -321,7 +323,7 @@ cmd_start() {
 	conf=$dir/etc/smb.conf
 	sed -i "s#$BPA_TEMPLATE_PATH#$dir#g" "$conf"
 	mkdir -p "$dir/run" "$dir/ncalrpc" "$dir/winbindd" "$dir/ntp_signd" \
-		"$dir/overlay/dcerpc_server"
+		"$dir/overlay/dcerpc_server" "$dir/logs"
 	# --member: smbd too ("+" adds to the list above it)
 	local s3fs=""
 	[ $member = no ] || s3fs="server services = +s3fs"
@@ -359,9 +361,11 @@ $opts"
 	# --member: the DC's smbd finds its winbindd at the compiled-in
 	# /run/samba/winbindd (a tmpfs over /run/samba, only in here)
 	[ $member = no ] || [ -d /run/samba ] || mkdir -p /run/samba
+	[ -d /var/log/samba ] || mkdir -p /var/log/samba
 	KRB5_CONFIG=$dir/krb5.conf setsid ip netns exec "$ns" \
 		unshare -m --propagation private sh -c '
 			mount -t overlay overlay -o "lowerdir=$1:$2" "$2" &&
+			mount --bind "$7" /var/log/samba &&
 			if [ "$5" = yes ]; then
 				mount -t tmpfs -o mode=0755 tmpfs /run/samba &&
 				mkdir /run/samba/winbindd &&
@@ -369,7 +373,7 @@ $opts"
 			fi &&
 			exec samba -F -M "$3" -s "$4"' \
 		sh "$dir/overlay" "$m" "$model" "$conf" "$member" \
-		"$dir/winbindd" </dev/null >"$dir/samba.out" 2>&1 &
+		"$dir/winbindd" "$dir/logs" </dev/null >"$dir/samba.out" 2>&1 &
 	echo $! >"$dir/samba.launch.pid"
 
 	# Wait until the epmapper reports our endpoint
@@ -504,6 +508,7 @@ member_ns() {
 		mount --bind "$m/resolv.conf" /etc/resolv.conf &&
 		mount --bind "$m/nsswitch.conf" /etc/nsswitch.conf &&
 		mount --bind "$m/run-samba" /run/samba &&
+		mount --bind "$m/logs" /var/log/samba &&
 		mount -t overlay overlay -o "lowerdir=$m/libexec:$lx" "$lx" ||
 			exit 99
 		export LD_LIBRARY_PATH="$m/nsslib"
@@ -530,7 +535,6 @@ write_member_smb_conf() {
 	lock directory = $m/lock
 	pid directory = $m/run
 	ncalrpc dir = $m/ncalrpc
-	log file = $m/log.%m
 	max log size = 0
 	log level = ${BPA_MEMBER_LOG_LEVEL:-1 rpc_srv:3 bitspeerauth:5}
 	interfaces = $MEMBER_ADDR/8
@@ -594,7 +598,7 @@ cmd_member_start() {
 	[ ! -f "$m/samba-dcerpcd.launch.pid" ] ||
 		cmd_member_stop "$dir" >/dev/null 2>&1 || true
 	rm -rf "$m"
-	mkdir -p "$m"/{private,state,cache,lock,run,ncalrpc,libexec,nsslib}
+	mkdir -p "$m"/{private,state,cache,lock,run,ncalrpc,libexec,nsslib,logs}
 	mkdir -p -m 0755 "$m/run-samba/winbindd"
 	write_member_smb_conf "$m" "$opts"
 	cp "$rpcd" "$m/libexec/rpcd_bitspeerauth"
@@ -648,7 +652,8 @@ cmd_member_start() {
 	port=""
 	for ((i = 0; i < READY_TIMEOUT * 4; i++)); do
 		kill -0 "$(cat "$m/samba-dcerpcd.launch.pid")" 2>/dev/null || {
-			tail -20 "$m/samba-dcerpcd.out" "$m/log." >&2 || true
+			tail -20 "$m/samba-dcerpcd.out" \
+				"$m/logs/log.samba-dcerpcd" >&2 || true
 			cmd_member_stop "$dir" >/dev/null 2>&1
 			die "samba-dcerpcd exited"
 		}
@@ -659,7 +664,7 @@ cmd_member_start() {
 		sleep 0.25
 	done
 	if [ -z "$port" ]; then
-		tail -20 "$m/log." >&2 || true
+		tail -20 "$m/logs/log.samba-dcerpcd" >&2 || true
 		cmd_member_stop "$dir" >/dev/null 2>&1
 		die "the member's endpoint was not registered within" \
 			"${READY_TIMEOUT}s"
@@ -692,7 +697,8 @@ cmd_member_start() {
 			"$(peer_table_path "$m/smb.conf" "$m")"
 		printf 'BPA_MEMBER_CLIENT_PEER_TABLE=%q\n' \
 			"$m/state/bitspeerauth_client_peers.tdb"
-		printf 'BPA_MEMBER_LOG=%q\n' "$m/log."
+		printf 'BPA_MEMBER_LOG=%q\n' "$m/logs/log.rpcd_bitspeerauth"
+		printf 'BPA_MEMBER_LOGS=%q\n' "$m/logs"
 	} >"$dir/env.new"
 	mv "$dir/env.new" "$dir/env"
 	say "member $fqdn ($sid) up on $MEMBER_ADDR, endpoint port $port"

@@ -1,109 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bitspeerauth.so: the BitsPeerAuth endpoint server [MS-BPAU] as a
- * Samba dcerpc_server module.  samba loads it from
+ * Samba dcerpc_server module, the AD DC's shell.  samba loads it from
  * <modulesdir>/dcerpc_server/ and serves it when smb.conf has
- * "dcerpc endpoint servers = +bitspeerauth".
- *
- * The marshalling is pidl's (ndr_bitspeerauth_s.c, generated at build
- * time, with the strict pull of librpc/ndr/); this file is the protocol,
- * each detail in a named layer:
- *   auth_check.c    who may call (3.1.4.1 <2>)
- *   server_state.c  per-process state: config, DC identity, local
- *                   certificate, peer table (3.1.1, 3.1.3)
- *   exchange.c      what a call does with a ClientKey (3.1.4.1)
- *   audit.c         one log line (and optional JSON line) per call
+ * "dcerpc endpoint servers = +bitspeerauth".  The endpoint server and
+ * its handler are endpoint.c's, shared with the member's rpcd_ helper;
+ * what is the DC's own is host_dc.c (identity from sam.ldb).
  */
 #include <stdint.h>
 #include <stdbool.h>
-#include <string.h>
-#include <time.h>
 #include "util/bpa_debug.h"
 #include <dcesrv_core.h>
-#include "util/bpa_hresult.h"
-#include "librpc/gen_ndr/ndr_bitspeerauth.h"
-#include "rpc_server/auth_check.h"
-#include "rpc_server/server_state.h"
-#include "rpc_server/exchange.h"
-#include "rpc_server/audit.h"
-
-static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
-					 TALLOC_CTX *mem_ctx,
-					 struct ExchangePublicKeys *r);
-static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
-				const struct dcesrv_endpoint_server *ep);
-#define DCESRV_INTERFACE_BITSPEERAUTH_INIT_SERVER bpa_init_server
-
-/* pidl's glue compares an int with a uint32_t */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#include "librpc/gen_ndr/ndr_bitspeerauth_s.c"
-#pragma GCC diagnostic pop
-
-/* MS-BPAU 3.1.3: register on a dynamic endpoint, an empty table */
-static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
-				const struct dcesrv_endpoint_server *ep)
-{
-	bpa_srv_state_init(dce_ctx);
-	return bitspeerauth__op_init_server(dce_ctx, ep);
-}
-
-/* MS-BPAU 3.1.4.1 */
-static HRESULT dcesrv_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
-					 TALLOC_CTX *mem_ctx,
-					 struct ExchangePublicKeys *r)
-{
-	struct bpa_exchange_result res = {
-		.hr = HRES_E_ACCESSDENIED,
-		.verdict = BPA_EXCHANGE_REFUSED_CALLER,
-		.client_key_length = r->in.ClientKeyLength,
-	};
-	const struct bpa_config *cfg = NULL;
-	struct bpa_srv_caller *caller = NULL;
-	struct bpa_srv_state *state = NULL;
-	enum bpa_caller_verdict who;
-	time_t now = time(NULL);
-	bool json;
-
-	/* a nonzero result carries no server key */
-	*r->out.pServerKeyLength = 0;
-	*r->out.pServerKey = NULL;
-
-	/* the caller's identity, before any work (<2>) */
-	cfg = bpa_srv_config(dce_call);
-	json = (cfg != NULL) && cfg->audit_json;
-	who = bpa_srv_check_caller(mem_ctx, dce_call,
-				   (cfg != NULL) && cfg->allow_user_accounts,
-				   &caller);
-	if (who != BPA_CALLER_OK) {
-		res.reason = bpa_caller_verdict_name(who);
-		bpa_srv_audit(caller, &res, json, now);
-		return res.hr;
-	}
-
-	state = bpa_srv_state_get(dce_call);
-	if (state == NULL) {
-		res.hr = HRES_E_FAIL;
-		res.verdict = BPA_EXCHANGE_ERROR;
-		res.reason = "server-state-unavailable";
-		bpa_srv_audit(caller, &res, json, now);
-		return res.hr;
-	}
-
-	bpa_srv_exchange(mem_ctx, state, caller, r->in.ClientKey,
-			 r->in.ClientKeyLength, now, &res);
-	bpa_srv_audit(caller, &res, json, now);
-	if (HRES_IS_OK(res.hr)) {
-		*r->out.pServerKeyLength = res.server_blob.length;
-		*r->out.pServerKey = res.server_blob.data;
-	}
-	return res.hr;
-}
+#include "rpc_server/endpoint.h"
+#include "rpc_server/host.h"
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx)
 {
+	NTSTATUS status;
+
 	bpa_debug_init();
-	return dcerpc_server_bitspeerauth_init(ctx);
+	status = dcerpc_register_ep_server(
+		bpa_srv_endpoint_server(&bpa_srv_host_dc));
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_ERR("cannot register the bitspeerauth endpoint server: "
+			"%s\n", nt_errstr(status));
+	}
+	return status;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* MS-BPAU 3.1.1, 3.1.3: the state one samba process keeps */
+/* MS-BPAU 3.1.1, 3.1.3: the state one server process keeps */
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
@@ -15,23 +15,12 @@
 #include "peers/peer_table.h"
 #include "localcert/local_cert.h"
 #include "rpc_server/server_state.h"
-#include <ldb.h>
-
-/*
- * Exported by Samba's public libsamdb, declared in no installed header
- * (signature of Samba 4.17: the 5th argument is the remote address
- * used for auditing, the 6th the ldb flags).
- */
-struct auth_session_info *system_session(struct loadparm_context *lp_ctx);
-struct ldb_context *samdb_connect(TALLOC_CTX *mem_ctx,
-				  struct tevent_context *ev,
-				  struct loadparm_context *lp_ctx,
-				  struct auth_session_info *session_info,
-				  const struct tsocket_address *remote_address,
-				  unsigned int flags);
+#include "rpc_server/host.h"
 
 /* The one state of this process; its owner is the dcesrv context */
 static struct bpa_srv_state *bpa_state;
+/* The host this process serves as (bpa_srv_set_host()) */
+static const struct bpa_srv_host *bpa_host;
 
 static int state_destructor(struct bpa_srv_state *s)
 {
@@ -41,114 +30,27 @@ static int state_destructor(struct bpa_srv_state *s)
 	return 0;
 }
 
-/* objectSid in its binary form (MS-DTYP 2.4.2.2) */
-static bool sid_from_binary(const uint8_t *data, size_t length,
-			    struct dom_sid *sid)
+void bpa_srv_set_host(const struct bpa_srv_host *host)
 {
-	size_t i;
-	uint8_t n;
-
-	memset(sid, 0, sizeof(*sid));
-	if (data == NULL || length < 8) {
-		return false;
-	}
-	n = data[1];
-	if (data[0] != 1 || n > 15 || length != 8 + 4 * (size_t)n) {
-		return false;
-	}
-	sid->sid_rev_num = 1;
-	sid->num_auths = n;
-	memcpy(sid->id_auth, data + 2, 6);
-	for (i = 0; i < n; i++) {
-		const uint8_t *p = data + 8 + 4 * i;
-
-		sid->sub_auths[i] = (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-			((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-	}
-	return true;
+	bpa_host = host;
 }
 
-/* The DC's own computer object: objectSid and dNSHostName */
-static bool find_dc_account(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
-			    struct loadparm_context *lp_ctx,
-			    struct dom_sid *sid, char **fqdn, char **account)
-{
-	static const char * const attrs[] = {
-		"objectSid", "dNSHostName", NULL
-	};
-	TALLOC_CTX *frame = talloc_new(NULL);
-	struct ldb_context *samdb = NULL;
-	struct ldb_result *res = NULL;
-	const struct ldb_val *val = NULL;
-	const char *host = NULL;
-	char *acct = NULL;
-	char *esc = NULL;
-	bool ok = false;
-	int ret;
-
-	acct = talloc_asprintf(frame, "%s$", lpcfg_netbios_name(lp_ctx));
-	if (acct == NULL) {
-		goto done;
-	}
-	esc = ldb_binary_encode_string(frame, acct);
-	if (esc == NULL) {
-		goto done;
-	}
-	samdb = samdb_connect(frame, ev, lp_ctx, system_session(lp_ctx),
-			      NULL, 0);
-	if (samdb == NULL) {
-		DBG_ERR("cannot open sam.ldb to find the DC account\n");
-		goto done;
-	}
-	ret = ldb_search(samdb, frame, &res, ldb_get_default_basedn(samdb),
-			 LDB_SCOPE_SUBTREE, attrs,
-			 "(&(objectClass=computer)(sAMAccountName=%s))", esc);
-	if (ret != LDB_SUCCESS || res->count != 1) {
-		DBG_ERR("DC account %s not found in sam.ldb: %s\n", acct,
-			(ret != LDB_SUCCESS) ? ldb_errstring(samdb) :
-			"not exactly one match");
-		goto done;
-	}
-	val = ldb_msg_find_ldb_val(res->msgs[0], "objectSid");
-	ok = (val != NULL) && sid_from_binary(val->data, val->length, sid);
-	if (!ok) {
-		DBG_ERR("DC account %s has no valid objectSid\n", acct);
-		goto done;
-	}
-	host = ldb_msg_find_attr_as_string(res->msgs[0], "dNSHostName", NULL);
-	if (host != NULL) {
-		*fqdn = talloc_strdup(mem_ctx, host);
-	} else {
-		*fqdn = talloc_asprintf(mem_ctx, "%s.%s",
-					lpcfg_netbios_name(lp_ctx),
-					lpcfg_dnsdomain(lp_ctx));
-	}
-	*account = talloc_strdup(mem_ctx, acct);
-	ok = (*fqdn != NULL && *account != NULL);
-	if (ok && host == NULL) {
-		char *p = NULL;
-
-		for (p = *fqdn; *p != '\0'; p++) {
-			*p = tolower((unsigned char)*p);
-		}
-	}
-done:
-	TALLOC_FREE(frame);
-	return ok;
-}
-
-/* MS-BPAU 3.1.3: the table, empty at start unless persistent */
-static HRESULT state_open_table(struct bpa_srv_state *s)
+/*
+ * MS-BPAU 3.1.3: the table, empty at start unless persistent.  An open
+ * that is not the server's start (@starting false) never empties it.
+ */
+static HRESULT open_table(TALLOC_CTX *mem_ctx, const struct bpa_config *cfg,
+			  bool starting, struct bpa_peer_table **pt)
 {
 	struct bpa_peer_table_params p;
 	HRESULT hr;
 
 	bpa_peer_table_params_init(&p);
-	p.path = s->cfg->peer_table;
-	p.max_peers = s->cfg->max_peers;
-	p.evict_min_age = s->cfg->evict_min_age;
-	p.persistent = s->cfg->persistent_peers;
-	hr = bpa_peer_table_open(s, &p, &s->table);
+	p.path = cfg->peer_table;
+	p.max_peers = cfg->max_peers;
+	p.evict_min_age = cfg->evict_min_age;
+	p.persistent = cfg->persistent_peers || !starting;
+	hr = bpa_peer_table_open(mem_ctx, &p, pt);
 	if (!HRES_IS_OK(hr)) {
 		DBG_ERR("cannot open the peer table %s: 0x%08x (%s)\n",
 			p.path, HRES_ERROR_V(hr),
@@ -157,8 +59,35 @@ static HRESULT state_open_table(struct bpa_srv_state *s)
 		return hr;
 	}
 	DBG_NOTICE("peer table %s (%s, at most %" PRIu32 " peers)\n",
-		   p.path, p.persistent ? "persistent" : "emptied at start",
-		   bpa_peer_table_max_peers(s->table));
+		   p.path, cfg->persistent_peers ? "persistent" :
+		   starting ? "emptied at start" : "emptied at the host's start",
+		   bpa_peer_table_max_peers(*pt));
+	return hr;
+}
+
+static HRESULT state_open_table(struct bpa_srv_state *s)
+{
+	return open_table(s, s->cfg, s->host->init_starts_table, &s->table);
+}
+
+HRESULT bpa_srv_table_start(struct loadparm_context *lp_ctx)
+{
+	TALLOC_CTX *frame = talloc_new(NULL);
+	struct bpa_peer_table *t = NULL;
+	struct bpa_config *cfg = NULL;
+	HRESULT hr = HRES_E_OUTOFMEMORY;
+
+	if (frame == NULL) {
+		return hr;
+	}
+	cfg = bpa_config_load(frame, lp_ctx);
+	if (cfg == NULL) {
+		DBG_ERR("cannot read the bitspeerauth configuration\n");
+		goto done;
+	}
+	hr = open_table(frame, cfg, true, &t);
+done:
+	TALLOC_FREE(frame);
 	return hr;
 }
 
@@ -170,12 +99,17 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 	if (bpa_state != NULL) {
 		return;
 	}
+	if (bpa_host == NULL) {
+		DBG_ERR("no host set for the bitspeerauth server\n");
+		return;
+	}
 	s = talloc_zero(dce_ctx, struct bpa_srv_state);
 	if (s == NULL) {
 		DBG_ERR("no memory for the bitspeerauth state\n");
 		return;
 	}
 	s->pid = getpid();
+	s->host = bpa_host;
 	s->cfg = bpa_config_load(s, dce_ctx->lp_ctx);
 	if (s->cfg == NULL) {
 		DBG_ERR("cannot read the bitspeerauth configuration\n");
@@ -225,15 +159,16 @@ static bool state_load_identity(struct bpa_srv_state *s,
 	struct loadparm_context *lp_ctx = dce_call->conn->dce_ctx->lp_ctx;
 	bool ok;
 
-	ok = find_dc_account(s, dce_call->event_ctx, lp_ctx, &s->dc_sid,
-			     &s->dc_fqdn, &s->dc_account);
+	ok = s->host->find_identity(s, dce_call->event_ctx, lp_ctx,
+				    &s->self);
 	if (!ok) {
 		return false;
 	}
-	bpa_sid_format(&s->dc_sid, s->dc_sid_str);
+	bpa_sid_format(&s->self.sid, s->self_sid_str);
 	s->have_identity = true;
-	DBG_NOTICE("serving as %s (%s, %s) in pid %d\n", s->dc_account,
-		   s->dc_sid_str, s->dc_fqdn, (int)getpid());
+	DBG_NOTICE("serving as %s %s (%s, %s) in pid %d\n", s->host->role,
+		   s->self.account, s->self_sid_str, s->self.fqdn,
+		   (int)getpid());
 	return true;
 }
 
@@ -278,8 +213,8 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 	struct bpa_local_cert_params p = {
 		.cert_file = s->cfg->certificate_file,
 		.key_file = s->cfg->key_file,
-		.sid = &s->dc_sid,
-		.dns_name = s->dc_fqdn,
+		.sid = &s->self.sid,
+		.dns_name = s->self.fqdn,
 		.key_bits = s->cfg->key_bits,
 		.lifetime_days = s->cfg->cert_lifetime_days,
 		.renew_days = s->cfg->cert_renew_days,
@@ -306,7 +241,7 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 	s->cert = lc;
 	DBG_NOTICE("%s the local certificate %s (subject %s, %zu byte "
 		   "blob)\n", lc->created ? "created" : "loaded", p.cert_file,
-		   s->dc_sid_str, lc->blob.length);
+		   s->self_sid_str, lc->blob.length);
 	return true;
 }
 
@@ -339,4 +274,18 @@ struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 		ok = state_load_cert(s, now);
 	}
 	return ok ? s : NULL;
+}
+
+char *bpa_srv_host_dns_name(TALLOC_CTX *mem_ctx,
+			    struct loadparm_context *lp_ctx)
+{
+	char *s = talloc_asprintf(mem_ctx, "%s.%s",
+				  lpcfg_netbios_name(lp_ctx),
+				  lpcfg_dnsdomain(lp_ctx));
+	char *p = NULL;
+
+	for (p = s; p != NULL && *p != '\0'; p++) {
+		*p = tolower((unsigned char)*p);
+	}
+	return s;
 }

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bitspeerauth server: the state one samba process keeps (MS-BPAU
- * 3.1.1): its configuration, the DC's identity, its local certificate
+ * bitspeerauth server: the state one server process keeps (MS-BPAU
+ * 3.1.1): its configuration, the host's identity, its local certificate
  * (3.1.1.1) and its handle on the table of peer certificates (3.1.1.2).
+ *
+ * One server, two shells (source/rpc_server/README is the map): the
+ * dcerpc_server module samba loads on an AD DC (bitspeerauth_module.c)
+ * and the rpcd_bitspeerauth helper samba-dcerpcd runs on a member
+ * (rpcd_bitspeerauth.c).  What differs between those hosts is a struct
+ * bpa_srv_host each shell fills: how to find the machine account, and
+ * whether the endpoint server's initialisation is the server's start.
  *
  * The peer table is opened once, when samba initialises the endpoint
  * server (bpa_srv_state_init(), from the interface's init_server hook)
@@ -14,9 +21,15 @@
  * (bpa_peer_table_reopen(), see source/peers/peer_table.h) before its
  * first use: bpa_srv_state_get() does that when it sees a new pid.
  *
- * The DC's identity and the local certificate are looked up on the
- * first call a process serves (they need sam.ldb and may create files)
- * and kept for the life of the process.
+ * On a member, samba-dcerpcd starts each worker as a process of its own
+ * (no fork from a parent holding the table), and idle workers exit: the
+ * server's start is samba-dcerpcd's discovery run of the helper
+ * ("--list-interfaces"), which calls bpa_srv_table_start(), and workers
+ * open the table without emptying it (host->init_starts_table false).
+ *
+ * The host's identity and the local certificate are looked up on the
+ * first call a process serves (they need sam.ldb or winbindd and may
+ * create files) and kept for the life of the process.
  */
 #ifndef _BPA_SRV_SERVER_STATE_H_
 #define _BPA_SRV_SERVER_STATE_H_
@@ -31,27 +44,73 @@
 
 struct bpa_peer_table;
 struct bpa_local_cert;
+struct tevent_context;
+struct loadparm_context;
+
+/* Who the server is: its machine account (the local certificate's
+ * subject, MS-BPAU 3.1.1.1) */
+struct bpa_srv_identity {
+	struct dom_sid sid;		/* the machine account's SID */
+	char *fqdn;			/* "vm.bpa.test": the certificate SAN */
+	char *account;			/* "VM$" */
+};
+
+/* What differs between the hosts the endpoint runs on */
+struct bpa_srv_host {
+	const char *role;		/* for logs: "AD DC", "member" */
+	/*
+	 * This host's machine account, allocated on @mem_ctx; false
+	 * (logged) if it cannot be found now (the call answers E_FAIL and
+	 * the next call tries again).
+	 */
+	bool (*find_identity)(TALLOC_CTX *mem_ctx,
+			      struct tevent_context *ev,
+			      struct loadparm_context *lp_ctx,
+			      struct bpa_srv_identity *id);
+	/*
+	 * MS-BPAU 3.1.3: true if the endpoint server's initialisation is
+	 * the server's start (its table open empties the table unless
+	 * persistent); false if the host started the table before
+	 * (bpa_srv_table_start()) and initialisation only opens it.
+	 */
+	bool init_starts_table;
+};
 
 struct bpa_srv_state {
 	pid_t pid;			/* the process using it now */
+	const struct bpa_srv_host *host;
 	struct bpa_config *cfg;		/* bitspeerauth:* options */
 	struct bpa_peer_table *table;	/* MS-BPAU 3.1.1.2 */
-	bool have_identity;		/* dc_* below are set */
-	struct dom_sid dc_sid;		/* the DC's machine account SID */
-	char dc_sid_str[BPA_SID_STRING_MAX];
-	char *dc_fqdn;			/* "vm.bpa.test" */
-	char *dc_account;		/* "VM$" */
+	bool have_identity;		/* self and self_sid_str are set */
+	struct bpa_srv_identity self;	/* this host's machine account */
+	char self_sid_str[BPA_SID_STRING_MAX];
 	struct bpa_local_cert *cert;	/* MS-BPAU 3.1.1.1 */
 	bool cert_due;			/* within "certificate renew days" */
 };
 
 /**
+ * The host this process serves as; called by the shell before the
+ * endpoint server is initialised.  @host must outlive the process.
+ */
+void bpa_srv_set_host(const struct bpa_srv_host *host);
+
+/**
  * Endpoint server initialisation (MS-BPAU 3.1.3): read the
- * configuration and open (empty, unless persistent) the peer table.
- * A failure is logged and leaves no state: calls then answer E_FAIL
- * rather than taking every other RPC service of the DC down.
+ * configuration and open the peer table (empty, unless persistent, when
+ * the host says initialisation is the server's start).  A failure is
+ * logged and leaves no state: calls then answer E_FAIL rather than
+ * taking every other RPC service of the host down.
  */
 void bpa_srv_state_init(struct dcesrv_context *dce_ctx);
+
+/**
+ * MS-BPAU 3.1.3 for hosts whose start is not an endpoint server
+ * initialisation (init_starts_table false): empty the peer table now,
+ * unless "persistent peers", and close it again.  Workers that opened
+ * the table without emptying it keep valid handles on the emptied file.
+ * @return S_OK or the peer table's error (logged)
+ */
+HRESULT bpa_srv_table_start(struct loadparm_context *lp_ctx);
 
 /**
  * The configuration, for the checks made before any work (auth_check.h).

@@ -126,7 +126,7 @@ static int setup(void **pstate)
 	assert_true(HRES_IS_OK(hr));
 
 	assert_true(bpa_sid_parse(DC_SID, &dc));
-	c->state.dc_sid = dc;
+	c->state.self.sid = dc;
 	cp.cert_file = talloc_asprintf(c, "%s/cert.pem", grp->dir);
 	cp.key_file = talloc_asprintf(c, "%s/key.pem", grp->dir);
 	cp.sid = &dc;
