@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
 #include <popt.h>
 #include "util/bpa_debug.h"
 #include <talloc.h>
@@ -31,6 +32,9 @@
 #include "peers/peer_table.h"
 #include "client/bpa_client.h"
 #include "tools/cmd_exchange.h"
+
+/* libsamba-hostconfig (public), declared in no installed header */
+const char *lpcfg_workgroup(struct loadparm_context *lp_ctx);
 
 struct exchange_opts {
 	const char *server;
@@ -202,17 +206,26 @@ static bool make_creds(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 				err != NULL ? err : "unusable");
 			return false;
 		}
+	} else if (o->keytab == NULL) {
+		/*
+		 * No identity given: this host's machine account, with the
+		 * password the join stored (secrets.tdb on a member,
+		 * secrets.ldb on a DC), as Samba's own tools do with -P
+		 */
+		NTSTATUS status;
+
+		status = cli_credentials_set_machine_account(creds, lp_ctx);
+		if (!NT_STATUS_IS_OK(status)) {
+			fprintf(stderr, "no machine account in %s's secrets "
+				"(%s): give -k, --ccache or -U\n",
+				lpcfg_netbios_name(lp_ctx), nt_errstr(status));
+			return false;
+		}
 	} else {
 		const char *keytab = o->keytab;
 		char *principal = NULL;
 		char *ccache = NULL;
 
-		if (keytab == NULL) {
-			/* the host's own keytab */
-			keytab = talloc_asprintf(mem_ctx, "FILE:%s/secrets"
-						 ".keytab",
-						 lpcfg_private_dir(lp_ctx));
-		}
 		principal = talloc_strdup(mem_ctx, o->principal);
 		if (principal == NULL) {
 			principal = talloc_asprintf(mem_ctx, "%s$@%s",
@@ -280,14 +293,28 @@ struct exchange_run {
 	struct cli_credentials *creds;
 	char *binding;		/* to the server */
 	char *lookup_binding;	/* to the DC, for SAMR */
+	bool use_winbind;	/* account SIDs from this host's winbindd */
 };
 
-/* An account's SID over SAMR; prints why not */
+/*
+ * An account's SID: from this host's winbindd when it is joined (and no
+ * --dc is given), else over SAMR; prints why not
+ */
 static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 		       const char *account, struct dom_sid *sid)
 {
 	HRESULT hr;
 
+	if (r->use_winbind) {
+		hr = bpa_client_winbind_account_sid(
+			lpcfg_workgroup(r->lp_ctx), account, sid);
+		if (!HRES_IS_OK(hr)) {
+			fprintf(stderr, "looking up %s: ", account);
+			print_hresult("winbind", hr);
+			return false;
+		}
+		return true;
+	}
 	hr = bpa_client_lookup_account_sid(mem_ctx, r->ev, r->lp_ctx,
 					   r->creds, r->lookup_binding,
 					   account, sid);
@@ -491,6 +518,8 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 		return 2;
 	}
 	realm = pick_realm(o, r.creds, r.lp_ctx);
+	/* a joined host asks its winbindd, never the server under test */
+	r.use_winbind = (o->dc == NULL) && bpa_client_winbind_available();
 	if (o->server_account != NULL) {
 		account = talloc_strdup(mem_ctx, o->server_account);
 	} else {
@@ -525,8 +554,10 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 			return 1;
 		}
 	}
-	printf("server account: %s %s\n", account,
-	       bpa_sid_format(&server_sid, sid_buf));
+	printf("server account: %s %s (%s)\n", account,
+	       bpa_sid_format(&server_sid, sid_buf),
+	       o->server_sid != NULL ? "given" :
+	       r.use_winbind ? "winbind" : "SAMR");
 
 	ok = local_blob(mem_ctx, o, &r, &local);
 	if (!ok) {
@@ -544,6 +575,16 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	printf("server key: %zu bytes\n", res->server_blob.length);
 	return accept_server_key(mem_ctx, o, &r, &server_sid,
 				 &res->server_blob);
+}
+
+/* An IPv4 or IPv6 address rather than a host name */
+static bool is_address(const char *s)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, s, &a4) == 1 ||
+	       inet_pton(AF_INET6, s, &a6) == 1;
 }
 
 /* popt malloc()s the strings of POPT_ARG_STRING options: ours to free */
@@ -576,11 +617,13 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		{ "server", 0, POPT_ARG_STRING, &o.server, 0,
 		  "Server address or name", "HOST" },
 		{ "target-hostname", 0, POPT_ARG_STRING, &o.target_hostname,
-		  0, "The server's FQDN (Kerberos service)", "FQDN" },
+		  0, "The server's FQDN (Kerberos service; default: "
+		  "--server if it is a name)", "FQDN" },
 		{ "realm", 0, POPT_ARG_STRING, &o.realm, 0,
 		  "Kerberos realm", "REALM" },
 		{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
-		  "Keytab (default: this host's secrets.keytab)", "KEYTAB" },
+		  "Keytab (default: no keytab, the machine account's "
+		  "password from this host's secrets)", "KEYTAB" },
 		{ "principal", 0, POPT_ARG_STRING, &o.principal, 0,
 		  "Principal in the keytab (default: NETBIOS$@REALM)",
 		  "PRINCIPAL" },
@@ -600,7 +643,8 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		  "Send these CERTIFICATE_BLOB bytes instead (tests)",
 		  "FILE" },
 		{ "server-sid", 0, POPT_ARG_STRING, &o.server_sid, 0,
-		  "The server account's SID (default: SAMR lookup)", "SID" },
+		  "The server account's SID (default: this host's "
+		  "winbindd, else SAMR at --dc)", "SID" },
 		{ "server-account", 0, POPT_ARG_STRING, &o.server_account, 0,
 		  "The server's sAMAccountName (default: first 15 "
 		  "characters of the FQDN's host label, and $)", "NAME$" },
@@ -629,6 +673,11 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 			poptStrerror(opt));
 		ret = 2;
 		goto done;
+	}
+	if (o.server != NULL && o.target_hostname == NULL &&
+	    !is_address(o.server)) {
+		/* the name connected to names the Kerberos service */
+		o.target_hostname = strdup(o.server);
 	}
 	if (o.server == NULL || o.target_hostname == NULL) {
 		poptPrintUsage(pc, stderr, 0);
