@@ -13,6 +13,7 @@
 #   dc-harness.sh member-start DIR [--option 'name = value']...
 #   dc-harness.sh member-stop  DIR
 #   dc-harness.sh member-exec  DIR -- CMD [ARG]...
+#   dc-harness.sh dc-exec      DIR -- CMD [ARG]...
 #
 # Nothing on the host is changed:
 #  - the domain is provisioned once into a template (BPA_DC_TEMPLATE,
@@ -61,7 +62,8 @@
 #  - DIR/member/libexec (our helper) is overlaid on Samba's libexec
 #    folder, which samba-dcerpcd --libexec-rpcds scans for rpcd_*.
 # member-start appends BPA_MEMBER_* lines to DIR/env (member-stop removes
-# them); member-exec runs a command as the member host.  `stop` ends
+# them); member-exec runs a command as the member host, dc-exec as the
+# DC host (exec, and the DC's winbindd at /run/samba/winbindd).  `stop` ends
 # the member too.  The helper is BPA_RPCD, default
 # BUILD/source/rpc_server/rpcd_bitspeerauth.
 set -euo pipefail
@@ -90,7 +92,7 @@ die() { echo "dc-harness: $*" >&2; exit 1; }
 say() { echo "dc-harness: $*" >&2; }
 
 usage() {
-	sed -n '4,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -736,6 +738,24 @@ cmd_member_stop() {
 	say "stopped the member in $dir"
 }
 
+cmd_dc_exec() {
+	local dir
+	[ $# -ge 3 ] && [ "$2" = "--" ] || usage
+	need_root
+	dir=$(cd "$1" && pwd)
+	shift 2
+	load_env "$dir"
+	[ "${BPA_MEMBER_CAPABLE:-no}" = yes ] ||
+		die "the DC in $dir was not started with --member"
+	exec ip netns exec "$BPA_NETNS" unshare -m --propagation private \
+		sh -c '
+		mount -t tmpfs -o mode=0755 tmpfs /run/samba &&
+		mkdir /run/samba/winbindd &&
+		mount --bind "$1" /run/samba/winbindd || exit 99
+		shift
+		exec "$@"' sh "$dir/winbindd" "$@"
+}
+
 cmd_member_exec() {
 	local dir
 	[ $# -ge 3 ] && [ "$2" = "--" ] || usage
@@ -815,5 +835,6 @@ with) cmd_with "$@" ;;
 member-start) cmd_member_start "$@" ;;
 member-stop) cmd_member_stop "$@" ;;
 member-exec) cmd_member_exec "$@" ;;
+dc-exec) cmd_dc_exec "$@" ;;
 *) usage ;;
 esac

@@ -169,16 +169,31 @@ static bool test_binding_is_kerberos(struct torture_context *tctx)
 	return true;
 }
 
-/* The SID of @account, from the DC with SAMR (as the client does) */
+/*
+ * The SID of @account, from the DC with SAMR (as the client does): the
+ * server's own host, or "torture:bpa_samr_binding" when the server is
+ * not a DC (a member's SAMR knows only its local accounts)
+ */
 static bool account_sid(struct torture_context *tctx, const char *account,
 			char **sid_str)
 {
+	const char *samr = torture_setting_string(tctx, "bpa_samr_binding",
+						  NULL);
+	struct tevent_context *ev = NULL;
 	struct dcerpc_pipe *p = NULL;
 	struct dom_sid sid;
 	NTSTATUS status;
 	HRESULT hr;
 
-	status = torture_rpc_connection(tctx, &p, &ndr_table_samr);
+	if (samr == NULL) {
+		status = torture_rpc_connection(tctx, &p, &ndr_table_samr);
+	} else {
+		ev = tevent_context_init(tctx);
+		status = (ev == NULL) ? NT_STATUS_NO_MEMORY :
+			dcerpc_pipe_connect(tctx, &p, samr, &ndr_table_samr,
+					    samba_cmdline_get_creds(), ev,
+					    samba_cmdline_get_lp_ctx());
+	}
 	if (!NT_STATUS_IS_OK(status)) {
 		torture_result(tctx, TORTURE_FAIL, "samr: %s",
 			       nt_errstr(status));
@@ -186,6 +201,7 @@ static bool account_sid(struct torture_context *tctx, const char *account,
 	}
 	hr = bpa_client_samr_lookup(tctx, p->binding_handle, account, &sid);
 	talloc_free(p);
+	TALLOC_FREE(ev);
 	if (!HRES_IS_OK(hr)) {
 		torture_result(tctx, TORTURE_FAIL, "SAMR lookup of %s: "
 			       "0x%08x", account, HRES_ERROR_V(hr));
