@@ -33,6 +33,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include "peers/peer_table.h"
+#include "peers/peer_tls.h"
 
 struct opts {
 	const char *cert;
