@@ -8,8 +8,8 @@
 CLI=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-printf '[global]\n\tnetbios name = PEER9\n\trealm = BPA.TEST\n' \
-	>"$T/smb.conf"
+printf '[global]\n\tnetbios name = PEER9\n\trealm = BPA.TEST\n\tprivate dir = %s\n\tstate directory = %s\n\tlock directory = %s\n' \
+	"$T" "$T" "$T" >"$T/smb.conf"
 n=0
 fails=0
 
@@ -31,7 +31,13 @@ usage() {
 }
 
 usage "no --server" "Usage|usage" --target-hostname vm.bpa.test
-usage "no --target-hostname" "Usage|usage" --server 127.0.0.1
+usage "no --target-hostname and an address as --server" "Usage|usage" \
+	--server 127.0.0.1
+usage "a name as --server is the target hostname too" "not a SID" \
+	--server vm.bpa.test -U 'a%b' --server-sid S-1-5-x
+usage "no identity flags and no machine account in the secrets" \
+	"no machine account in PEER9's secrets" \
+	--server 127.0.0.1 --target-hostname vm.bpa.test
 usage "unknown option" "unknown option" --server h \
 	--target-hostname vm.bpa.test --frobnicate
 usage "binding injection in the host" "bad --server" \
