@@ -149,24 +149,6 @@ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 			       struct dom_sid *sid);
 
 /**
- * Whether this host's winbindd answers (a domain-joined host).
- */
-bool bpa_client_winbind_available(void);
-
-/**
- * The SID of @domain\@account (e.g. "BPA", "VM$") from this host's
- * winbindd (libwbclient), which asks a DC of the domain: the authority
- * for a server's account SID that is not the server under test.
- *
- * @return S_OK and @sid; BPA_E_CLIENT_NO_SUCH_ACCOUNT (unknown, or not
- *         a user/computer account); HRES_E_FAIL (winbindd not
- *         reachable); HRES_E_INVALIDARG.
- */
-HRESULT bpa_client_winbind_account_sid(const char *domain,
-				       const char *account,
-				       struct dom_sid *sid);
-
-/**
  * The machine account name of a server from its FQDN: the first label,
  * upper-cased, cut to 15 characters (the default NetBIOS name), with
  * "$" ("vm.bpa.test" -> "VM$"), MS-BPAU 3.2.3.  NULL if @fqdn is NULL,

@@ -9,12 +9,9 @@
  */
 #include <stdint.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <string.h>
 #include "util/bpa_debug.h"
 #include <param.h>
-#include <wbclient.h>
-#include "util/sid_string.h"
+#include "util/bpa_winbind.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/host.h"
 
@@ -27,43 +24,24 @@ static bool member_find_identity(TALLOC_CTX *mem_ctx,
 				 struct bpa_srv_identity *id)
 {
 	const char *domain = lpcfg_workgroup(lp_ctx);
-	struct wbcDomainSid wsid;
-	enum wbcSidType type = WBC_SID_NAME_UNKNOWN;
-	char buf[WBC_SID_STRING_BUFLEN];
 	char *acct = NULL;
-	wbcErr wret;
-	int len;
-	bool ok = false;
+	HRESULT hr;
 
 	acct = talloc_asprintf(mem_ctx, "%s$", lpcfg_netbios_name(lp_ctx));
 	if (acct == NULL) {
 		return false;
 	}
-	wret = wbcLookupName(domain, acct, &wsid, &type);
-	if (!WBC_ERROR_IS_OK(wret)) {
-		DBG_ERR("winbindd cannot look up %s\\%s: %s\n", domain, acct,
-			wbcErrorString(wret));
-		goto done;
-	}
-	if (type != WBC_SID_NAME_USER && type != WBC_SID_NAME_COMPUTER) {
-		DBG_ERR("%s\\%s is not an account (SID type %d)\n", domain,
-			acct, (int)type);
-		goto done;
-	}
-	len = wbcSidToStringBuf(&wsid, buf, sizeof(buf));
-	if (len <= 0 || (size_t)len >= sizeof(buf) ||
-	    !bpa_sid_parse(buf, &id->sid)) {
-		DBG_ERR("winbindd gave %s\\%s an unusable SID\n", domain,
-			acct);
-		goto done;
+	hr = bpa_winbind_account_sid(domain, acct, &id->sid);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("winbindd cannot give the SID of %s\\%s: %s\n",
+			domain, acct, bpa_hresult_name(hr) ?
+			bpa_hresult_name(hr) : "error");
+		TALLOC_FREE(acct);
+		return false;
 	}
 	id->fqdn = bpa_srv_host_dns_name(mem_ctx, lp_ctx);
 	id->account = acct;
-	acct = NULL;
-	ok = (id->fqdn != NULL);
-done:
-	TALLOC_FREE(acct);
-	return ok;
+	return id->fqdn != NULL;
 }
 
 const struct bpa_srv_host bpa_srv_host_member = {

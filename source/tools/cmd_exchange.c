@@ -31,6 +31,7 @@
 #include "validate/cert_validate.h"
 #include "peers/peer_table.h"
 #include "client/bpa_client.h"
+#include "util/bpa_winbind.h"
 #include "tools/cmd_exchange.h"
 
 /* libsamba-hostconfig (public), declared in no installed header */
@@ -306,7 +307,7 @@ static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 	HRESULT hr;
 
 	if (r->use_winbind) {
-		hr = bpa_client_winbind_account_sid(
+		hr = bpa_winbind_account_sid(
 			lpcfg_workgroup(r->lp_ctx), account, sid);
 		if (!HRES_IS_OK(hr)) {
 			fprintf(stderr, "looking up %s: ", account);
@@ -519,7 +520,7 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	}
 	realm = pick_realm(o, r.creds, r.lp_ctx);
 	/* a joined host asks its winbindd, never the server under test */
-	r.use_winbind = (o->dc == NULL) && bpa_client_winbind_available();
+	r.use_winbind = (o->dc == NULL) && bpa_winbind_available();
 	if (o->server_account != NULL) {
 		account = talloc_strdup(mem_ctx, o->server_account);
 	} else {

@@ -1,10 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/*
- * MS-BPAU 3.2.4.1 needs the SID of the server's machine account from an
- * authority: on a domain-joined host that is its own winbindd
- * (libwbclient), which has the answer from a DC of the domain, never
- * from the server under test.
- */
+/* Account SIDs from this host's winbindd (libwbclient) */
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,16 +8,15 @@
 #include <wbclient.h>
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
-#include "client/bpa_client.h"
+#include "util/bpa_winbind.h"
 
-bool bpa_client_winbind_available(void)
+bool bpa_winbind_available(void)
 {
 	return WBC_ERROR_IS_OK(wbcPing());
 }
 
-HRESULT bpa_client_winbind_account_sid(const char *domain,
-				       const char *account,
-				       struct dom_sid *sid)
+HRESULT bpa_winbind_account_sid(const char *domain, const char *account,
+				struct dom_sid *sid)
 {
 	struct wbcDomainSid wsid;
 	enum wbcSidType type = WBC_SID_NAME_UNKNOWN;
