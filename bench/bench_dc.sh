@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# End-to-end ExchangePublicKeys against throwaway DCs
+# (buildtools/dc-harness.sh), every figure a ratio to a baseline
+# measured in the same run (bench/bench_dc_calls.c says how):
+#  1. one connection, samba -M single, volatile table, log level 0:
+#     alternating certificates / the same one / ClientKeyLength 0 vs
+#     mgmt_is_server_listening on the same binding (krb5, sign);
+#  2. the first exchange on a fresh connection vs a later one;
+#  3. "persistent peers = yes" vs the volatile table: two DCs up at
+#     once, one block on each in turn (interleaved);
+#  4. samba -M prefork (4 children): 4 parallel clients vs 1.
+# Needs root (the harness's namespaces).  BENCH_DC_CALLS (calls per
+# block, default 1000) and BENCH_DC_REPS (default 5) scale it; at the
+# defaults it takes ~2-4 minutes on 2 cores.
+#
+# Usage: bench/bench_dc.sh BUILD_DIR
+set -uo pipefail
+B=$(cd "${1:?usage: bench/bench_dc.sh BUILD_DIR}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+HARNESS=$HERE/../buildtools/dc-harness.sh
+CALLS_BIN=$B/bench/bpa_bench_dc_calls
+DC_CALL=$B/tests/integration/bpa_dc_call
+N=${BENCH_DC_CALLS:-1000}
+R=${BENCH_DC_REPS:-5}
+export BPA_BUILD_ROOT=$B
+export BPA_DC_LOG_LEVEL=0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "bench_dc: needs root (network namespaces); skipped"
+	exit 0
+fi
+[ -x "$CALLS_BIN" ] && [ -x "$DC_CALL" ] ||
+	{ echo "bench_dc: build first (make)" >&2; exit 2; }
+
+WORK=$(mktemp -d "$B/bench/dc.XXXXXX")
+DCS=()
+cleanup() {
+	local d
+	for d in "${DCS[@]}"; do
+		"$HARNESS" stop "$d" >/dev/null 2>&1 || true
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME [harness options]: a DC in $WORK/NAME, ccache and blobs
+# of PEER1$ there too
+start() {
+	local name=$1 d=$WORK/$1
+	shift
+	DCS+=("$d")
+	"$HARNESS" start "$d" "$@" >"$WORK/$name.start.log" 2>&1 ||
+		{ cat "$WORK/$name.start.log" >&2; return 1; }
+	(
+		set -a
+		. "$d/env"
+		"$HARNESS" kinit "$d" 'PEER1$' "$d/peer1.ccache" &&
+		"$DC_CALL" --make-blob "$BPA_PEER1_SID" --out "$d/a.blob" &&
+		"$DC_CALL" --make-blob "$BPA_PEER1_SID" --out "$d/b.blob"
+	) >>"$WORK/$name.start.log" 2>&1 ||
+		{ cat "$WORK/$name.start.log" >&2; return 1; }
+}
+
+# calls NAME ARGS...: bench_dc_calls against DC NAME as PEER1$
+calls() {
+	local d=$WORK/$1
+	shift
+	(
+		set -a
+		. "$d/env"
+		ip netns exec "$BPA_NETNS" "$CALLS_BIN" \
+			--binding "ncacn_ip_tcp:127.0.0.1[$BPA_PORT,krb5,sign,target_hostname=$BPA_DC_FQDN]" -s "$BPA_PEER1_SMBCONF" \
+			--ccache "$d/peer1.ccache" --blob "$d/a.blob" \
+			--blob2 "$d/b.blob" --calls "$N" "$@"
+	)
+}
+
+# min / median / max of the numbers on stdin
+stats() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "min %9.3f  median %9.3f  max %9.3f", v[1], m, v[NR] }'
+}
+
+echo "-- 1. one connection, -M single, volatile table, krb5 sign"
+start single --model single || exit 1
+calls single --reps "$R" --modes mgmt,alt,same,empty || exit 1
+
+echo "-- 2. a fresh connection: first exchange vs later ones"
+calls single --first "$R" || exit 1
+
+echo "-- 3. persistent peers = yes vs no (two DCs, blocks interleaved)"
+start persistent --model single \
+	--option 'bitspeerauth:persistent peers = yes' || exit 1
+: >"$WORK/ratio"
+for r in $(seq "$R"); do
+	v=$(calls single --rate alt | sed -n 's/^rate=//p')
+	p=$(calls persistent --rate alt | sed -n 's/^rate=//p')
+	[ -n "$v" ] && [ -n "$p" ] || exit 1
+	echo "$v" >>"$WORK/vol"
+	echo "$p" >>"$WORK/per"
+	awk -v p="$p" -v v="$v" 'BEGIN { print p / v }' >>"$WORK/ratio"
+done
+printf '%-28s %s\n' "volatile alt calls/s" "$(stats <"$WORK/vol")"
+printf '%-28s %s\n' "persistent alt calls/s" "$(stats <"$WORK/per")"
+printf '%-28s %s x\n' "ratio persistent/volatile" "$(stats <"$WORK/ratio")"
+"$HARNESS" stop "$WORK/persistent" >/dev/null 2>&1
+
+echo "-- 4. -M prefork (4 children): 4 clients vs 1"
+"$HARNESS" stop "$WORK/single" >/dev/null 2>&1
+start prefork --model prefork --option 'prefork children = 4' || exit 1
+calls prefork --reps "$R" --modes mgmt,alt --procs 1,4 || exit 1
