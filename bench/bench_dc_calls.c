@@ -3,7 +3,7 @@
  * End-to-end cost of ExchangePublicKeys (MS-BPAU 3.1.4.1) against a live
  * DC, as a ratio to a baseline call measured in the same run on the
  * same kind of connection: the remote management interface's
- * mgmt_is_server_listening (DCE 1.1 RPC, opnum 1: no arguments, no
+ * mgmt_is_server_listening (DCE 1.1 RPC, opnum 2: no arguments, no
  * work on the server), on a connection made with the same binding
  * string (the endpoint's port given, so the same listening socket),
  * so the same transport, auth type and level, and the same samba
@@ -61,10 +61,15 @@
 /*
  * The remote management interface (DCE 1.1 RPC, Samba's mgmt.idl):
  * its table lives in a private Samba library, so the baseline binds its
- * syntax from this description and makes the call raw, opnum 1
+ * syntax from this description and makes the call raw, opnum 2
  * (mgmt_is_server_listening: no input; output a [ref] uint32 status
  * and a boolean32 result).
  */
+static const char * const mgmt_names[] = { "host" };
+static const struct ndr_interface_string_array mgmt_strings = {
+	.count = 1,
+	.names = mgmt_names,
+};
 static const struct ndr_interface_table mgmt_iface = {
 	.name = "mgmt",
 	.syntax_id = {
@@ -73,8 +78,10 @@ static const struct ndr_interface_table mgmt_iface = {
 		.if_version = 1,
 	},
 	.num_calls = 0,
+	.endpoints = &mgmt_strings,	/* unused: the binding has the port */
+	.authservices = &mgmt_strings,	/* the principal's service */
 };
-#define MGMT_IS_SERVER_LISTENING 1
+#define MGMT_IS_SERVER_LISTENING 2
 
 #define MAX_REPS 50
 #define MAX_LIST 8
