@@ -214,6 +214,17 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 		goto done;
 	}
 
+	/*
+	 * A handle that writes reads through pread() instead of a mapping:
+	 * every tdb_transaction_start() re-checks the file size and, with a
+	 * mapping, unmaps and maps the whole file again (a TLB shootdown and
+	 * a page fault per page touched after it), and every sync of a
+	 * persistent table is an fdatasync() plus an msync().  A read-only
+	 * handle (lookups, listings) keeps the mapping.
+	 */
+	if (!t->read_only) {
+		tdb_flags |= TDB_NOMMAP;
+	}
 	if (t->attach) {
 		open_flags = t->read_only ? O_RDONLY : O_RDWR;
 	} else {
