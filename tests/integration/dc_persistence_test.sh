@@ -50,4 +50,30 @@ for persistent in yes no; do
 	dc_stop
 done
 
+# What "persistent peers = yes" promises after a crash: an exchange
+# answered S_OK was committed (a tdb transaction, synced), so kill -9
+# of every samba process right after it loses nothing, and the table
+# that the next start opens passes its consistency check.
+rm -f "$TABLE_FILE"
+dc_start persist --option "bitspeerauth:peer table = $TABLE_FILE" \
+	--option "bitspeerauth:persistent peers = yes"
+trap 'dc_cleanup; rm -f "$TABLE_FILE"' EXIT
+expect_match "$(exchange_as 1)" "$SUCCESS_RE" "kill -9: PEER1\$ exchanges"
+expect_match "$(exchange_as 2)" "$SUCCESS_RE" "kill -9: PEER2\$ exchanges"
+pids=$(ip netns pids "$BPA_NETNS")
+[ -n "$pids" ] && kill -9 $pids
+ok $? "kill -9 of every process of the DC"
+dc_stop
+dc_start persist --option "bitspeerauth:peer table = $TABLE_FILE" \
+	--option "bitspeerauth:persistent peers = yes"
+trap 'dc_cleanup; rm -f "$TABLE_FILE"' EXIT
+expect_eq "$(table_dump | head -n 1)" "count=2" \
+	"after kill -9 and a restart: both committed rows, the table consistent"
+expect_eq "$(table_sids | tr '\n' ' ')" \
+	"$(printf '%s\n' "$BPA_PEER1_SID" "$BPA_PEER2_SID" | sort | tr '\n' ' ')" \
+	"after kill -9: the rows of PEER1\$ and PEER2\$"
+expect_match "$(exchange_as 3)" "$SUCCESS_RE" \
+	"after kill -9: the restarted server adds to the same table"
+dc_stop
+
 dc_done
