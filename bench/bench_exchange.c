@@ -110,12 +110,12 @@ static bool open_state(TALLOC_CTX *mem_ctx, struct bench *b, int i,
 		fprintf(stderr, "table: 0x%08x\n", HRES_ERROR_V(hr));
 		return false;
 	}
-	if (!bpa_sid_parse(DC_SID, &s->dc_sid)) {
+	if (!bpa_sid_parse(DC_SID, &s->self.sid)) {
 		return false;
 	}
 	cp.cert_file = talloc_asprintf(mem_ctx, "%s/cert.pem", b->dir);
 	cp.key_file = talloc_asprintf(mem_ctx, "%s/key.pem", b->dir);
-	cp.sid = &s->dc_sid;
+	cp.sid = &s->self.sid;
 	cp.dns_name = "vm.bpa.test";
 	cp.lifetime_days = 30;
 	cp.renew_days = 1;
