@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * MS-BPAU 3.1.1.1, 3.2.1.1: the local certificate.  Loaded from PEM
- * files when they are still good, otherwise created (self-signed RSA,
- * subject CN = the account SID) and written atomically.
+ * MS-BPAU 3.1.1.1, 3.2.1.1: the local certificate.  Two kinds of files:
+ *  - self-managed (no option set): loaded when still good, otherwise
+ *    created (self-signed RSA, subject CN = the account SID) and written
+ *    atomically, under a lock file; absent -> created, due -> renewed,
+ *    but a file that cannot be read or is unsafe is never replaced;
+ *  - configured by the administrator: used as it is or refused, never
+ *    created, renewed or rewritten; it may hold the leaf followed by its
+ *    issuers (a CA-issued certificate).
  */
 #include <stdint.h>
 #include <stdbool.h>
@@ -11,6 +16,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <gnutls/crypto.h>
@@ -25,16 +31,26 @@
 #define SECONDS_PER_DAY 86400
 
 struct bpa_local_cert_gnutls {
-	gnutls_x509_crt_t crt;
+	gnutls_x509_crt_t crt;		/* the leaf */
 	gnutls_x509_privkey_t key;
+	gnutls_x509_crt_t *issuers;	/* after the leaf in the file */
+	unsigned int num_issuers;
 };
 
 static int gnutls_objects_destructor(struct bpa_local_cert_gnutls *gt)
 {
+	unsigned int i;
+
 	if (gt->crt != NULL) {
 		gnutls_x509_crt_deinit(gt->crt);
 		gt->crt = NULL;
 	}
+	for (i = 0; i < gt->num_issuers; i++) {
+		gnutls_x509_crt_deinit(gt->issuers[i]);
+	}
+	gnutls_free(gt->issuers);
+	gt->issuers = NULL;
+	gt->num_issuers = 0;
 	if (gt->key != NULL) {
 		gnutls_x509_privkey_deinit(gt->key);
 		gt->key = NULL;
@@ -67,9 +83,13 @@ static struct bpa_local_cert_gnutls *gnutls_objects_new(TALLOC_CTX *mem_ctx)
 	return gt;
 }
 
-/* Whole file @path into @out; ENOENT is reported as such, quietly */
+/*
+ * Whole file @path into @out (an errno otherwise: ENOENT absent, ELOOP a
+ * symbolic link when !@follow, EINVAL not a regular file of 1 byte..1
+ * MiB).  A partial read is wiped before it is freed (it may be a key).
+ */
 static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
-			   DATA_BLOB *out, mode_t *pmode)
+			   bool follow, DATA_BLOB *out, mode_t *pmode)
 {
 	struct stat st;
 	uint8_t *buf = NULL;
@@ -77,7 +97,7 @@ static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
 	int ret = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd == -1) {
 		return errno;
 	}
@@ -104,6 +124,7 @@ static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
 		}
 		if (n <= 0) {
 			ret = n == 0 ? EIO : errno;
+			gnutls_memset(buf, 0, (size_t)st.st_size);
 			TALLOC_FREE(buf);
 			goto done;
 		}
@@ -200,15 +221,71 @@ static bool export_der(struct bpa_local_cert *lc)
 	return lc->cert_der.data != NULL;
 }
 
+/* What try_load() found */
+enum load_result {
+	LOAD_OK,	/* usable: lc holds it */
+	LOAD_ABSENT,	/* self-managed, a file missing: create */
+	LOAD_RENEW,	/* self-managed, readable but not for us now */
+	LOAD_REFUSE,	/* logged: do not serve, do not touch the files */
+};
+
+static const char *file_error(int err)
+{
+	switch (err) {
+	case ELOOP:
+		return "is a symbolic link";
+	case EINVAL:
+		return "is not a regular file of 1 byte to 1 MiB";
+	default:
+		return strerror(err);
+	}
+}
+
+/* The certificate file: the leaf, then its issuers (PEM, in order) */
+static bool import_chain(struct bpa_local_cert *lc, const char *file,
+			 const DATA_BLOB *pem)
+{
+	gnutls_datum_t d = { pem->data, (unsigned)pem->length };
+	gnutls_x509_crt_t *list = NULL;
+	unsigned int n = 0;
+	unsigned int i;
+	int rc;
+
+	rc = gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM,
+		GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED);
+	if (rc < 0 || n == 0) {
+		DBG_ERR("%s: no certificate chain in it (%s)\n", file,
+			rc < 0 ? gnutls_strerror(rc) : "empty");
+		return false;
+	}
+	gnutls_x509_crt_deinit(lc->gt->crt);
+	lc->gt->crt = list[0];
+	if (n == 1) {
+		gnutls_free(list);
+		return true;
+	}
+	for (i = 1; i < n; i++) {
+		list[i - 1] = list[i];
+	}
+	lc->gt->issuers = list;
+	lc->gt->num_issuers = n - 1;
+	return true;
+}
+
 /*
- * Use the files if they hold a certificate and its key, issued to
- * @p->sid, that phase one would accept from us (so at least
- * @p->key_bits), and that is not due for renewal.
+ * Read @p's files into @lc.  Self-managed: absent -> LOAD_ABSENT; for
+ * another SID, below key bits, refused by phase one, or due for renewal
+ * -> LOAD_RENEW.  Anything that could be a transient error or someone
+ * else's file (cannot read, a symbolic link, a key others may read, does
+ * not parse, key and certificate do not match) -> LOAD_REFUSE, in both
+ * kinds: replacing it would change this host's identity.  Configured:
+ * anything but LOAD_OK is LOAD_REFUSE, with the file and the reason.
  */
-static bool try_load(struct bpa_local_cert *lc,
-		     const struct bpa_local_cert_params *p)
+static enum load_result try_load(struct bpa_local_cert *lc,
+				 const struct bpa_local_cert_params *p)
 {
 	TALLOC_CTX *frame = talloc_new(lc);
+	const bool configured = p->configured;
 	struct bpa_validate_policy policy;
 	struct bpa_cert_blob *blob = NULL;
 	struct bpa_cert_verdict *v = NULL;
@@ -217,52 +294,64 @@ static bool try_load(struct bpa_local_cert *lc,
 	gnutls_datum_t d;
 	uint8_t id_crt[64], id_key[64];
 	size_t id_crt_len = sizeof(id_crt), id_key_len = sizeof(id_key);
+	enum load_result res = LOAD_REFUSE;
 	enum bpa_blob_err berr;
+	const char *kind = configured ? "configured " : "";
+	uint32_t reasons;
 	mode_t mode = 0;
-	bool exported = false;
 	bool same_sid = false;
-	bool renew = false;
-	bool ok = false;
-	int ret, rc;
+	int cret, kret, rc;
 
 	if (frame == NULL) {
-		return false;
+		return LOAD_REFUSE;
 	}
-	ret = read_small_file(frame, p->cert_file, &cert_pem, &mode);
-	if (ret == 0) {
-		ret = read_small_file(frame, p->key_file, &key_pem, &mode);
-	}
-	if (ret == ENOENT) {
-		DBG_NOTICE("no local certificate yet (%s, %s)\n",
-			   p->cert_file, p->key_file);
+	/* configured files may be links the administrator made */
+	cret = read_small_file(frame, p->cert_file, configured, &cert_pem,
+			       &mode);
+	kret = read_small_file(frame, p->key_file, configured, &key_pem,
+			       &mode);
+	if (cret != 0 && cret != ENOENT) {
+		DBG_ERR("%scertificate file %s %s: refusing to serve, the "
+			"file is left as it is\n", kind, p->cert_file,
+			file_error(cret));
 		goto done;
 	}
-	if (ret != 0) {
-		DBG_WARNING("cannot read %s / %s: %s; creating anew\n",
-			    p->cert_file, p->key_file, strerror(ret));
+	if (kret != 0 && kret != ENOENT) {
+		DBG_ERR("%skey file %s %s: refusing to serve, the file is "
+			"left as it is\n", kind, p->key_file,
+			file_error(kret));
+		goto done;
+	}
+	if (cret == ENOENT || kret == ENOENT) {
+		if (configured) {
+			DBG_ERR("configured %s %s does not exist: refusing to "
+				"serve (it is never created)\n",
+				cret == ENOENT ? "certificate file" :
+				"key file",
+				cret == ENOENT ? p->cert_file : p->key_file);
+			goto done;
+		}
+		DBG_NOTICE("no local certificate yet (%s, %s)\n",
+			   p->cert_file, p->key_file);
+		res = LOAD_ABSENT;
 		goto done;
 	}
 	if ((mode & 0077) != 0) {
-		/* the key may have been seen by others: never reuse it */
-		DBG_WARNING("%s is accessible to others (mode %03o); "
-			    "creating a new key\n", p->key_file,
-			    (unsigned)(mode & 0777));
+		/* others may have read the key: neither use nor replace it */
+		DBG_ERR("%skey file %s is accessible to others (mode %03o): "
+			"refusing to serve\n", kind, p->key_file,
+			(unsigned)(mode & 0777));
 		goto done;
 	}
-	d.data = cert_pem.data;
-	d.size = (unsigned)cert_pem.length;
-	rc = gnutls_x509_crt_import(lc->gt->crt, &d, GNUTLS_X509_FMT_PEM);
-	if (rc < 0) {
-		DBG_WARNING("%s: %s; creating anew\n", p->cert_file,
-			    gnutls_strerror(rc));
+	if (!import_chain(lc, p->cert_file, &cert_pem)) {
 		goto done;
 	}
 	d.data = key_pem.data;
 	d.size = (unsigned)key_pem.length;
 	rc = gnutls_x509_privkey_import(lc->gt->key, &d, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
-		DBG_WARNING("%s: %s; creating anew\n", p->key_file,
-			    gnutls_strerror(rc));
+		DBG_ERR("%skey file %s: %s: refusing to serve\n", kind,
+			p->key_file, gnutls_strerror(rc));
 		goto done;
 	}
 	rc = gnutls_x509_crt_get_key_id(lc->gt->crt, 0, id_crt, &id_crt_len);
@@ -272,61 +361,122 @@ static bool try_load(struct bpa_local_cert *lc,
 	}
 	if (rc < 0 || id_crt_len != id_key_len ||
 	    memcmp(id_crt, id_key, id_crt_len) != 0) {
-		DBG_WARNING("%s does not belong to %s; creating anew\n",
-			    p->key_file, p->cert_file);
+		DBG_ERR("%skey file %s does not belong to the certificate in "
+			"%s: refusing to serve\n", kind, p->key_file,
+			p->cert_file);
 		goto done;
 	}
-	exported = export_der(lc);
-	if (!exported) {
+	if (!export_der(lc)) {
 		goto done;
 	}
 	berr = bpa_blob_from_cert(frame, &lc->cert_der, &blob);
 	if (berr != BPA_BLOB_OK) {
-		DBG_WARNING("%s: %s; creating anew\n", p->cert_file,
-			    bpa_blob_strerror(berr));
+		DBG_ERR("%scertificate file %s: %s: refusing to serve\n", kind,
+			p->cert_file, bpa_blob_strerror(berr));
 		goto done;
 	}
+
+	/* what our peers' phase one checks (both roles: the host is server
+	 * and client); a created key must have the configured key bits */
 	bpa_validate_policy_default(&policy);
-	policy.min_rsa_bits = p->key_bits;
+	if (!configured) {
+		policy.min_rsa_bits = p->key_bits;
+	}
 	policy.clock_skew = 0;
+	policy.expected_subject = p->sid;
 	bpa_cert_validate(frame, blob, BPA_CERT_ROLE_SERVER, &policy, p->now,
 			  &v);
+	if (v != NULL && v->reasons == 0) {
+		bpa_cert_validate(frame, blob, BPA_CERT_ROLE_CLIENT, &policy,
+				  p->now, &v);
+	}
 	if (v == NULL) {
 		goto done;
 	}
-	if (v->reasons == 0) {
-		bpa_cert_validate(frame, blob, BPA_CERT_ROLE_CLIENT, &policy,
-				  p->now, &v);
-		if (v == NULL) {
-			goto done;
-		}
-	}
-	if (v->reasons != 0) {
-		DBG_NOTICE("%s not usable (%s); creating anew\n",
-			   p->cert_file, bpa_cert_verdict_string(frame, v));
-		goto done;
+	reasons = v->reasons;
+	if (configured && lc->gt->num_issuers > 0) {
+		/* CA-issued: its issuer signed it, not itself (the chain
+		 * is for OCSP and revocation, checked by those layers) */
+		reasons &= ~BPA_CERT_R_NOT_SELF_ISSUED;
 	}
 	same_sid = v->has_sid && bpa_sid_equal(&v->subject_sid, p->sid);
-	if (!same_sid) {
-		DBG_NOTICE("%s is for another SID; creating anew\n",
-			   p->cert_file);
+	v->reasons = reasons;	/* the text names what decided */
+	if (reasons != 0 || !same_sid) {
+		char buf[BPA_SID_STRING_MAX];
+		const char *why = (reasons & BPA_CERT_R_WRONG_SUBJECT) ?
+			"its subject is not the machine account's SID" :
+			bpa_cert_verdict_string(frame, v);
+
+		if (configured) {
+			DBG_ERR("configured certificate file %s is not usable "
+				"for %s: %s: refusing to serve\n",
+				p->cert_file, bpa_sid_format(p->sid, buf),
+				why != NULL ? why : "?");
+			goto done;
+		}
+		DBG_NOTICE("%s not usable for %s (%s); creating anew\n",
+			   p->cert_file, bpa_sid_format(p->sid, buf),
+			   why != NULL ? why : "?");
+		res = LOAD_RENEW;
 		goto done;
 	}
 	lc->not_before = v->not_before;
 	lc->not_after = v->not_after;
-	renew = bpa_local_cert_needs_renewal(lc, p->now, p->renew_days);
-	if (renew) {
+	lc->configured = configured;
+	if (bpa_local_cert_needs_renewal(lc, p->now, p->renew_days)) {
 		DBG_NOTICE("%s expires within %" PRIu32 " days; renewing\n",
 			   p->cert_file, p->renew_days);
+		res = LOAD_RENEW;
 		goto done;
 	}
-	ok = true;
+	if (configured && (int64_t)lc->not_after - (int64_t)p->renew_days *
+	    SECONDS_PER_DAY <= (int64_t)p->now) {
+		DBG_WARNING("configured certificate file %s expires within "
+			    "%" PRIu32 " days: renew it (bitspeerauth never "
+			    "rewrites it)\n", p->cert_file, p->renew_days);
+	}
+	res = LOAD_OK;
 done:
-	if (!ok) {
+	if (key_pem.data != NULL) {
+		gnutls_memset(key_pem.data, 0, key_pem.length);
+	}
+	if (res != LOAD_OK) {
 		data_blob_free(&lc->cert_der);
 	}
 	TALLOC_FREE(frame);
-	return ok;
+	return res;
+}
+
+/*
+ * Serialise creation between processes (samba's workers, the CLI): one
+ * creates, the rest load.  O_NOFOLLOW: a link planted there is refused,
+ * never followed to create or lock another file.
+ */
+static int cert_lock(TALLOC_CTX *mem_ctx, const char *cert_file)
+{
+	char *path = talloc_asprintf(mem_ctx, "%s.lock", cert_file);
+	int fd;
+	int ret;
+
+	if (path == NULL) {
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		DBG_ERR("cannot open the lock file %s: %s\n", path,
+			errno == ELOOP ? "it is a symbolic link" :
+			strerror(errno));
+		return -1;
+	}
+	do {
+		ret = flock(fd, LOCK_EX);
+	} while (ret == -1 && errno == EINTR);
+	if (ret == -1) {
+		DBG_ERR("cannot lock %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* MS-BPAU 3.1.1.1: a new self-signed certificate for @p->sid */
@@ -527,8 +677,9 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 	struct bpa_cert_blob *blob = NULL;
 	enum bpa_blob_err berr;
 	HRESULT hres = BPA_S_OK;
+	enum load_result loaded = LOAD_REFUSE;
+	int lock_fd = -1;
 	bool valid = false;
-	bool loaded = false;
 
 	if (plc == NULL) {
 		return HRES_E_INVALIDARG;
@@ -547,8 +698,19 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 		hres = HRES_E_FAIL;
 		goto done;
 	}
+	if (!p->configured) {
+		lock_fd = cert_lock(lc, p->cert_file);
+		if (lock_fd == -1) {
+			hres = HRES_E_FAIL;
+			goto done;
+		}
+	}
 	loaded = try_load(lc, p);
-	if (!loaded) {
+	if (loaded == LOAD_REFUSE) {
+		hres = HRES_E_FAIL;
+		goto done;
+	}
+	if (loaded != LOAD_OK) {
 		hres = create(lc, p);
 		if (!HRES_IS_OK(hres)) {
 			goto done;
@@ -566,12 +728,17 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 		goto done;
 	}
 	TALLOC_FREE(blob);
-	if (loaded) {
-		DBG_INFO("loaded local certificate %s\n", p->cert_file);
+	if (loaded == LOAD_OK) {
+		DBG_INFO("loaded %slocal certificate %s (%u issuers)\n",
+			 p->configured ? "configured " : "", p->cert_file,
+			 lc->gt->num_issuers);
 	}
 	*plc = lc;
 	lc = NULL;
 done:
+	if (lock_fd != -1) {
+		close(lock_fd);
+	}
 	TALLOC_FREE(lc);
 	return hres;
 }
@@ -592,6 +759,24 @@ bool bpa_local_cert_needs_renewal(const struct bpa_local_cert *lc,
 	if (lc == NULL) {
 		return true;
 	}
+	if (lc->configured) {
+		/* never renewed: due (to be loaded, and refused) once expired */
+		return (int64_t)lc->not_after < (int64_t)now;
+	}
 	return (int64_t)lc->not_after - (int64_t)renew_days * SECONDS_PER_DAY
 	       <= (int64_t)now;
+}
+
+unsigned int bpa_local_cert_num_issuers(const struct bpa_local_cert *lc)
+{
+	return lc != NULL && lc->gt != NULL ? lc->gt->num_issuers : 0;
+}
+
+gnutls_x509_crt_t bpa_local_cert_issuer(const struct bpa_local_cert *lc,
+					unsigned int i)
+{
+	if (i >= bpa_local_cert_num_issuers(lc)) {
+		return NULL;
+	}
+	return lc->gt->issuers[i];
 }

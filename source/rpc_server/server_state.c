@@ -181,32 +181,6 @@ const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call)
 	return (bpa_state != NULL) ? bpa_state->cfg : NULL;
 }
 
-/* Serialise creation between the workers: one creates, the rest load */
-static int cert_lock(TALLOC_CTX *mem_ctx, const char *cert_file)
-{
-	char *path = talloc_asprintf(mem_ctx, "%s.lock", cert_file);
-	int fd;
-	int ret;
-
-	if (path == NULL) {
-		return -1;
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		DBG_ERR("cannot open %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	do {
-		ret = flock(fd, LOCK_EX);
-	} while (ret == -1 && errno == EINTR);
-	if (ret == -1) {
-		DBG_ERR("cannot lock %s: %s\n", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* MS-BPAU 3.1.1.1: the local certificate, created on first use */
 static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 {
@@ -219,19 +193,15 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 		.lifetime_days = s->cfg->cert_lifetime_days,
 		.renew_days = s->cfg->cert_renew_days,
 		.now = now,
+		/* the administrator's files: used as they are or refused */
+		.configured = s->cfg->certificate_configured,
 	};
-	TALLOC_CTX *frame = talloc_new(s);
 	struct bpa_local_cert *lc = NULL;
-	HRESULT hr = HRES_E_OUTOFMEMORY;
-	int fd;
+	HRESULT hr;
 
-	fd = cert_lock(frame, p.cert_file);
-	if (fd != -1) {
-		hr = bpa_local_cert_load_or_create(s, &p, &lc);
-		close(fd);
-	}
-	TALLOC_FREE(frame);
-	if (fd == -1 || !HRES_IS_OK(hr) || lc == NULL) {
+	/* the self-managed pair is created under localcert's lock file */
+	hr = bpa_local_cert_load_or_create(s, &p, &lc);
+	if (!HRES_IS_OK(hr) || lc == NULL) {
 		DBG_ERR("no local certificate (%s, %s): 0x%08x\n",
 			p.cert_file, p.key_file, HRES_ERROR_V(hr));
 		TALLOC_FREE(lc);

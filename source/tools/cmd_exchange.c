@@ -380,6 +380,9 @@ static bool local_blob(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 	p.key_bits = r->config->key_bits;
 	p.lifetime_days = r->config->cert_lifetime_days;
 	p.renew_days = r->config->cert_renew_days;
+	/* smb.conf's files are the administrator's: used as they are */
+	p.configured = o->client_cert == NULL && o->client_key == NULL &&
+		       r->config->certificate_configured;
 	p.now = time(NULL);
 	hr = bpa_local_cert_load_or_create(mem_ctx, &p, &lc);
 	if (!HRES_IS_OK(hr)) {

@@ -116,6 +116,13 @@ static uint32_t parm_u32(struct loadparm_context *lp_ctx,
 	return (uint32_t)v;
 }
 
+static bool parm_set(struct loadparm_context *lp_ctx, const char *name)
+{
+	const char *v = lpcfg_parm_string(lp_ctx, NULL, BPA_PARM, name);
+
+	return v != NULL && v[0] != '\0';
+}
+
 static char *parm_str(TALLOC_CTX *mem_ctx, struct loadparm_context *lp_ctx,
 		      const struct bpa_option *o, bool *ok)
 {
@@ -183,5 +190,8 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 			    c->min_rsa_bits);
 		c->max_rsa_bits = c->min_rsa_bits;
 	}
+	/* either file set: the administrator's pair (issue 17) */
+	c->certificate_configured = parm_set(lp_ctx, "certificate file") ||
+				    parm_set(lp_ctx, "key file");
 	return c;
 }

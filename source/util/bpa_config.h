@@ -44,6 +44,9 @@ struct bpa_config {
 	/* local certificate (3.1.1.1) */
 	char *certificate_file;		/* "certificate file" */
 	char *key_file;			/* "key file" */
+	/* either option set: the administrator's files, used as they are
+	 * or refused, never created, renewed or rewritten (issue 17) */
+	bool certificate_configured;
 	uint32_t key_bits;		/* "key bits" */
 	uint32_t cert_lifetime_days;	/* "certificate lifetime" */
 	uint32_t cert_renew_days;	/* "certificate renew days" */
