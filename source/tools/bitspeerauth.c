@@ -22,6 +22,7 @@
 #include "util/bpa_debug.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_exchange.h"
+#include "tools/cmd_revocation.h"
 
 struct bpa_tool_command {
 	const char *name;
@@ -34,6 +35,8 @@ static const struct bpa_tool_command bpa_tool_commands[] = {
 	  bpa_cmd_peers },
 	{ "exchange", "one ExchangePublicKeys exchange as a client peer",
 	  bpa_cmd_exchange },
+	{ "revocation", "check a certificate with the revocation stack",
+	  bpa_cmd_revocation },
 };
 
 static void usage(FILE *out)

@@ -26,6 +26,7 @@
 #include "util/bpa_config.h"
 #include "peers/peer_table.h"
 #include "tools/cmd_peers.h"
+#include "tools/cmd_revocation.h"
 
 /* Options every peers subcommand takes */
 struct peers_opts {
@@ -603,6 +604,10 @@ static void peers_usage(FILE *out)
 		fprintf(out, "  bitspeerauth peers %s %s\n",
 			peers_subcommands[i].name, peers_subcommands[i].args);
 	}
+	fprintf(out, "  bitspeerauth peers revoke SID|--cert FILE "
+		"[--reason NAME]\n"
+		"  bitspeerauth peers unrevoke SID|--cert FILE\n"
+		"  bitspeerauth peers revoked [--json]\n");
 	fprintf(out, "check exits 0 if the certificate is a known peer's, "
 		"1 if not, 2 or more on error.\n");
 }
@@ -672,6 +677,10 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		POPT_TABLEEND
 	};
 
+	/* revoke, unrevoke, revoked: the revocation list (seed 004) */
+	if (bpa_cmd_peers_is_revoke(argc, argv)) {
+		return bpa_cmd_peers_revoke(mem_ctx, argc, argv);
+	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
 		return BPA_PEERS_EXIT_ERROR;

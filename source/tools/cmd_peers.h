@@ -27,6 +27,7 @@
  *   peers check CERTFILE      (PEM or DER)
  *   peers export DIR          (DIR/<SID>.pem for each peer)
  *   peers verify              (tdb_check() + the table's invariants)
+ *   peers revoke | unrevoke | revoked   (cmd_revocation.h)
  * each with [-s|--configfile SMB.CONF] [--table PATH] [-d LEVEL].
  *
  * @return one of the BPA_PEERS_EXIT_* statuses

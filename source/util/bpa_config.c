@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
+#include <strings.h>
 #include <inttypes.h>
 #include "util/bpa_debug.h"
 #include <param.h>
@@ -62,6 +63,18 @@ static const struct bpa_option bpa_options[] = {
 	OPT_UINT("certificate renew days", cert_renew_days, 30, 0, 36500),
 	/* logging */
 	OPT_BOOL("audit json", audit_json, false),
+	/* revocation (seed ocsp-revocation-provider) */
+	OPT_STRING("revocation check", revocation_check_name, "soft"),
+	OPT_STRING("revocation providers", revocation_providers,
+		   "local ocsp crl"),
+	OPT_UINT("revocation url timeout", revocation_url_timeout, 15000,
+		 100, 300000),
+	OPT_PATH("revocation list", revocation_list, BPA_DIR_STATE,
+		 "bitspeerauth_revoked.tdb"),
+	OPT_PATH("revocation cache", revocation_cache, BPA_DIR_STATE,
+		 "bitspeerauth_revocation_cache.tdb"),
+	OPT_STRING("ca file", ca_file, NULL),
+	OPT_STRING("crl files", crl_files, NULL),
 };
 
 const struct bpa_option *bpa_config_options(size_t *count)
@@ -180,6 +193,20 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 			TALLOC_FREE(c);
 			return NULL;
 		}
+	}
+
+	/* "revocation check": no | soft | hard, else the default */
+	if (strcasecmp(c->revocation_check_name, "no") == 0) {
+		c->revocation_check = 0;
+	} else if (strcasecmp(c->revocation_check_name, "hard") == 0) {
+		c->revocation_check = 2;
+	} else {
+		if (strcasecmp(c->revocation_check_name, "soft") != 0) {
+			DBG_WARNING("bitspeerauth:revocation check = %s: not "
+				    "no, soft or hard, using soft\n",
+				    c->revocation_check_name);
+		}
+		c->revocation_check = 1;
 	}
 
 	/* Rules between options, after each has its own range */

@@ -53,6 +53,18 @@ struct bpa_config {
 
 	/* logging */
 	bool audit_json;		/* "audit json" */
+
+	/* revocation (seed ocsp-revocation-provider, source/revocation) */
+	char *revocation_check_name;	/* "revocation check": no, soft,
+					 * hard */
+	uint32_t revocation_check;	/* the same as enum bpa_rev_mode:
+					 * 0 no, 1 soft, 2 hard */
+	char *revocation_providers;	/* "revocation providers" */
+	uint32_t revocation_url_timeout; /* "revocation url timeout" (ms) */
+	char *revocation_list;		/* "revocation list" */
+	char *revocation_cache;		/* "revocation cache" */
+	char *ca_file;			/* "ca file", NULL: none */
+	char *crl_files;		/* "crl files", NULL: none */
 };
 
 enum bpa_option_type {

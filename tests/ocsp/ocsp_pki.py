@@ -5,17 +5,24 @@ revocation tests (python3-cryptography; nothing leaves loopback).
 
   ocsp_pki.py pki DIR OCSP_URL [CRL_URL]
       DIR/ca.pem ca.key             the CA (RSA 2048)
+      DIR/www/ca*.crl, DIR/ca*.crl.pem  its CRLs (see make_crls)
       DIR/<name>.pem <name>.key     leaf certificates issued by it, AIA
                                     OCSP = OCSP_URL (except noaia),
-                                    CDP = CRL_URL when given; CN = a SID
+                                    CDP = CRL_URL (default the canned
+                                    responder's /ca.crl); CN = a SID;
+                                    noaia has neither, crlonly only CDP,
+                                    down's OCSP URL has no listener
+      DIR/selfsigned.pem/.key       a self-signed peer certificate
       DIR/index.txt                 openssl ocsp -index for them
       DIR/responder.pem/.key        delegated responder (OCSPSigning)
       DIR/responder-noeku.pem/.key  issued by the CA, no OCSPSigning
       DIR/other-ca.pem/.key, other-responder.pem/.key  another CA
-      DIR/inter.pem/.key, leaf-of-inter.pem/.key     a chain of three
+      DIR/inter[-revoked].pem/.key, leaf-of-inter[-revoked].pem/.key
+                                    chains of three (the second
+                                    intermediate revoked by the CA)
       DIR/serials                   "<name> <serial hex>" per leaf
   ocsp_pki.py serve DIR PORT_FILE
-      HTTP on 127.0.0.1, an ephemeral port written to PORT_FILE; the
+      HTTP on 127.0.0.1:8889 (written to PORT_FILE when listening); the
       first path segment of the URL picks the canned answer (MODES).
 """
 import datetime
@@ -41,10 +48,14 @@ REASONS = ["unspecified", "keyCompromise", "cACompromise",
            "affiliationChanged", "superseded", "cessationOfOperation",
            "certificateHold"]
 LEAVES = [("good", 0x1001, None), ("unknown", 0x1002, "UNLISTED"),
-          ("noaia", 0x1003, None)]
+          ("noaia", 0x1003, None), ("crlonly", 0x1004, None),
+          ("down", 0x1005, None)]
 LEAVES += [("revoked-" + r, 0x1100 + i, r) for i, r in enumerate(REASONS)]
 
 SID = "S-1-5-21-1004336348-1177238915-682003330-%d"
+# the canned responder's fixed address (inside the test's namespace)
+CANNED_PORT = 8889
+CANNED_URL = "http://127.0.0.1:%d" % CANNED_PORT
 
 
 def key():
@@ -64,7 +75,7 @@ def name(cn):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def make_ca(cn, issuer=None, issuer_key=None, serial=1):
+def make_ca(cn, issuer=None, issuer_key=None, serial=1, ocsp_url=None):
     k = key()
     b = (x509.CertificateBuilder().subject_name(name(cn))
          .issuer_name(issuer.subject if issuer else name(cn))
@@ -79,6 +90,11 @@ def make_ca(cn, issuer=None, issuer_key=None, serial=1):
              encipher_only=False, decipher_only=False), critical=True)
          .add_extension(x509.SubjectKeyIdentifier.from_public_key(
              k.public_key()), critical=False))
+    if ocsp_url:
+        b = b.add_extension(x509.AuthorityInformationAccess([
+            x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                                   x509.UniformResourceIdentifier(ocsp_url))
+        ]), critical=False)
     c = b.sign(issuer_key or k, hashes.SHA256())
     return c, k
 
@@ -111,13 +127,18 @@ def make_leaf(cn, serial, ca, ca_key, ocsp_url=None, crl_url=None,
 
 def pki(d, ocsp_url, crl_url=None):
     os.makedirs(d, exist_ok=True)
+    crl_url = crl_url or CANNED_URL + "/ca.crl"
     ca, ca_key = make_ca("bitspeerauth test CA")
     write(d, "ca", ca, ca_key)
     index = []
     serials = []
     for i, (n, serial, reason) in enumerate(LEAVES):
-        c, k = make_leaf(SID % (2000 + i), serial, ca, ca_key,
-                         None if n == "noaia" else ocsp_url, crl_url)
+        # noaia: neither AIA nor CDP; crlonly: only a CDP
+        # down: its OCSP responder does not answer (port 9)
+        url = {"noaia": None, "crlonly": None,
+               "down": "http://127.0.0.1:9/"}.get(n, ocsp_url)
+        c, k = make_leaf(SID % (2000 + i), serial, ca, ca_key, url,
+                         None if n == "noaia" else crl_url)
         write(d, n, c, k)
         serials.append("%s %X" % (n, serial))
         exp = c.not_valid_after.strftime("%y%m%d%H%M%SZ")
@@ -132,6 +153,17 @@ def pki(d, ocsp_url, crl_url=None):
                 if reason == "certificateHold" else ""
             index.append("R\t%s\t%s,%s%s\t%X\tunknown\t%s"
                          % (exp, rev, reason, extra, serial, subj))
+    # an MS-BPAU style self-signed peer certificate
+    sk = key()
+    sc = (x509.CertificateBuilder().subject_name(name(SID % 4000))
+          .issuer_name(name(SID % 4000)).public_key(sk.public_key())
+          .serial_number(0x4000).not_valid_before(NOW - DAY)
+          .not_valid_after(NOW + 30 * DAY)
+          .add_extension(x509.ExtendedKeyUsage(
+              [ExtendedKeyUsageOID.CLIENT_AUTH,
+               ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+          .sign(sk, hashes.SHA256()))
+    write(d, "selfsigned", sc, sk)
     r, rk = make_leaf("OCSP responder", 0x2001, ca, ca_key,
                       eku=[ExtendedKeyUsageOID.OCSP_SIGNING])
     write(d, "responder", r, rk)
@@ -142,20 +174,75 @@ def pki(d, ocsp_url, crl_url=None):
     r, rk = make_leaf("OCSP responder", 0x2003, oca, oca_key,
                       eku=[ExtendedKeyUsageOID.OCSP_SIGNING])
     write(d, "other-responder", r, rk)
-    inter, inter_key = make_ca("bitspeerauth test intermediate", ca, ca_key,
-                               serial=0x3001)
-    write(d, "inter", inter, inter_key)
-    c, k = make_leaf(SID % 3001, 0x3002, inter, inter_key, ocsp_url,
-                     crl_url)
-    write(d, "leaf-of-inter", c, k)
-    serials.append("inter 3001")
-    serials.append("leaf-of-inter 3002")
+    # chains of three: CA -> inter (good) / inter-revoked (cACompromise
+    # in the CA's index) -> a leaf whose AIA is the canned responder
+    canned = CANNED_URL + "/good"
+    for n, serial, reason in (("inter", 0x3001, None),
+                              ("inter-revoked", 0x3003, "cACompromise")):
+        inter, inter_key = make_ca("bitspeerauth test " + n, ca, ca_key,
+                                   serial=serial, ocsp_url=ocsp_url)
+        write(d, n, inter, inter_key)
+        c, k = make_leaf(SID % serial, serial + 1, inter, inter_key, canned,
+                         crl_url)
+        write(d, "leaf-of-" + n, c, k)
+        serials.append("%s %X" % (n, serial))
+        serials.append("leaf-of-%s %X" % (n, serial + 1))
+        exp = inter.not_valid_after.strftime("%y%m%d%H%M%SZ")
+        if reason is None:
+            index.append("V\t%s\t\t%X\tunknown\t/CN=x" % (exp, serial))
+        else:
+            rev = (NOW - HOUR).strftime("%y%m%d%H%M%SZ")
+            index.append("R\t%s\t%s,%s\t%X\tunknown\t/CN=x"
+                         % (exp, rev, reason, serial))
+    make_crls(d, ca, ca_key, oca_key)
     with open(os.path.join(d, "index.txt"), "w") as f:
         f.write("\n".join(index) + "\n")
     with open(os.path.join(d, "index.txt.attr"), "w") as f:
         f.write("unique_subject = no\n")
     with open(os.path.join(d, "serials"), "w") as f:
         f.write("\n".join(serials) + "\n")
+
+
+FLAGS = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "keyCompromise": x509.ReasonFlags.key_compromise,
+    "cACompromise": x509.ReasonFlags.ca_compromise,
+    "affiliationChanged": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessationOfOperation": x509.ReasonFlags.cessation_of_operation,
+    "certificateHold": x509.ReasonFlags.certificate_hold,
+}
+
+
+def make_crls(d, ca, ca_key, other_key):
+    """DIR/www/ca.crl (DER, the revoked-* leaves with their reasons,
+    nextUpdate in a day; served at CANNED_URL/ca.crl, the CDP of every
+    leaf), ca-expired.crl, ca-badsig.crl (signed by another key), and
+    DIR/ca.crl.pem (the first, PEM, for "crl files")."""
+    www = os.path.join(d, "www")
+    os.makedirs(www, exist_ok=True)
+
+    def crl(this_update, next_update, key):
+        b = (x509.CertificateRevocationListBuilder()
+             .issuer_name(ca.subject).last_update(this_update)
+             .next_update(next_update))
+        for _, serial, reason in LEAVES:
+            if reason in FLAGS:
+                r = (x509.RevokedCertificateBuilder().serial_number(serial)
+                     .revocation_date(NOW - HOUR))
+                if reason != "unspecified":
+                    r = r.add_extension(x509.CRLReason(FLAGS[reason]),
+                                        critical=False)
+                b = b.add_revoked_certificate(r.build())
+        return b.sign(key, hashes.SHA256())
+    for n, c in (("ca.crl", crl(NOW - HOUR, NOW + DAY, ca_key)),
+                 ("ca-expired.crl", crl(NOW - 3 * DAY, NOW - 2 * DAY,
+                                        ca_key)),
+                 ("ca-badsig.crl", crl(NOW - HOUR, NOW + DAY, other_key))):
+        with open(os.path.join(www, n), "wb") as f:
+            f.write(c.public_bytes(serialization.Encoding.DER))
+        with open(os.path.join(d, n + ".pem"), "wb") as f:
+            f.write(c.public_bytes(serialization.Encoding.PEM))
 
 
 def load(d, n):
@@ -188,7 +275,10 @@ class Responder:
         for line in open(os.path.join(d, "serials")):
             n, s = line.split()
             self.certs[int(s, 16)] = load(d, n)[0]
-        self.inter = load(d, "inter")
+        self.cas = {}
+        for n in ("inter", "inter-revoked"):
+            c, k = load(d, n)
+            self.cas[c.subject] = (c, k)
 
     def answer(self, mode, body):
         if mode in ERRORS:
@@ -197,8 +287,9 @@ class Responder:
         req = ocsp.load_der_ocsp_request(body)
         cert = self.certs[req.serial_number]
         issuer, signer, signer_key, certs = self.ca, self.ca, self.ca_key, []
-        if cert.issuer == self.inter[0].subject:
-            issuer, signer, signer_key = self.inter[0], *self.inter
+        if cert.issuer in self.cas:
+            issuer = self.cas[cert.issuer][0]
+            signer, signer_key = self.cas[cert.issuer]
         status, rev_time, reason = ocsp.OCSPCertStatus.GOOD, None, None
         this_update, next_update = NOW - HOUR, NOW + DAY
         if mode == "revoked":
@@ -287,7 +378,7 @@ def serve(d, port_file):
             else:
                 self.reply(200, responder.answer(mode, body))
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv = ThreadingHTTPServer(("127.0.0.1", CANNED_PORT), H)
     srv.daemon_threads = True
     tmp = port_file + ".tmp"
     with open(tmp, "w") as f:

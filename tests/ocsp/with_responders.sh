@@ -7,7 +7,7 @@
 # leave loopback) next to two OCSP responders for a throwaway PKI:
 #   - openssl's real responder (openssl ocsp -index) on 127.0.0.1:8888,
 #     the AIA URL of every leaf certificate;
-#   - ocsp_pki.py's canned responder on an ephemeral port: the first
+#   - ocsp_pki.py's canned responder on 127.0.0.1:8889: the first
 #     path segment of the URL picks the answer (error statuses, wrong
 #     signers, expired responses, ...), GET serves DIR/www/ (CRLs).
 # CMD gets BPA_PKI (the PKI folder) and BPA_CANNED (http://127.0.0.1:P).
