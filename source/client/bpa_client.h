@@ -40,6 +40,7 @@ struct loadparm_context;
 struct cli_credentials;
 struct bpa_peer_table;
 struct bpa_validate_policy;
+struct bpa_rev_stack;
 struct bpa_cert_verdict;
 struct dcerpc_binding_handle;
 
@@ -187,6 +188,11 @@ struct bpa_client_accept {
 	const struct bpa_validate_policy *policy; /* validate/ */
 	struct bpa_peer_table *table;		/* NULL: validate only */
 	time_t now;
+	/* the revocation stack (source/revocation) and its mode (enum
+	 * bpa_rev_mode; 0 = no check): the server's certificate is
+	 * refused with the provider's HRESULT when the policy says so */
+	struct bpa_rev_stack *revocation;
+	int revocation_mode;
 };
 
 /**
@@ -202,6 +208,7 @@ struct bpa_client_accept {
  *                  whenever the certificate was validated
  * @return S_OK; the decoder's HRESULT (E_INVALIDARG,
  *         CRYPT_E_ASN1_ERROR); the validator's; HRES_SEC_E_WRONG_PRINCIPAL;
+ *         the revocation provider's (HRES_CRYPT_E_REVOKED, ...);
  *         the peer table's (HRES_OLE_E_NOCACHE, <6>).  Nothing is stored on
  *         error.
  */

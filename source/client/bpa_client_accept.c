@@ -12,6 +12,7 @@
 #include "blob/cert_blob.h"
 #include "validate/cert_validate.h"
 #include "peers/peer_table.h"
+#include "revocation/revocation.h"
 #include "client/bpa_client.h"
 
 /*
@@ -97,6 +98,25 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 			    bpa_sid_format(a->server_sid, buf));
 		hr = HRES_SEC_E_WRONG_PRINCIPAL;
 		goto done;
+	}
+	/* seed ocsp-revocation-provider: before it is stored */
+	if (a->revocation_mode != BPA_REV_MODE_NO) {
+		struct bpa_rev_status st;
+		bool accept = false;
+
+		hr = bpa_rev_check_cert(frame, a->revocation,
+					(enum bpa_rev_mode)a->revocation_mode,
+					&blob->cert_der, NULL, 0, a->now,
+					&accept, &st);
+		if (HRES_IS_OK(hr) && !accept) {
+			DBG_WARNING("server certificate refused by "
+				    "revocation: %s\n",
+				    bpa_rev_error_name(st.error) ?: "?");
+			hr = st.error;
+		}
+		if (!HRES_IS_OK(hr)) {
+			goto done;
+		}
 	}
 	if (a->table == NULL) {
 		hr = BPA_S_OK;

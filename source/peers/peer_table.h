@@ -191,6 +191,17 @@ bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
 			       struct dom_sid *psid);
 
 /**
+ * Make bpa_peer_table_known_cert() (and so the TLS hook) also run the
+ * revocation stack @s (source/revocation/revocation.h) on a certificate
+ * it found, under @mode (enum bpa_rev_mode): a certificate the policy
+ * refuses (revoked; in hard mode also not checkable) is not a known
+ * peer.  @s must outlive @t's use; NULL (or mode "no") turns it off.
+ */
+struct bpa_rev_stack;
+void bpa_peer_table_set_revocation(struct bpa_peer_table *t,
+				   struct bpa_rev_stack *s, int mode);
+
+/**
  * Fetch the row of @sid into a new struct on @mem_ctx.
  * @return S_OK; BPA_E_PEER_NOT_FOUND; HRES_E_INVALIDARG; BPA_E_PEERS_CORRUPT
  *         (the row does not decode); HRES_E_OUTOFMEMORY; HRES_E_FAIL.

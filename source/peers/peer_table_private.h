@@ -72,7 +72,14 @@ struct bpa_peer_table {
 	bool read_only;
 	void (*hook)(const char *where, void *private_data);
 	void *hook_private;
+	/* peer_table_revocation.c: the 3.1.6.1 answer honours it */
+	struct bpa_rev_stack *rev;
+	int rev_mode;			/* enum bpa_rev_mode */
 };
+
+/* A known certificate the revocation stack refuses (logged) */
+bool bpa_peer_rev_refuses(struct bpa_peer_table *t,
+			  const DATA_BLOB *cert_der);
 
 /* Keys */
 static inline TDB_DATA peer_key(const char *s, size_t len)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The read side of the peer table: MS-BPAU 3.1.6.1 / 3.2.6.1 ("is this
- * certificate a known peer?", two hash lookups and no allocation), get,
+ * certificate a known peer?", two hash lookups and no allocation, then
+ * the revocation check when one is set), get,
  * count, traverse.
  */
 #include <stdint.h>
@@ -98,6 +99,10 @@ bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
 	if (m.bad) {
 		DBG_ERR("peer table %s: row %s does not decode: "
 			"BPA_E_PEERS_CORRUPT\n", t->path, sid_key);
+		return false;
+	}
+	if (m.match && bpa_peer_rev_refuses(t, cert_der)) {
+		/* a revoked certificate is not a known peer */
 		return false;
 	}
 	if (m.match && psid != NULL) {

@@ -123,6 +123,9 @@ char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 	out = json_field(out, "verdict",
 			 bpa_exchange_verdict_name(res->verdict), false);
 	out = json_field(out, "reason", res->reason, false);
+	if (res->revocation != NULL) {
+		out = json_field(out, "revocation", res->revocation, false);
+	}
 	out = json_field(out, "hresult", hr, true);
 	return out;
 }
@@ -188,6 +191,10 @@ char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
 				       al, res->client_key_length, v, why,
 				       subject, HRES_ERROR_V(res->hr));
 		break;
+	}
+	if (line != NULL && res->revocation != NULL) {
+		line = talloc_asprintf_append(line, " revocation=%s",
+					      res->revocation);
 	}
 	TALLOC_FREE(frame);
 	return line;

@@ -12,7 +12,9 @@
  *    "callerSid": ..., "account": ..., "remoteAddress": ...,
  *    "authType": "krb5", "authLevel": "integrity",
  *    "clientKeyLength": N, "subjectSid": ..., "verdict": "added",
- *    "reason": ..., "hresult": "0x00000000"}
+ *    "reason": ..., "revocation": "good", "hresult": "0x00000000"}
+ * ("revocation", also " revocation=..." at the end of the text line,
+ * when the certificate got as far as the revocation check)
  */
 #ifndef _BPA_SRV_AUDIT_H_
 #define _BPA_SRV_AUDIT_H_

@@ -13,6 +13,7 @@
 #include "validate/cert_validate.h"
 #include "localcert/local_cert.h"
 #include "peers/peer_table.h"
+#include "revocation/revocation.h"
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/exchange.h"
@@ -34,6 +35,8 @@ const char *bpa_exchange_verdict_name(enum bpa_exchange_verdict v)
 		return "wrong-subject";
 	case BPA_EXCHANGE_TABLE_FULL:
 		return "table-full";
+	case BPA_EXCHANGE_REVOKED:
+		return "revoked";
 	case BPA_EXCHANGE_ERROR:
 		return "error";
 	}
@@ -119,6 +122,36 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 	return false;
 }
 
+/* Seed ocsp-revocation-provider: the certificate before it is stored */
+static bool revocation_check(TALLOC_CTX *mem_ctx,
+			     const struct bpa_srv_state *state,
+			     const struct bpa_cert_blob *blob, time_t now,
+			     struct bpa_exchange_result *res)
+{
+	enum bpa_rev_mode mode = (enum bpa_rev_mode)
+				 state->cfg->revocation_check;
+	struct bpa_rev_status st;
+	bool accept = false;
+	HRESULT hr;
+
+	hr = bpa_rev_check_cert(mem_ctx, state->rev, mode, &blob->cert_der,
+				NULL, 0, now, &accept, &st);
+	if (!HRES_IS_OK(hr)) {
+		refuse(res, BPA_EXCHANGE_ERROR, hr, "no-memory");
+		return false;
+	}
+	res->revocation = bpa_rev_audit_word(mode, &st);
+	if (!accept) {
+		/* the reason names the HRESULT; mem_ctx is the call's */
+		const char *name = bpa_rev_error_name(st.error);
+
+		refuse(res, BPA_EXCHANGE_REVOKED, st.error,
+		       name != NULL ? name : "revocation");
+		return false;
+	}
+	return true;
+}
+
 /* MS-BPAU 3.1.4.1 <3>, <4>: add the caller's row, or replace it */
 static bool add_peer(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		     const struct bpa_srv_caller *caller,
@@ -171,6 +204,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	bool ok;
 
 	res->client_key_length = key_len;
+	res->revocation = NULL;
 	res->subject[0] = '\0';
 	refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY, "no-memory");
 	if (frame == NULL) {
@@ -211,6 +245,10 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	if (!ok) {
 		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
 		       "subject-is-not-the-caller");
+		goto done;
+	}
+	ok = revocation_check(frame, state, blob, now, res);
+	if (!ok) {
 		goto done;
 	}
 	ok = add_peer(frame, state, caller, blob, now, res);

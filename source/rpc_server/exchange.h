@@ -11,6 +11,10 @@
  *    validator's HRESULT;
  *  - its subject must be a SID string naming the caller, else
  *    0x80070005;
+ *  - the revocation stack (source/revocation) checks it under
+ *    "bitspeerauth:revocation check": a certificate the policy refuses
+ *    is refused with the provider's HRESULT (CRYPT_E_REVOKED
+ *    0x80092010, CRYPT_E_REVOCATION_OFFLINE 0x80092013, ...);
  *  - the certificate is added to the peer table, replacing the
  *    caller's previous one (<4>); a full table is 0x80040006 (<3>);
  *  - then the server's CERTIFICATE_BLOB is returned.
@@ -39,6 +43,7 @@ enum bpa_exchange_verdict {
 	BPA_EXCHANGE_INVALID_CERT,	/* validation failed */
 	BPA_EXCHANGE_WRONG_SUBJECT,	/* subject not the caller's SID */
 	BPA_EXCHANGE_TABLE_FULL,	/* <3> */
+	BPA_EXCHANGE_REVOKED,		/* the revocation policy refused it */
 	BPA_EXCHANGE_ERROR,		/* internal: storage, encoding */
 };
 
@@ -48,6 +53,10 @@ struct bpa_exchange_result {
 	const char *reason;		/* a named reason, never NULL */
 	char subject[BPA_SID_STRING_MAX];	/* certificate subject or "" */
 	uint32_t client_key_length;
+	const char *revocation;		/* the check's audit word ("good",
+					 * "revoked", "unknown", "not-checked",
+					 * "failed", "off"), NULL when the call
+					 * did not get that far (static) */
 	DATA_BLOB server_blob;		/* on success: *pServerKey */
 };
 

@@ -13,6 +13,7 @@
 #include <param.h>
 #include <dcesrv_core.h>
 #include "peers/peer_table.h"
+#include "revocation/revocation.h"
 #include "localcert/local_cert.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/host.h"
@@ -58,6 +59,9 @@ static HRESULT open_table(TALLOC_CTX *mem_ctx, const struct bpa_config *cfg,
 						  : "error");
 		return hr;
 	}
+	/* 3.1.6.1: a revoked certificate is not a known peer */
+	bpa_peer_table_set_revocation(s->table, s->rev,
+				      (int)s->cfg->revocation_check);
 	DBG_NOTICE("peer table %s (%s, at most %" PRIu32 " peers)\n",
 		   p.path, cfg->persistent_peers ? "persistent" :
 		   starting ? "emptied at start" : "emptied at the host's start",
@@ -116,6 +120,20 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 		TALLOC_FREE(s);
 		return;
 	}
+	/* seed ocsp-revocation-provider: a configuration that cannot be
+	 * used (a provider name, a ca file, a crl file) leaves no state:
+	 * calls answer E_FAIL rather than skip the checks asked for */
+	hr = bpa_rev_stack_from_config(s, s->cfg, &s->rev);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("the bitspeerauth:revocation configuration is not "
+			"usable: 0x%08x (%s)\n", HRES_ERROR_V(hr),
+			bpa_hresult_name(hr) ? bpa_hresult_name(hr) : "error");
+		TALLOC_FREE(s);
+		return;
+	}
+	DBG_NOTICE("revocation check = %s\n",
+		   bpa_rev_mode_name((enum bpa_rev_mode)
+				     s->cfg->revocation_check));
 	hr = state_open_table(s);
 	if (!HRES_IS_OK(hr)) {
 		TALLOC_FREE(s);

@@ -27,6 +27,7 @@
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
+#include "revocation/revocation.h"
 #include "localcert/local_cert.h"
 #include "validate/cert_validate.h"
 #include "peers/peer_table.h"
@@ -448,6 +449,12 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	a.policy = &policy;
 	a.table = table;
 	a.now = time(NULL);
+	a.revocation_mode = (int)r->config->revocation_check;
+	hr = bpa_rev_stack_from_config(mem_ctx, r->config, &a.revocation);
+	if (!HRES_IS_OK(hr)) {
+		print_hresult("revocation configuration", hr);
+		return 1;
+	}
 	hr = bpa_client_accept_server_blob(mem_ctx, server_blob, &a, &v);
 	if (v != NULL) {
 		char sid[BPA_SID_STRING_MAX] = "-";

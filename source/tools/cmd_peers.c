@@ -25,6 +25,7 @@
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
 #include "peers/peer_table.h"
+#include "revocation/revocation.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_revocation.h"
 
@@ -743,6 +744,19 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		print_hr(params.path, hr);
 		ret = BPA_PEERS_EXIT_ERROR;
 		goto done;
+	}
+	if (sub->fn == cmd_check) {
+		/* 3.1.6.1: a revoked certificate is not a known peer */
+		struct bpa_rev_stack *rev = NULL;
+
+		hr = bpa_rev_stack_from_config(frame, cfg, &rev);
+		if (!HRES_IS_OK(hr)) {
+			print_hr("revocation configuration", hr);
+			ret = BPA_PEERS_EXIT_ERROR;
+			goto done;
+		}
+		bpa_peer_table_set_revocation(t, rev,
+					      (int)cfg->revocation_check);
 	}
 	ret = sub->fn(frame, t, &o, nargs > 0 ? args[0] : NULL);
 done:

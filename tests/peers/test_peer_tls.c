@@ -19,6 +19,9 @@
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
 #include "peers/peer_tls.h"
+#include "ocsp/ocsp_client.h"
+#include "revocation/revocation.h"
+#include "revocation/rev_local.h"
 #include "peer_test_util.h"
 
 #define T0 1700000000
@@ -226,6 +229,49 @@ static void test_server_rejects_removed_peer(void **state)
 	assert_false(client.got_ok);
 }
 
+/* Seed ocsp-revocation-provider: a known peer whose certificate the
+ * administrator revoked (its row kept) is not a known peer: 3.1.6.1
+ * says no and the TLS hook refuses the handshake; unrevoked, it is
+ * known again; with "revocation check = no" the list is not read */
+static void test_server_rejects_revoked_peer(void **state)
+{
+	struct fixture *f = *state;
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = &f->known };
+	struct side server2 = { .cert = &f->server, .table = f->server_table };
+	struct side client2 = { .cert = &f->known };
+	struct bpa_rev_params p;
+	struct bpa_rev_stack *rev = NULL;
+	char *list = talloc_asprintf(f, "%s/revoked.tdb", f->dir);
+	uint8_t hash[32];
+
+	bpa_rev_params_init(&p);
+	p.local_list = list;
+	assert_true(HRES_IS_OK(bpa_rev_stack_create(f, &p, &rev)));
+	bpa_peer_table_set_revocation(f->server_table, rev, BPA_REV_MODE_SOFT);
+	assert_true(bpa_peer_table_known_cert(f->server_table, &f->known.der,
+					      NULL));
+	assert_true(HRES_IS_OK(bpa_rev_local_add(list, &f->known.der,
+		BPA_CRL_REASON_KEY_COMPROMISE, NULL, T0)));
+	assert_false(bpa_peer_table_known_cert(f->server_table, &f->known.der,
+					       NULL));
+	handshake(&server, &client);
+	assert_int_equal(server.handshake, GNUTLS_E_CERTIFICATE_ERROR);
+	assert_false(client.got_ok);
+
+	bpa_peer_table_set_revocation(f->server_table, rev, BPA_REV_MODE_NO);
+	assert_true(bpa_peer_table_known_cert(f->server_table, &f->known.der,
+					      NULL));
+	bpa_peer_table_set_revocation(f->server_table, rev, BPA_REV_MODE_SOFT);
+	assert_true(bpa_rev_cert_hash(&f->known.der, hash));
+	assert_true(HRES_IS_OK(bpa_rev_local_remove(list, hash)));
+	handshake(&server2, &client2);
+	assert_int_equal(server2.handshake, 0);
+	assert_true(client2.got_ok);
+	bpa_peer_table_set_revocation(f->server_table, NULL, BPA_REV_MODE_NO);
+	unlink(list);
+}
+
 /* MS-BPAU 3.2.6.1: the client side checks the server the same way */
 static void test_client_checks_server_against_its_table(void **state)
 {
@@ -254,6 +300,8 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_server_rejects_unknown_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_server_rejects_revoked_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_server_rejects_peer_without_certificate,
 			setup, teardown),
