@@ -78,8 +78,9 @@ HRESULT bpa_rev_provider_ocsp(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 			hr = bpa_ocsp_response_check(mem_ctx, &cached, NULL,
 						     cert, issuer, para->now,
 						     s->p.clock_skew, &r);
-			if (HRES_IS_OK(hr) && (r->outcome == BPA_OCSP_GOOD ||
-					       r->outcome == BPA_OCSP_REVOKED)) {
+			if (HRES_IS_OK(hr) &&
+			    (r->outcome == BPA_OCSP_GOOD ||
+			     r->outcome == BPA_OCSP_REVOKED)) {
 				from_cache = true;
 			} else {
 				TALLOC_FREE(r);
