@@ -59,9 +59,6 @@ static HRESULT open_table(TALLOC_CTX *mem_ctx, const struct bpa_config *cfg,
 						  : "error");
 		return hr;
 	}
-	/* 3.1.6.1: a revoked certificate is not a known peer */
-	bpa_peer_table_set_revocation(s->table, s->rev,
-				      (int)s->cfg->revocation_check);
 	DBG_NOTICE("peer table %s (%s, at most %" PRIu32 " peers)\n",
 		   p.path, cfg->persistent_peers ? "persistent" :
 		   starting ? "emptied at start" : "emptied at the host's start",
@@ -71,7 +68,15 @@ static HRESULT open_table(TALLOC_CTX *mem_ctx, const struct bpa_config *cfg,
 
 static HRESULT state_open_table(struct bpa_srv_state *s)
 {
-	return open_table(s, s->cfg, s->host->init_starts_table, &s->table);
+	HRESULT hr = open_table(s, s->cfg, s->host->init_starts_table,
+				&s->table);
+
+	if (HRES_IS_OK(hr)) {
+		/* 3.1.6.1: a revoked certificate is not a known peer */
+		bpa_peer_table_set_revocation(s->table, s->rev,
+					      (int)s->cfg->revocation_check);
+	}
+	return hr;
 }
 
 HRESULT bpa_srv_table_start(struct loadparm_context *lp_ctx)
