@@ -7,6 +7,8 @@
 #include <gnutls/crypto.h>
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
+#include "util/bpa_bytes.h"
+#include "util/bpa_crypto.h"
 #include "blob/cert_blob.h"
 #include "blob/cert_der.h"
 
@@ -176,20 +178,6 @@ HRESULT bpa_blob_err_hresult(enum bpa_blob_err err)
 	}
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* UTF-16LE string of @len bytes whose only NUL unit is the last one */
 static enum bpa_blob_err check_string(const uint8_t *v, size_t len)
 {
@@ -238,18 +226,18 @@ static enum bpa_blob_err check_key_prov_info(const uint8_t *v, size_t len)
 	if (len < KPI_HEADER_LEN) {
 		return BPA_BLOB_ERR_KPI_TOO_SHORT;
 	}
-	if (le32(v + 8) != 1) {
+	if (PULL_LE_U32(v, 8) != 1) {
 		return BPA_BLOB_ERR_KPI_PROV_TYPE;
 	}
 	/* Flags (v + 12): SHOULD be 0, MUST be ignored */
-	if (le32(v + 16) != 0 || le32(v + 20) != 0) {
+	if (PULL_LE_U32(v, 16) != 0 || PULL_LE_U32(v, 20) != 0) {
 		return BPA_BLOB_ERR_KPI_RESERVED;
 	}
-	if (le32(v + 24) != 1) {
+	if (PULL_LE_U32(v, 24) != 1) {
 		return BPA_BLOB_ERR_KPI_KEY_SPEC;
 	}
 	for (n = 0; n < 2; n++) {
-		off[n] = le32(v + 4 * n);
+		off[n] = PULL_LE_U32(v, 4 * n);
 		if (off[n] < KPI_HEADER_LEN || off[n] >= len) {
 			return BPA_BLOB_ERR_KPI_OFFSET_OUTSIDE;
 		}
@@ -294,7 +282,7 @@ static enum bpa_blob_err check_value(const struct prop_desc *d,
 		if (len != d->size) {
 			return BPA_BLOB_ERR_PROP_BAD_SIZE;
 		}
-		if (le32(v) != 1) {
+		if (PULL_LE_U32(v, 0) != 1) {
 			return BPA_BLOB_ERR_KEY_SPEC_VALUE;
 		}
 		return BPA_BLOB_OK;
@@ -346,7 +334,7 @@ static enum bpa_blob_err decode_props(struct bpa_cert_blob *blob,
 		if (rem < 4) {
 			return BPA_BLOB_ERR_PROP_HEADER_TRUNCATED;
 		}
-		id = le32(buf + off);
+		id = PULL_LE_U32(buf, off);
 		if (id == BPA_BLOB_CERT_ELEMENT_ID ||
 		    id == SPEC_LITERAL_CERT_RESERVED) {
 			/* 2.2.2.2 follows (decode_cert rejects the spec's
@@ -356,10 +344,10 @@ static enum bpa_blob_err decode_props(struct bpa_cert_blob *blob,
 		if (rem < PROP_HEADER_LEN) {
 			return BPA_BLOB_ERR_PROP_HEADER_TRUNCATED;
 		}
-		if (le32(buf + off + 4) != 1) {
+		if (PULL_LE_U32(buf, off + 4) != 1) {
 			return BPA_BLOB_ERR_PROP_RESERVED;
 		}
-		plen = le32(buf + off + 8);
+		plen = PULL_LE_U32(buf, off + 8);
 		if (plen > BPA_BLOB_MAX_LEN) {
 			return BPA_BLOB_ERR_PROP_TOO_LONG;
 		}
@@ -414,10 +402,11 @@ static enum bpa_blob_err decode_cert(struct bpa_cert_blob *blob,
 	if (len < CERT_HEADER_LEN) {
 		return BPA_BLOB_ERR_CERT_HEADER_TRUNCATED;
 	}
-	if (le32(buf) != BPA_BLOB_CERT_ELEMENT_ID || le32(buf + 4) != 1) {
+	if (PULL_LE_U32(buf, 0) != BPA_BLOB_CERT_ELEMENT_ID ||
+	    PULL_LE_U32(buf, 4) != 1) {
 		return BPA_BLOB_ERR_CERT_RESERVED;
 	}
-	clen = le32(buf + 8);
+	clen = PULL_LE_U32(buf, 8);
 	if (clen == 0) {
 		return BPA_BLOB_ERR_CERT_LENGTH_ZERO;
 	}
@@ -537,18 +526,18 @@ enum bpa_blob_err bpa_blob_encode(TALLOC_CTX *mem_ctx,
 		if (p->id == BPA_PROP_KEY_PROV_INFO) {
 			continue;
 		}
-		put_le32(buf + off, p->id);
-		put_le32(buf + off + 4, 1);
-		put_le32(buf + off + 8, (uint32_t)p->value.length);
+		PUSH_LE_U32(buf, off, p->id);
+		PUSH_LE_U32(buf, off + 4, 1);
+		PUSH_LE_U32(buf, off + 8, (uint32_t)p->value.length);
 		if (p->value.length > 0) {
 			memcpy(buf + off + PROP_HEADER_LEN, p->value.data,
 			       p->value.length);
 		}
 		off += PROP_HEADER_LEN + p->value.length;
 	}
-	put_le32(buf + off, BPA_BLOB_CERT_ELEMENT_ID);
-	put_le32(buf + off + 4, 1);
-	put_le32(buf + off + 8, (uint32_t)blob->cert_der.length);
+	PUSH_LE_U32(buf, off, BPA_BLOB_CERT_ELEMENT_ID);
+	PUSH_LE_U32(buf, off + 4, 1);
+	PUSH_LE_U32(buf, off + 8, (uint32_t)blob->cert_der.length);
 	memcpy(buf + off + CERT_HEADER_LEN, blob->cert_der.data,
 	       blob->cert_der.length);
 
@@ -806,17 +795,9 @@ done:
 bool bpa_cert_sha256(const DATA_BLOB *cert_der,
 		     uint8_t out[BPA_CERT_SHA256_LEN])
 {
-	int rc;
-
 	if (cert_der == NULL || cert_der->data == NULL ||
 	    cert_der->length == 0) {
 		return false;
 	}
-	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, cert_der->data,
-			      cert_der->length, out);
-	if (rc < 0) {
-		DBG_ERR("gnutls_hash_fast: %s\n", gnutls_strerror(rc));
-		return false;
-	}
-	return true;
+	return bpa_sha256(cert_der->data, cert_der->length, out);
 }

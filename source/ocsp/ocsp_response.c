@@ -11,6 +11,7 @@
 #include <gnutls/ocsp.h>
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
+#include "util/bpa_text.h"
 #include "ocsp/ocsp_client.h"
 
 static bool datum_eq(const gnutls_datum_t *a, const gnutls_datum_t *b)
@@ -365,14 +366,9 @@ done:
 
 static char *fmt_time(TALLOC_CTX *mem_ctx, time_t t)
 {
-	struct tm tm;
-	char buf[32];
+	char buf[BPA_TIME_STRING_MAX];
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-		return talloc_asprintf(mem_ctx, "%lld", (long long)t);
-	}
-	return talloc_strdup(mem_ctx, buf);
+	return talloc_strdup(mem_ctx, bpa_time_format(t, buf));
 }
 
 char *bpa_ocsp_result_string(TALLOC_CTX *mem_ctx,

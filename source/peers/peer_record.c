@@ -3,119 +3,62 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/crypto.h>
 #include "util/bpa_debug.h"
 #include "util/sid_string.h"
+#include "util/bpa_bytes.h"
+#include "util/bpa_crypto.h"
 #include "peers/peer_table.h"
 #include "peers/peer_record.h"
 
 /* the row keeps the hash the public struct hands back */
 _Static_assert(sizeof(((struct bpa_peer *)0)->cert_hash) ==
 	       BPA_PEER_HASH_LEN, "cert_hash is a SHA-256");
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void put_i64(uint8_t *p, int64_t v)
-{
-	uint64_t u = (uint64_t)v;
-
-	put_u32(p, (uint32_t)(u & 0xffffffffu));
-	put_u32(p + 4, (uint32_t)(u >> 32));
-}
-
-static int64_t get_i64(const uint8_t *p)
-{
-	uint64_t u = (uint64_t)get_u32(p) | ((uint64_t)get_u32(p + 4) << 32);
-
-	return (int64_t)u;
-}
-
-/* A bounds-checked reader: every take fails once the input is short */
-struct reader {
-	const uint8_t *p;
-	size_t left;
-};
-
-static const uint8_t *take(struct reader *r, size_t n)
-{
-	const uint8_t *p = r->p;
-
-	if (n > r->left) {
-		return NULL;
-	}
-	r->p += n;
-	r->left -= n;
-	return p;
-}
-
-static bool take_u32(struct reader *r, uint32_t *v)
-{
-	const uint8_t *p = take(r, 4);
-
-	if (p == NULL) {
-		return false;
-	}
-	*v = get_u32(p);
-	return true;
-}
+_Static_assert(BPA_PEER_HASH_LEN == BPA_SHA256_LEN, "SHA-256");
 
 bool bpa_peer_record_view(const uint8_t *data, size_t len,
 			  struct bpa_peer_record_view *v)
 {
-	struct reader r = { .p = data, .left = len };
+	struct bpa_reader r = bpa_reader_init(data, len);
 	const uint8_t *p = NULL;
 	uint32_t flags = 0;
 	bool ok;
 
 	memset(v, 0, sizeof(*v));
-	ok = take_u32(&r, &v->version);
+	ok = bpa_reader_u32(&r, &v->version);
 	if (!ok || v->version != BPA_PEER_TABLE_VERSION) {
 		return false;
 	}
-	ok = take_u32(&r, &flags);
+	ok = bpa_reader_u32(&r, &flags);
 	if (!ok || flags != 0) {
 		return false;
 	}
-	p = take(&r, 16);
+	p = bpa_reader_take(&r, 16);
 	if (p == NULL) {
 		return false;
 	}
-	v->inserted = get_i64(p);
-	v->last_exchange = get_i64(p + 8);
-	v->hash = take(&r, BPA_PEER_HASH_LEN);
+	v->inserted = (int64_t)PULL_LE_U64(p, 0);
+	v->last_exchange = (int64_t)PULL_LE_U64(p, 8);
+	v->hash = bpa_reader_take(&r, BPA_PEER_HASH_LEN);
 	if (v->hash == NULL) {
 		return false;
 	}
-	ok = take_u32(&r, &v->cert_len);
+	ok = bpa_reader_u32(&r, &v->cert_len);
 	if (!ok || v->cert_len == 0 || v->cert_len > BPA_PEER_TABLE_MAX_BLOB) {
 		return false;
 	}
-	v->cert = take(&r, v->cert_len);
+	v->cert = bpa_reader_take(&r, v->cert_len);
 	if (v->cert == NULL) {
 		return false;
 	}
-	ok = take_u32(&r, &v->props_len);
+	ok = bpa_reader_u32(&r, &v->props_len);
 	if (!ok || v->props_len > BPA_PEER_TABLE_MAX_BLOB) {
 		return false;
 	}
-	v->props = take(&r, v->props_len);
+	v->props = bpa_reader_take(&r, v->props_len);
 	if (v->props == NULL) {
 		return false;
 	}
-	ok = take_u32(&r, &v->addr_len);
+	ok = bpa_reader_u32(&r, &v->addr_len);
 	if (!ok) {
 		return false;
 	}
@@ -127,7 +70,7 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 	if (v->addr_len > BPA_PEER_MAX_ADDRESS) {
 		return false;
 	}
-	v->addr = take(&r, v->addr_len);
+	v->addr = bpa_reader_take(&r, v->addr_len);
 	if (v->addr == NULL) {
 		return false;
 	}
@@ -158,24 +101,24 @@ DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 		return out;
 	}
 	p = out.data;
-	put_u32(p, BPA_PEER_TABLE_VERSION);
-	put_u32(p + 4, 0);
-	put_i64(p + 8, inserted);
-	put_i64(p + 16, last_exchange);
+	PUSH_LE_U32(p, 0, BPA_PEER_TABLE_VERSION);
+	PUSH_LE_U32(p, 4, 0);
+	PUSH_LE_U64(p, 8, (uint64_t)inserted);
+	PUSH_LE_U64(p, 16, (uint64_t)last_exchange);
 	memcpy(p + 24, hash, BPA_PEER_HASH_LEN);
 	p += 24 + BPA_PEER_HASH_LEN;
-	put_u32(p, (uint32_t)peer->cert_der.length);
+	PUSH_LE_U32(p, 0, (uint32_t)peer->cert_der.length);
 	memcpy(p + 4, peer->cert_der.data, peer->cert_der.length);
 	p += 4 + peer->cert_der.length;
-	put_u32(p, (uint32_t)peer->properties.length);
+	PUSH_LE_U32(p, 0, (uint32_t)peer->properties.length);
 	if (peer->properties.length > 0) {
 		memcpy(p + 4, peer->properties.data, peer->properties.length);
 	}
 	p += 4 + peer->properties.length;
 	if (peer->address == NULL) {
-		put_u32(p, BPA_PEER_NO_ADDRESS);
+		PUSH_LE_U32(p, 0, BPA_PEER_NO_ADDRESS);
 	} else {
-		put_u32(p, (uint32_t)addr_len);
+		PUSH_LE_U32(p, 0, (uint32_t)addr_len);
 		memcpy(p + 4, peer->address, addr_len);
 	}
 	return out;
@@ -221,8 +164,8 @@ nomem:
 void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count)
 {
 	memcpy(buf, BPA_PEER_META_MAGIC, BPA_PEER_META_MAGIC_LEN);
-	put_u32(buf + 8, BPA_PEER_TABLE_VERSION);
-	put_u32(buf + 12, count);
+	PUSH_LE_U32(buf, 8, BPA_PEER_TABLE_VERSION);
+	PUSH_LE_U32(buf, 12, count);
 }
 
 HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
@@ -236,14 +179,14 @@ HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 	if (c != 0) {
 		return BPA_E_PEERS_FOREIGN;
 	}
-	*version = get_u32(data + 8);
+	*version = PULL_LE_U32(data, 8);
 	if (*version != BPA_PEER_TABLE_VERSION) {
 		return BPA_E_PEERS_VERSION;
 	}
 	if (len != BPA_PEER_META_LEN) {
 		return BPA_E_PEERS_FOREIGN;
 	}
-	*count = get_u32(data + 12);
+	*count = PULL_LE_U32(data, 12);
 	return BPA_S_OK;
 }
 
@@ -251,13 +194,7 @@ bool bpa_peer_sha256(const uint8_t *data,
 		     size_t len,
 		     uint8_t out[BPA_PEER_HASH_LEN])
 {
-	int rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out);
-
-	if (rc != GNUTLS_E_SUCCESS) {
-		DBG_ERR("gnutls_hash_fast(SHA256): %s\n", gnutls_strerror(rc));
-		return false;
-	}
-	return true;
+	return bpa_sha256(data, len, out);
 }
 
 size_t bpa_peer_sid_key(const struct dom_sid *sid,
@@ -281,14 +218,7 @@ size_t bpa_peer_sid_key(const struct dom_sid *sid,
 void bpa_peer_hash_hex(const uint8_t hash[BPA_PEER_HASH_LEN],
 		       char hex[BPA_PEER_HASH_HEX_LEN + 1])
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < BPA_PEER_HASH_LEN; i++) {
-		hex[2 * i] = digits[hash[i] >> 4];
-		hex[2 * i + 1] = digits[hash[i] & 0xf];
-	}
-	hex[BPA_PEER_HASH_HEX_LEN] = '\0';
+	bpa_hex_lower(hash, BPA_PEER_HASH_LEN, hex);
 }
 
 size_t bpa_peer_cert_key(const uint8_t hash[BPA_PEER_HASH_LEN],

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "util/bpa_debug.h"
+#include "util/bpa_text.h"
 #include <dcesrv_core.h>
 #include "rpc_server/auth_check.h"
 #include "rpc_server/exchange.h"
@@ -51,34 +52,12 @@ static const char *auth_level_name(enum dcerpc_AuthLevel l)
 	}
 }
 
-/* @s as a JSON string literal (RFC 8259 7), appended to @out */
-static char *json_str(char *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	out = talloc_strdup_append_buffer(out, "\"");
-	for (; out != NULL && *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
-			out = talloc_asprintf_append_buffer(out, "\\%c", *p);
-		} else if (*p < 0x20) {
-			out = talloc_asprintf_append_buffer(out, "\\u%04x",
-							    *p);
-		} else {
-			out = talloc_asprintf_append_buffer(out, "%c", *p);
-		}
-	}
-	if (out != NULL) {
-		out = talloc_strdup_append_buffer(out, "\"");
-	}
-	return out;
-}
-
 static char *json_field(char *out, const char *name, const char *value,
 			bool last)
 {
 	out = talloc_asprintf_append_buffer(out, "\"%s\": ", name);
 	if (out != NULL) {
-		out = json_str(out, value);
+		out = bpa_json_append_string(out, value);
 	}
 	if (out != NULL) {
 		out = talloc_strdup_append_buffer(out, last ? "}" : ", ");
@@ -90,17 +69,11 @@ char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 			 const struct bpa_srv_caller *caller,
 			 const struct bpa_exchange_result *res, time_t now)
 {
-	char ts[32] = "";
+	char ts[BPA_TIME_STRING_MAX];
 	char hr[16];
-	struct tm tm;
-	const struct tm *t = NULL;
 	char *out = NULL;
 
-	t = gmtime_r(&now, &tm);
-
-	if (t != NULL) {
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", t);
-	}
+	bpa_time_format(now, ts);
 	snprintf(hr, sizeof(hr), "0x%08x", HRES_ERROR_V(res->hr));
 	out = talloc_strdup(mem_ctx, "{\"type\": \"bitspeerauth\", "
 			    "\"version\": 1, ");
@@ -130,27 +103,6 @@ char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 	return out;
 }
 
-/* A copy of @s for a log line: control characters become '?' */
-static const char *printable(TALLOC_CTX *mem_ctx, const char *s)
-{
-	char *p = NULL;
-	char *c = NULL;
-
-	if (s == NULL) {
-		return "?";
-	}
-	p = talloc_strdup(mem_ctx, s);
-	if (p == NULL) {
-		return "?";
-	}
-	for (c = p; *c != '\0'; c++) {
-		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-			*c = '?';
-		}
-	}
-	return p;
-}
-
 char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
 			 const struct bpa_srv_caller *caller,
 			 const struct bpa_exchange_result *res)
@@ -162,12 +114,12 @@ char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
 	const char *at = caller ? auth_type_name(caller->auth_type) : "?";
 	const char *al = caller ? auth_level_name(caller->auth_level) : "?";
 	const char *v = bpa_exchange_verdict_name(res->verdict);
-	const char *why = printable(frame, res->reason);
+	const char *why = bpa_printable(frame, res->reason);
 	const char *subject = res->subject[0] ? res->subject : "-";
 	char *line = NULL;
 
-	acct = printable(frame, caller ? caller->account_name : "?");
-	addr = printable(frame, caller ? caller->remote : "?");
+	acct = bpa_printable(frame, caller ? caller->account_name : "?");
+	addr = bpa_printable(frame, caller ? caller->remote : "?");
 	switch (res->verdict) {
 	case BPA_EXCHANGE_SERVED:
 	case BPA_EXCHANGE_ADDED:

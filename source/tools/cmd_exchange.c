@@ -27,6 +27,7 @@
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
+#include "util/bpa_text.h"
 #include "revocation/revocation.h"
 #include "localcert/local_cert.h"
 #include "validate/cert_validate.h"
@@ -458,19 +459,13 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	hr = bpa_client_accept_server_blob(mem_ctx, server_blob, &a, &v);
 	if (v != NULL) {
 		char sid[BPA_SID_STRING_MAX] = "-";
-		char until[32] = "?";
-		struct tm tm;
-		struct tm *ptm = NULL;
+		char until[BPA_TIME_STRING_MAX];
 
 		text = bpa_cert_verdict_string(mem_ctx, v);
 		if (v->has_sid) {
 			bpa_sid_format(&v->subject_sid, sid);
 		}
-		ptm = gmtime_r(&v->not_after, &tm);
-		if (ptm != NULL) {
-			strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ",
-				 &tm);
-		}
+		bpa_time_format(v->not_after, until);
 		printf("server certificate: %s (subject %s, RSA %" PRIu32
 		       " bits, not after %s)\n", text != NULL ? text : "?",
 		       sid, v->rsa_bits, until);

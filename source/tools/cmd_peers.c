@@ -24,6 +24,8 @@
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "util/bpa_config.h"
+#include "util/bpa_crypto.h"
+#include "util/bpa_text.h"
 #include "peers/peer_table.h"
 #include "revocation/revocation.h"
 #include "tools/cmd_peers.h"
@@ -61,67 +63,6 @@ static int hr_exit(HRESULT hr)
 		return BPA_PEERS_EXIT_NO;
 	}
 	return BPA_PEERS_EXIT_ERROR;
-}
-
-static void fmt_time(time_t t, char buf[32])
-{
-	struct tm tm;
-	struct tm *ptm = gmtime_r(&t, &tm);
-	size_t n = 0;
-
-	if (ptm != NULL) {
-		n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
-	if (n == 0) {
-		snprintf(buf, 32, "%lld", (long long)t);
-	}
-}
-
-static void fmt_hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* @s with control characters shown as '?' (for a terminal) */
-static char *printable(TALLOC_CTX *mem_ctx, const char *s)
-{
-	char *out = talloc_strdup(mem_ctx, s);
-	char *p = out;
-
-	for (; p != NULL && *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) {
-			*p = '?';
-		}
-	}
-	return out;
-}
-
-/* A JSON string literal (RFC 8259) of @s on @mem_ctx */
-static char *json_str(TALLOC_CTX *mem_ctx, const char *s)
-{
-	char *out = talloc_strdup(mem_ctx, "\"");
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; out != NULL && *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
-			out = talloc_asprintf_append(out, "\\%c", *p);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			out = talloc_asprintf_append(out, "\\u%04x", *p);
-		} else {
-			out = talloc_asprintf_append(out, "%c", *p);
-		}
-	}
-	if (out != NULL) {
-		out = talloc_strdup_append(out, "\"");
-	}
-	return out;
 }
 
 /* Collect copies of every row, sorted by SID string */
@@ -218,15 +159,19 @@ static int list_json(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		const struct bpa_peer *p = l->peers[i];
 		char sid[BPA_SID_STRING_MAX];
 		char hex[65];
-		char ins[32], last[32];
+		char ins[BPA_TIME_STRING_MAX], last[BPA_TIME_STRING_MAX];
 		char *addr = NULL;
 
 		bpa_sid_format(&p->sid, sid);
-		fmt_hex(p->cert_hash, 32, hex);
-		fmt_time(p->inserted, ins);
-		fmt_time(p->last_exchange, last);
-		addr = (p->address != NULL) ? json_str(mem_ctx, p->address) :
-					      talloc_strdup(mem_ctx, "null");
+		bpa_hex_lower(p->cert_hash, sizeof(p->cert_hash), hex);
+		bpa_time_format(p->inserted, ins);
+		bpa_time_format(p->last_exchange, last);
+		if (p->address != NULL) {
+			addr = bpa_json_append_string(
+				talloc_strdup(mem_ctx, ""), p->address);
+		} else {
+			addr = talloc_strdup(mem_ctx, "null");
+		}
 		if (addr == NULL) {
 			fprintf(stderr, "out of memory\n");
 			return BPA_PEERS_EXIT_ERROR;
@@ -267,19 +212,22 @@ static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		const struct bpa_peer *p = l.peers[i];
 		char sid[BPA_SID_STRING_MAX];
 		char hex[65];
-		char ins[32], last[32];
-		char *addr = NULL;
+		char ins[BPA_TIME_STRING_MAX], last[BPA_TIME_STRING_MAX];
+		TALLOC_CTX *row = talloc_new(mem_ctx);
+		const char *addr = "-";
 
 		bpa_sid_format(&p->sid, sid);
-		fmt_hex(p->cert_hash, 32, hex);
+		bpa_hex_lower(p->cert_hash, sizeof(p->cert_hash), hex);
 		hex[16] = '\0';
-		fmt_time(p->inserted, ins);
-		fmt_time(p->last_exchange, last);
-		addr = (p->address != NULL) ? printable(mem_ctx, p->address)
-					      : NULL;
+		bpa_time_format(p->inserted, ins);
+		bpa_time_format(p->last_exchange, last);
+		if (p->address != NULL) {
+			addr = row != NULL ? bpa_printable(row, p->address)
+					   : "?";
+		}
 		printf("%-46s %-20s %-20s %-16s %s\n", sid, ins, last, hex,
-		       addr != NULL ? addr : "-");
-		TALLOC_FREE(addr);
+		       addr);
+		TALLOC_FREE(row);
 	}
 	printf("%zu of at most %" PRIu32 " peers\n", l.n,
 	       bpa_peer_table_max_peers(t));
@@ -321,7 +269,7 @@ static void print_cert_info(const DATA_BLOB *der)
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_datum_t in = { der->data, (unsigned int)der->length };
 	gnutls_datum_t dn = { NULL, 0 };
-	char t1[32], t2[32];
+	char t1[BPA_TIME_STRING_MAX], t2[BPA_TIME_STRING_MAX];
 	int rc;
 
 	rc = gnutls_x509_crt_init(&crt);
@@ -345,8 +293,8 @@ static void print_cert_info(const DATA_BLOB *der)
 		printf("issuer:         %.*s\n", (int)dn.size, dn.data);
 		gnutls_free(dn.data);
 	}
-	fmt_time(gnutls_x509_crt_get_activation_time(crt), t1);
-	fmt_time(gnutls_x509_crt_get_expiration_time(crt), t2);
+	bpa_time_format(gnutls_x509_crt_get_activation_time(crt), t1);
+	bpa_time_format(gnutls_x509_crt_get_expiration_time(crt), t2);
 	printf("valid:          %s .. %s\n", t1, t2);
 done:
 	gnutls_x509_crt_deinit(crt);
@@ -359,7 +307,7 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	struct dom_sid sid;
 	char sidbuf[BPA_SID_STRING_MAX];
 	char hex[65];
-	char ins[32], last[32];
+	char ins[BPA_TIME_STRING_MAX], last[BPA_TIME_STRING_MAX];
 	char *pem = NULL;
 	bool ok;
 	HRESULT hr;
@@ -374,14 +322,14 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		return hr_exit(hr);
 	}
 	bpa_sid_format(&p->sid, sidbuf);
-	fmt_hex(p->cert_hash, 32, hex);
-	fmt_time(p->inserted, ins);
-	fmt_time(p->last_exchange, last);
+	bpa_hex_lower(p->cert_hash, sizeof(p->cert_hash), hex);
+	bpa_time_format(p->inserted, ins);
+	bpa_time_format(p->last_exchange, last);
 	printf("sid:            %s\n", sidbuf);
 	printf("inserted:       %s\n", ins);
 	printf("last exchange:  %s\n", last);
 	printf("address:        %s\n",
-	       p->address ? printable(mem_ctx, p->address) : "-");
+	       p->address ? bpa_printable(mem_ctx, p->address) : "-");
 	printf("cert sha256:    %s\n", hex);
 	printf("cert length:    %zu\n", p->cert_der.length);
 	printf("properties:     %zu bytes\n", p->properties.length);

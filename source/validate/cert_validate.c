@@ -13,6 +13,8 @@
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
+#include "util/bpa_text.h"
+#include "util/bpa_crypto.h"
 #include "blob/cert_der.h"
 #include "validate/cert_validate.h"
 
@@ -63,22 +65,11 @@ const char *bpa_cert_reason_name(uint32_t reason)
 	return "unknown";
 }
 
-/* GnuTLS objects of one validation, released by a destructor */
+/* GnuTLS objects of one validation, released with it (bpa_crypto.h) */
 struct validate_state {
 	gnutls_x509_crt_t crt;
 	gnutls_pubkey_t pubkey;
 };
-
-static int validate_state_destructor(struct validate_state *s)
-{
-	if (s->pubkey != NULL) {
-		gnutls_pubkey_deinit(s->pubkey);
-	}
-	if (s->crt != NULL) {
-		gnutls_x509_crt_deinit(s->crt);
-	}
-	return 0;
-}
 
 /* DER string types a SID string can be written in (all ASCII-clean) */
 static bool cn_string_tag(uint8_t tag)
@@ -310,7 +301,7 @@ static void check_self_signature(struct validate_state *s,
 		return;
 	}
 	sa = (gnutls_sign_algorithm_t)rc;
-	rc = gnutls_pubkey_init(&s->pubkey);
+	rc = bpa_gnutls_pubkey_init(s, &s->pubkey);
 	if (rc < 0) {
 		DBG_ERR("gnutls_pubkey_init: %s\n", gnutls_strerror(rc));
 		v->reasons |= BPA_CERT_R_INTERNAL;
@@ -596,8 +587,7 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 		v->reasons |= BPA_CERT_R_INTERNAL;
 		return;
 	}
-	talloc_set_destructor(s, validate_state_destructor);
-	rc = gnutls_x509_crt_init(&s->crt);
+	rc = bpa_gnutls_x509_crt_init(s, &s->crt);
 	if (rc < 0) {
 		DBG_ERR("gnutls_x509_crt_init: %s\n", gnutls_strerror(rc));
 		v->reasons |= BPA_CERT_R_INTERNAL;
@@ -686,27 +676,12 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 	return v->hres;
 }
 
-static char *fmt_time(char buf[32], time_t t)
-{
-	struct tm tm;
-	struct tm *ptm = gmtime_r(&t, &tm);
-	size_t n = 0;
-
-	if (ptm != NULL) {
-		n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", ptm);
-	}
-	if (n == 0) {
-		snprintf(buf, 32, "%lld", (long long)t);
-	}
-	return buf;
-}
-
 char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 			      const struct bpa_cert_verdict *v)
 {
 	const char *role_eku = NULL;
 	char *s = NULL;
-	char tbuf[32];
+	char tbuf[BPA_TIME_STRING_MAX];
 	size_t i;
 
 	if (v->reasons == 0) {
@@ -755,12 +730,12 @@ char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
 		case BPA_CERT_R_NOT_YET_VALID:
 			s = talloc_asprintf_append(s,
 				"%snot yet valid (not before %s)", sep,
-				fmt_time(tbuf, v->not_before));
+				bpa_time_format(v->not_before, tbuf));
 			break;
 		case BPA_CERT_R_EXPIRED:
 			s = talloc_asprintf_append(s,
 				"%sexpired (not after %s)", sep,
-				fmt_time(tbuf, v->not_after));
+				bpa_time_format(v->not_after, tbuf));
 			break;
 		case BPA_CERT_R_EKU_EXTENSION:
 			s = talloc_asprintf_append(s,
