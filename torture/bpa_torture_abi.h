@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The few smbtorture symbols our module uses.  Samba does not install
- * its torture headers (PLATFORM.md "Tools"), so they are declared here,
+ * its torture headers (docs/platform.md, "Harness traps"), so they are declared here,
  * written from their definitions in Samba 4.17.12 (lib/torture/torture.h,
  * source4/torture/smbtorture.h, source4/torture/rpc/rpc.h,
  * source4/torture/ndr/ndr.h).  Like every module built against Samba's

@@ -3,7 +3,7 @@
 #
 # Suite 'dc': smbtorture against a throwaway DC (tests/integration/dc_lib.sh)
 #   1. our module's suite: smbtorture ... --load-module=MODULE bitspeerauth
-#      (--load-module last: PLATFORM.md "Tools")
+#      (--load-module last: docs/platform.md, "Harness traps")
 #   2. Samba's built-in rpc.mgmt, in a separate call (with --load-module
 #      the built-in suites are not registered), which must list our
 #      interface.

@@ -5,7 +5,7 @@
  *   smbtorture BINDING -U ... --use-kerberos=required \
  *       --load-module=build/torture/bitspeerauth_torture.so bitspeerauth
  *
- * (PLATFORM.md: --load-module last; with it the built-in suites are not
+ * (docs/platform.md: --load-module last; with it the built-in suites are not
  * registered.)
  */
 #include <stdint.h>
