@@ -152,36 +152,97 @@ char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
 	return line;
 }
 
+/*
+ * A caller nobody authenticated: no caller described, auth type none,
+ * no token, or the anonymous SID (S-1-5-7).  Anyone who can reach the
+ * port can be one, as often as the connection allows.
+ */
+static bool caller_unauthenticated(const struct bpa_srv_caller *c)
+{
+	if (c == NULL || c->auth_type == DCERPC_AUTH_TYPE_NONE) {
+		return true;
+	}
+	return strcmp(c->sid_str, "none") == 0 ||
+	       strcmp(c->sid_str, "S-1-5-7") == 0;
+}
+
+int bpa_srv_audit_level(const struct bpa_srv_caller *caller,
+			const struct bpa_exchange_result *res)
+{
+	switch (res->verdict) {
+	case BPA_EXCHANGE_SERVED:
+	case BPA_EXCHANGE_ADDED:
+		return DBGLVL_NOTICE;
+	case BPA_EXCHANGE_ERROR:
+		return DBGLVL_ERR;
+	case BPA_EXCHANGE_REFUSED_CALLER:
+		if (caller_unauthenticated(caller)) {
+			return BPA_AUDIT_UNAUTH_LEVEL;
+		}
+		return DBGLVL_WARNING;
+	default:
+		return DBGLVL_WARNING;
+	}
+}
+
+/* This process's count of unauthenticated refusals since the last summary */
+static struct {
+	time_t since;
+	uint64_t count;
+} unauth;
+
+/* One level-1 line per BPA_AUDIT_SUMMARY_INTERVAL, not one per call */
+static void unauth_summary(const struct bpa_srv_caller *caller, time_t now)
+{
+	char ts[BPA_TIME_STRING_MAX];
+	TALLOC_CTX *frame = NULL;
+	const char *addr = NULL;
+
+	unauth.count++;
+	if (unauth.since != 0 && now >= unauth.since &&
+	    now - unauth.since < BPA_AUDIT_SUMMARY_INTERVAL) {
+		return;
+	}
+	frame = talloc_new(NULL);
+	addr = bpa_printable(frame, caller ? caller->remote : "?");
+	bpa_time_format(unauth.since != 0 ? unauth.since : now, ts);
+	DBG_WARNING("ExchangePublicKeys: %" PRIu64 " call(s) of "
+		    "unauthenticated or anonymous callers refused since %s, "
+		    "the last from %s (each logged at level %d)\n",
+		    unauth.count, ts, addr, BPA_AUDIT_UNAUTH_LEVEL);
+	TALLOC_FREE(frame);
+	unauth.since = now;
+	unauth.count = 0;
+}
+
 void bpa_srv_audit(const struct bpa_srv_caller *caller,
 		   const struct bpa_exchange_result *res,
 		   bool json, time_t now)
 {
-	char *text = bpa_srv_audit_text(NULL, caller, res);
-	const char *t = "ExchangePublicKeys (no memory for the line)";
+	int level = bpa_srv_audit_level(caller, res);
+	/* the JSON line is at level 1, a flood's with its text line */
+	int json_level = (level == BPA_AUDIT_UNAUTH_LEVEL) ? level :
+			 DBGLVL_WARNING;
+	char *text = NULL;
 	char *line = NULL;
 
-	if (text != NULL) {
-		t = text;
+	if (level == BPA_AUDIT_UNAUTH_LEVEL) {
+		unauth_summary(caller, now);
 	}
-	switch (res->verdict) {
-	case BPA_EXCHANGE_SERVED:
-	case BPA_EXCHANGE_ADDED:
-		DBG_NOTICE("%s\n", t);
-		break;
-	case BPA_EXCHANGE_ERROR:
-		DBG_ERR("%s\n", t);
-		break;
-	default:
-		DBG_WARNING("%s\n", t);
-		break;
+	/* below the log level nothing is formatted: a flood costs no
+	 * allocation */
+	if (CHECK_DEBUGLVL(level)) {
+		text = bpa_srv_audit_text(NULL, caller, res);
+		DEBUG(level, ("%s\n", text != NULL ? text :
+			      "ExchangePublicKeys (no memory for the line)"));
+		TALLOC_FREE(text);
 	}
-	TALLOC_FREE(text);
-	if (!json) {
+	if (!json || !CHECK_DEBUGLVL(json_level)) {
 		return;
 	}
 	line = bpa_srv_audit_json(NULL, caller, res, now);
 	if (line != NULL) {
-		DEBUG(1, ("bitspeerauth-audit: %s\n", line));
+		DEBUG(json_level, ("bitspeerauth-audit: %s\n", line));
 	}
 	TALLOC_FREE(line);
 }

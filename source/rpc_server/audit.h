@@ -5,9 +5,17 @@
  * reason, HRESULT.  Successes at level 3 (NOTICE), refusals at level 1
  * (WARNING), internal errors at 0 (ERR).
  *
+ * Refusals of callers nobody authenticated (auth type none, no token,
+ * the anonymous SID S-1-5-7) are at level 5 (INFO): anyone who reaches
+ * the port can send them as fast as the connection goes, and at level 1
+ * they would flood the log.  Instead one summary line at level 1 per
+ * process and BPA_AUDIT_SUMMARY_INTERVAL seconds counts them.  Refusals
+ * of authenticated principals (NTLM, a user account, ...) stay at 1.
+ *
  * With "bitspeerauth:audit json = yes" each call also logs one JSON
  * object on a line of its own, prefixed "bitspeerauth-audit: ", at
- * level 1 (so "log level = 1" shows it):
+ * level 1 (so "log level = 1" shows it; an unauthenticated refusal's at
+ * level 5 with its text line):
  *   {"type": "bitspeerauth", "version": 1, "timestamp": "...Z",
  *    "callerSid": ..., "account": ..., "remoteAddress": ...,
  *    "authType": "krb5", "authLevel": "integrity",
@@ -26,6 +34,14 @@
 
 struct bpa_srv_caller;
 struct bpa_exchange_result;
+
+/* The level of refusals of unauthenticated callers, and their summary */
+#define BPA_AUDIT_UNAUTH_LEVEL 5
+#define BPA_AUDIT_SUMMARY_INTERVAL 60
+
+/** The debug level of the text line of one call (see above) */
+int bpa_srv_audit_level(const struct bpa_srv_caller *caller,
+			const struct bpa_exchange_result *res);
 
 /**
  * Log one call.  @caller may be NULL (no memory to describe it).

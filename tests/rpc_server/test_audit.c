@@ -3,7 +3,9 @@
  * The audit line of source/rpc_server/audit.c: the JSON object of one
  * exchange (bitspeerauth:audit json) is exactly as documented, strings
  * are escaped (RFC 8259 7), and a call without a described caller
- * still gives valid output.
+ * still gives valid output.  Refusals of unauthenticated callers do not
+ * flood the log (issue 9): at the default level they give one summary
+ * line a minute; authenticated refusals stay one line each at level 1.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include "rpc_server/auth_check.h"
 #include "rpc_server/exchange.h"
 #include "rpc_server/audit.h"
+#include "util/bpa_debug.h"
 
 /* 2026-11-23T10:00:00Z */
 #define NOW ((time_t)1795428000)
@@ -139,6 +142,115 @@ static void test_audit_logs_every_verdict_without_crashing(void **state)
 	}
 }
 
+/* What reached the log at level <= 1, from Samba's debug callback */
+struct captured {
+	unsigned lines;
+	unsigned summaries;
+	char last[512];
+};
+
+static void capture(void *private_ptr, int level, const char *msg)
+{
+	struct captured *c = private_ptr;
+
+	if (level > DBGLVL_WARNING) {
+		return;
+	}
+	c->lines++;
+	if (strstr(msg, "unauthenticated or anonymous callers refused") !=
+	    NULL) {
+		c->summaries++;
+	}
+	snprintf(c->last, sizeof(c->last), "%s", msg);
+}
+
+static void log_at_level_1(struct captured *c)
+{
+	memset(c, 0, sizeof(*c));
+	debug_set_callback(c, capture);
+	debuglevel_set(DBGLVL_WARNING);
+}
+
+static void log_reset(void)
+{
+	debug_set_callback(NULL, NULL);
+	debuglevel_set(0);
+}
+
+/* @n refusals of @c in the second @t, then one at @t + 60 */
+static void refuse_many(const struct bpa_srv_caller *c, time_t t,
+			unsigned n)
+{
+	struct bpa_exchange_result res = {
+		.hr = HRES_E_ACCESSDENIED,
+		.verdict = BPA_EXCHANGE_REFUSED_CALLER,
+		.reason = "not-kerberos",
+	};
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		bpa_srv_audit(c, &res, true, t);
+	}
+	bpa_srv_audit(c, &res, true, t + BPA_AUDIT_SUMMARY_INTERVAL);
+}
+
+static void test_unauthenticated_refusals_give_one_summary_a_minute(
+	void **state)
+{
+	struct bpa_srv_caller c;
+	struct captured got;
+
+	fill_caller(&c, "");
+	snprintf(c.sid_str, sizeof(c.sid_str), "none");
+	c.auth_type = DCERPC_AUTH_TYPE_NONE;
+	c.auth_level = DCERPC_AUTH_LEVEL_NONE;
+	log_at_level_1(&got);
+	refuse_many(&c, NOW + 600, 1000);
+	log_reset();
+	/* the first call's summary, then the minute's */
+	assert_int_equal(got.lines, 2);
+	assert_int_equal(got.summaries, 2);
+	assert_non_null(strstr(got.last, ": 1000 call(s) of "));
+	assert_non_null(strstr(got.last, "the last from ipv4:127.0.0.1:40000"));
+	assert_int_equal(bpa_srv_audit_level(&c, &(struct bpa_exchange_result){
+		.verdict = BPA_EXCHANGE_REFUSED_CALLER }), 5);
+}
+
+static void test_anonymous_ntlm_refusals_are_not_logged_one_by_one(
+	void **state)
+{
+	struct bpa_srv_caller c;
+	struct captured got;
+
+	/* an NTLM anonymous bind: authenticated as nobody */
+	fill_caller(&c, "NT AUTHORITY\\ANONYMOUS LOGON");
+	snprintf(c.sid_str, sizeof(c.sid_str), "S-1-5-7");
+	c.auth_type = DCERPC_AUTH_TYPE_NTLMSSP;
+	log_at_level_1(&got);
+	refuse_many(&c, NOW + 3600, 500);
+	log_reset();
+	assert_int_equal(got.lines, 2);
+	assert_int_equal(got.summaries, 2);
+}
+
+static void test_authenticated_refusals_stay_one_line_each_at_level_1(
+	void **state)
+{
+	struct bpa_srv_caller c;
+	struct captured got;
+
+	/* a domain account over NTLM: a principal, so each is audited */
+	fill_caller(&c, "BPA\\PEER1$");
+	c.auth_type = DCERPC_AUTH_TYPE_NTLMSSP;
+	log_at_level_1(&got);
+	refuse_many(&c, NOW + 7200, 10);
+	log_reset();
+	/* text and JSON line of each of the 11 calls */
+	assert_int_equal(got.lines, 22);
+	assert_int_equal(got.summaries, 0);
+	assert_non_null(strstr(got.last, "bitspeerauth-audit: {"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +264,12 @@ int main(void)
 			test_text_line_names_caller_verdict_and_reason),
 		cmocka_unit_test(
 			test_audit_logs_every_verdict_without_crashing),
+		cmocka_unit_test(
+		    test_unauthenticated_refusals_give_one_summary_a_minute),
+		cmocka_unit_test(
+		    test_anonymous_ntlm_refusals_are_not_logged_one_by_one),
+		cmocka_unit_test(
+		    test_authenticated_refusals_stay_one_line_each_at_level_1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
