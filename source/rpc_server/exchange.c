@@ -89,6 +89,8 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 	policy.expected_subject = &caller->sid;
 	policy.allow_sha1_signatures = state->cfg->allow_sha1_signatures;
 	policy.clock_skew = state->cfg->clock_skew;
+	/* seed ocsp-revocation-provider: CA-issued peers need "ca file" */
+	policy.anchors = bpa_rev_stack_anchors(state->rev);
 
 	hr = bpa_cert_validate(mem_ctx, blob, BPA_CERT_ROLE_CLIENT, &policy,
 			       now, &v);

@@ -456,6 +456,8 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 		print_hresult("revocation configuration", hr);
 		return 1;
 	}
+	/* seed ocsp-revocation-provider: CA-issued servers need "ca file" */
+	policy.anchors = bpa_rev_stack_anchors(a.revocation);
 	hr = bpa_client_accept_server_blob(mem_ctx, server_blob, &a, &v);
 	if (v != NULL) {
 		char sid[BPA_SID_STRING_MAX] = "-";

@@ -51,6 +51,8 @@ static const struct {
 	{ BPA_CERT_R_RSA_EXPONENT, "RSA exponent not allowed" },
 	{ BPA_CERT_R_RSA_DEGENERATE, "RSA key degenerate" },
 	{ BPA_CERT_R_WRONG_SUBJECT, "subject is not the expected SID" },
+	{ BPA_CERT_R_UNTRUSTED_ISSUER,
+	  "not issued by a trust anchor (ca file)" },
 };
 
 const char *bpa_cert_reason_name(uint32_t reason)
@@ -251,7 +253,10 @@ static bool weak_signature(gnutls_sign_algorithm_t sa,
 	}
 }
 
-/* Stage 3: issuer = subject and an acceptable signature algorithm */
+/*
+ * Stage 3: issuer = subject (or, with trust anchors, any issuer: stage
+ * 5 decides) and an acceptable signature algorithm
+ */
 static void check_signature_algorithm(struct validate_state *s,
 				      const struct bpa_der_cert *c,
 				      const struct bpa_validate_policy *policy,
@@ -262,7 +267,10 @@ static void check_signature_algorithm(struct validate_state *s,
 
 	if (c->issuer.len != c->subject.len ||
 	    memcmp(c->issuer.p, c->subject.p, c->issuer.len) != 0) {
-		v->reasons |= BPA_CERT_R_NOT_SELF_ISSUED;
+		v->ca_issued = true;
+		if (policy->anchors == NULL) {
+			v->reasons |= BPA_CERT_R_NOT_SELF_ISSUED;
+		}
 	}
 	rc = gnutls_x509_crt_get_signature_algorithm(s->crt);
 	if (rc < 0) {
@@ -323,6 +331,66 @@ static void check_self_signature(struct validate_state *s,
 		DBG_INFO("self-signature: %s\n", gnutls_strerror(rc));
 		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
 	}
+}
+
+/* the anchor's own validity at @now, with the policy's clock skew */
+static bool anchor_valid_at(gnutls_x509_crt_t ca,
+			    const struct bpa_validate_policy *policy,
+			    time_t now)
+{
+	time_t nb = gnutls_x509_crt_get_activation_time(ca);
+	time_t na = gnutls_x509_crt_get_expiration_time(ca);
+
+	if (nb == (time_t)-1 || na == (time_t)-1) {
+		return false;
+	}
+	return (int64_t)now + policy->clock_skew >= (int64_t)nb &&
+	       (int64_t)now - policy->clock_skew <= (int64_t)na;
+}
+
+/*
+ * Stage 5 for a CA-issued certificate: issued by one of the policy's
+ * anchors (GnuTLS checks the signature and that the anchor is a CA),
+ * the anchor valid at @now.  GnuTLS's own clock is not used: the
+ * leaf's validity was stage 3's, at @now like everything else.
+ */
+static void check_issuer_signature(struct validate_state *s,
+				   const struct bpa_validate_policy *policy,
+				   time_t now,
+				   struct bpa_cert_verdict *v)
+{
+	gnutls_x509_crt_t ca = NULL;
+	unsigned int flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+			     GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+	unsigned int status = 0;
+	int rc;
+
+	if (policy->anchors == NULL) {
+		v->reasons |= BPA_CERT_R_UNTRUSTED_ISSUER;
+		return;
+	}
+	if (policy->allow_sha1_signatures) {
+		flags |= GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
+	}
+	rc = gnutls_x509_trust_list_verify_crt(policy->anchors, &s->crt, 1,
+					       flags, &status, NULL);
+	if (rc < 0 || status != 0) {
+		DBG_INFO("not issued by a trust anchor: %s (status 0x%x)\n",
+			 rc < 0 ? gnutls_strerror(rc) : "verify", status);
+		v->reasons |= BPA_CERT_R_UNTRUSTED_ISSUER;
+		return;
+	}
+	rc = gnutls_x509_trust_list_get_issuer(policy->anchors, s->crt, &ca,
+					       GNUTLS_TL_GET_COPY);
+	if (rc < 0) {
+		v->reasons |= BPA_CERT_R_UNTRUSTED_ISSUER;
+		return;
+	}
+	if (!anchor_valid_at(ca, policy, now)) {
+		DBG_INFO("the issuing trust anchor is not valid now\n");
+		v->reasons |= BPA_CERT_R_UNTRUSTED_ISSUER;
+	}
+	gnutls_x509_crt_deinit(ca);
 }
 
 /* rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 A.1) */
@@ -536,6 +604,9 @@ static HRESULT reasons_hresult(uint32_t r)
 	if (r & BPA_CERT_R_SELF_SIGNATURE) {
 		return HRES_TRUST_E_CERT_SIGNATURE;
 	}
+	if (r & BPA_CERT_R_UNTRUSTED_ISSUER) {
+		return HRES_CERT_E_CHAINING;
+	}
 	return HRES_E_FAIL;
 }
 
@@ -612,7 +683,12 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 	if (v->reasons != 0) {
 		return;
 	}
-	/* 5: the self-signature, with a key stage 3 bounded */
+	/* 5: the self-signature, with a key stage 3 bounded; or the
+	 * issuing anchor's signature */
+	if (v->ca_issued) {
+		check_issuer_signature(s, policy, now, v);
+		return;
+	}
 	check_self_signature(s, &c, v);
 }
 

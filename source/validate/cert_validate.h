@@ -22,7 +22,12 @@
  *   4. the hash properties (hashes of the certificate's bytes);
  *   5. the self-signature: the one public-key operation, done only
  *      when everything else passed, on a key whose cost is bounded by
- *      stage 3 (modulus <= max_rsa_bits, exponent < 2^32).
+ *      stage 3 (modulus <= max_rsa_bits, exponent < 2^32).  A
+ *      CA-issued certificate (issuer != subject) is accepted only when
+ *      the policy has trust anchors ("bitspeerauth:ca file", seed
+ *      ocsp-revocation-provider): then stage 5 is the issuer's
+ *      signature, checked against the anchor that issued it, and the
+ *      anchor's own validity at the same time.
  *
  * The HRESULT precedence (bpa_cert_validate()) follows the same order,
  * so skipping a later stage never changes the HRESULT.
@@ -34,6 +39,7 @@
 #include <stdbool.h>
 #include <time.h>
 #include <talloc.h>
+#include <gnutls/x509.h>
 #include <util/data_blob.h>
 #include <core/hresult.h>
 #include <gen_ndr/security.h>
@@ -69,6 +75,9 @@ struct bpa_validate_policy {
 	const struct dom_sid *expected_subject;
 	bool allow_sha1_signatures;	/* false */
 	uint32_t clock_skew;		/* seconds, 300 */
+	/* CAs that may issue peer certificates ("ca file"); NULL: only
+	 * self-signed ones are accepted.  Not owned by the policy. */
+	gnutls_x509_trust_list_t anchors;
 	bpa_cert_phase_two_fn phase_two; /* NULL: no phase two */
 	void *phase_two_data;
 };
@@ -98,8 +107,9 @@ enum bpa_cert_reason {
 	BPA_CERT_R_RSA_EXPONENT		= 1u << 16, /* e not odd 3..2^32-1 */
 	BPA_CERT_R_RSA_DEGENERATE	= 1u << 17, /* modulus even, <= e */
 	BPA_CERT_R_WRONG_SUBJECT	= 1u << 18, /* not expected_subject */
+	BPA_CERT_R_UNTRUSTED_ISSUER	= 1u << 19, /* CA-issued, no anchor */
 };
-#define BPA_CERT_R_LAST BPA_CERT_R_WRONG_SUBJECT
+#define BPA_CERT_R_LAST BPA_CERT_R_UNTRUSTED_ISSUER
 #define BPA_CERT_R_ALL ((BPA_CERT_R_LAST << 1) - 1)
 
 /** Short text of one reason bit ("expired"); "unknown" otherwise. */
@@ -120,6 +130,7 @@ struct bpa_cert_verdict {
 	time_t not_before;
 	time_t not_after;
 	const char *sign_algo;		/* static GnuTLS name, or NULL */
+	bool ca_issued;			/* issuer != subject (anchors) */
 	enum bpa_cert_role role;
 	HRESULT phase_two_hres;
 };
@@ -133,11 +144,12 @@ struct bpa_cert_verdict {
  *
  * HRESULT, first match: DER -> CRYPT_E_ASN1_ERROR; subject not one CN,
  * not a SID, or not the expected SID -> 0x80070005 (3.1.4.1); not
- * self-issued -> TRUST_E_CERT_SIGNATURE; not RSA, modulus outside
+ * self-issued and no anchors -> TRUST_E_CERT_SIGNATURE; not RSA, modulus outside
  * min..max, bad exponent, degenerate -> NTE_BAD_KEY; weak signature ->
  * NTE_BAD_ALGID; validity -> CERT_E_EXPIRED; EKU -> CERT_E_WRONG_USAGE;
  * hashes -> CRYPT_E_HASH_VALUE; self-signature ->
- * TRUST_E_CERT_SIGNATURE; phase two -> its own HRESULT.
+ * TRUST_E_CERT_SIGNATURE; CA-issued and not issued by a valid anchor
+ * -> CERT_E_CHAINING; phase two -> its own HRESULT.
  */
 HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 			  const struct bpa_cert_blob *blob,

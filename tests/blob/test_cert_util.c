@@ -122,6 +122,18 @@ DATA_BLOB tcu_make_cert(TALLOC_CTX *mem_ctx, const struct tcu_cert_opts *o)
 	if (o->issuer_key == NULL) {
 		assert_int_equal(gnutls_x509_crt_sign2(crt, crt, o->key,
 						       dig, 0), 0);
+	} else if (o->issuer_der != NULL) {
+		gnutls_datum_t d = {
+			.data = o->issuer_der->data,
+			.size = (unsigned)o->issuer_der->length,
+		};
+
+		assert_int_equal(gnutls_x509_crt_init(&issuer), 0);
+		assert_int_equal(gnutls_x509_crt_import(issuer, &d,
+			GNUTLS_X509_FMT_DER), 0);
+		assert_int_equal(gnutls_x509_crt_sign2(crt, issuer,
+			o->issuer_key, dig, 0), 0);
+		gnutls_x509_crt_deinit(issuer);
 	} else {
 		assert_int_equal(gnutls_x509_crt_init(&issuer), 0);
 		crt_common(issuer, o->issuer_key, "Test CA", NULL, NULL,
@@ -132,6 +144,29 @@ DATA_BLOB tcu_make_cert(TALLOC_CTX *mem_ctx, const struct tcu_cert_opts *o)
 			o->issuer_key, dig, 0), 0);
 		gnutls_x509_crt_deinit(issuer);
 	}
+	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
+						 &out), 0);
+	res = data_blob_talloc(mem_ctx, out.data, out.size);
+	gnutls_free(out.data);
+	gnutls_x509_crt_deinit(crt);
+	return res;
+}
+
+DATA_BLOB tcu_make_ca(TALLOC_CTX *mem_ctx, gnutls_x509_privkey_t key,
+		      const char *cn, time_t nb, time_t na)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t out = { NULL, 0 };
+	DATA_BLOB res;
+
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	crt_common(crt, key, cn, NULL, NULL, nb, na);
+	assert_int_equal(gnutls_x509_crt_set_basic_constraints(crt, 1, -1),
+			 0);
+	assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
+		GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, crt, key,
+					       GNUTLS_DIG_SHA256, 0), 0);
 	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
 						 &out), 0);
 	res = data_blob_talloc(mem_ctx, out.data, out.size);

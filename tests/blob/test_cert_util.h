@@ -21,6 +21,9 @@
 struct tcu_cert_opts {
 	gnutls_x509_privkey_t key;	/* subject key */
 	gnutls_x509_privkey_t issuer_key; /* NULL: self-signed */
+	/* the issuer's certificate (DER, e.g. tcu_make_ca()'s) for
+	 * issuer_key; NULL: an ad-hoc "Test CA" one */
+	const DATA_BLOB *issuer_der;
 	const char *cn;			/* NULL: no CN */
 	const char *cn2;		/* a second CN, or NULL */
 	const char *org;		/* an O attribute, or NULL */
@@ -39,5 +42,12 @@ gnutls_x509_privkey_t tcu_key(gnutls_pk_algorithm_t alg, unsigned bits);
 
 /** A DER certificate made as @o says; fails the test on error. */
 DATA_BLOB tcu_make_cert(TALLOC_CTX *mem_ctx, const struct tcu_cert_opts *o);
+
+/**
+ * A self-signed CA certificate (basicConstraints CA, keyCertSign) for
+ * @key named CN=@cn, valid @nb..@na; fails the test on error.
+ */
+DATA_BLOB tcu_make_ca(TALLOC_CTX *mem_ctx, gnutls_x509_privkey_t key,
+		      const char *cn, time_t nb, time_t na);
 
 #endif

@@ -457,6 +457,97 @@ static void test_phase_two_called_only_after_phase_one(void **state)
 	talloc_free(ctx);
 }
 
+/* ---- CA-issued peer certificates and "ca file" anchors ------------- */
+
+static gnutls_x509_trust_list_t anchors_of(const DATA_BLOB *ca_der)
+{
+	gnutls_x509_trust_list_t tl = NULL;
+	gnutls_x509_crt_t ca = NULL;
+	gnutls_datum_t d = {
+		.data = ca_der->data,
+		.size = (unsigned)ca_der->length,
+	};
+
+	assert_int_equal(gnutls_x509_trust_list_init(&tl, 0), 0);
+	assert_int_equal(gnutls_x509_crt_init(&ca), 0);
+	assert_int_equal(gnutls_x509_crt_import(ca, &d, GNUTLS_X509_FMT_DER),
+			 0);
+	assert_int_equal(gnutls_x509_trust_list_add_cas(tl, &ca, 1, 0), 1);
+	return tl;	/* owns ca */
+}
+
+/*
+ * Seed ocsp-revocation-provider, "ca file": a CA-issued certificate is
+ * accepted only when an anchor issued it and the anchor is valid; the
+ * subject still decides first; self-signed ones are unaffected.
+ */
+static void test_ca_issued_needs_an_anchor(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	gnutls_x509_privkey_t other = K.rsa1024;
+	DATA_BLOB ca = tcu_make_ca(ctx, K.rsa2048, "Peer CA", NOW - 86400,
+				   NOW + 365 * 86400);
+	/* same name, another key: must not be taken for the CA */
+	DATA_BLOB impostor = tcu_make_ca(ctx, other, "Peer CA", NOW - 86400,
+					 NOW + 365 * 86400);
+	DATA_BLOB old_ca = tcu_make_ca(ctx, K.rsa2048, "Peer CA",
+				       NOW - 10 * 86400, NOW - 86400);
+	struct tcu_cert_opts o = good_opts();
+	struct bpa_validate_policy p;
+	struct bpa_cert_verdict *v = NULL;
+	struct bpa_cert_blob *issued = NULL;
+	struct bpa_cert_blob *self = NULL;
+	struct bpa_cert_blob *wrong = NULL;
+	struct dom_sid caller;
+	DATA_BLOB der;
+
+	o.issuer_key = K.rsa2048;
+	o.issuer_der = &ca;
+	der = tcu_make_cert(ctx, &o);
+	issued = blob_of(ctx, &der);
+	o.cn = "S-1-5-21-1-2-3-1106";
+	der = tcu_make_cert(ctx, &o);
+	wrong = blob_of(ctx, &der);
+	o = good_opts();
+	der = tcu_make_cert(ctx, &o);
+	self = blob_of(ctx, &der);
+	assert_true(bpa_sid_parse(GOOD_SID, &caller));
+
+	bpa_validate_policy_default(&p);
+	v = check(ctx, issued, BPA_CERT_ROLE_CLIENT, &p, NOW,
+		  BPA_CERT_R_NOT_SELF_ISSUED, 0x80096004, "no anchors");
+	assert_true(v->ca_issued);
+
+	p.anchors = anchors_of(&ca);
+	v = check(ctx, issued, BPA_CERT_ROLE_CLIENT, &p, NOW, 0, 0,
+		  "issued by the anchor");
+	assert_true(v->ca_issued);
+	v = check(ctx, self, BPA_CERT_ROLE_CLIENT, &p, NOW, 0, 0,
+		  "self-signed, anchors set");
+	assert_false(v->ca_issued);
+	p.expected_subject = &caller;
+	check(ctx, wrong, BPA_CERT_ROLE_CLIENT, &p, NOW,
+	      BPA_CERT_R_WRONG_SUBJECT, 0x80070005, "another SID, anchored");
+	p.expected_subject = NULL;
+	check(ctx, issued, BPA_CERT_ROLE_CLIENT, &p, NOW + 400 * 86400,
+	      BPA_CERT_R_EXPIRED, 0x800B0101, "leaf expired");
+	gnutls_x509_trust_list_deinit(p.anchors, 1);
+
+	p.anchors = anchors_of(&impostor);
+	v = check(ctx, issued, BPA_CERT_ROLE_CLIENT, &p, NOW,
+		  BPA_CERT_R_UNTRUSTED_ISSUER, 0x800B010A,
+		  "same-name CA, other key");
+	assert_string_equal(bpa_cert_verdict_string(ctx, v),
+			    "not issued by a trust anchor (ca file)");
+	gnutls_x509_trust_list_deinit(p.anchors, 1);
+
+	p.anchors = anchors_of(&old_ca);
+	check(ctx, issued, BPA_CERT_ROLE_CLIENT, &p, NOW,
+	      BPA_CERT_R_UNTRUSTED_ISSUER, 0x800B010A, "anchor expired");
+	gnutls_x509_trust_list_deinit(p.anchors, 1);
+	talloc_free(ctx);
+}
+
 /* a flipped bit anywhere in the sample's certificate: phase one names
  * a reason (a hash property always catches it), never crashes */
 static void test_bit_flip_in_sample_certificate_refused(void **state)
@@ -772,6 +863,7 @@ int main(void)
 		cmocka_unit_test(test_sha1_accepted_when_legacy_allowed),
 		cmocka_unit_test(test_each_hash_property_checked),
 		cmocka_unit_test(test_phase_two_called_only_after_phase_one),
+		cmocka_unit_test(test_ca_issued_needs_an_anchor),
 		cmocka_unit_test(test_bit_flip_in_sample_certificate_refused),
 		cmocka_unit_test(test_reason_names_distinct),
 		cmocka_unit_test(test_rsa_key_bounds_before_signature),
