@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test certificates and CERTIFICATE_BLOBs: see torture_cert.h */
 #include <stdint.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
@@ -142,17 +143,56 @@ bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
 	return bpa_torture_make_blob_opts(mem_ctx, subject, &good, blob, err);
 }
 
+/* MS-BPAU 2.2.2: one SHA1_HASH property (2.2.2.1), then the
+ * certificate encoding (2.2.2.2); @flip_sha1 spoils the property */
+static bool frame_blob(TALLOC_CTX *mem_ctx, const uint8_t *der,
+		       size_t der_len, bool flip_sha1, DATA_BLOB *blob,
+		       const char **err)
+{
+	uint8_t sha1[20];
+	size_t len;
+	uint8_t *p = NULL;
+	int rc;
+
+	if (der_len == 0 || der_len > UINT32_MAX - 64) {
+		*err = "bad certificate length";
+		return false;
+	}
+	rc = gnutls_hash_fast(GNUTLS_DIG_SHA1, der, der_len, sha1);
+	if (rc != GNUTLS_E_SUCCESS) {
+		*err = gnutls_strerror(rc);
+		return false;
+	}
+	if (flip_sha1) {
+		sha1[0] ^= 0xff;
+	}
+	/* property (12 + 20) then certificate encoding (12 + DER) */
+	len = 12 + sizeof(sha1) + 12 + der_len;
+	*blob = data_blob_talloc(mem_ctx, NULL, len);
+	if (blob->data == NULL) {
+		*err = "no memory";
+		return false;
+	}
+	p = blob->data;
+	put_le32(p, PROP_SHA1_HASH);
+	put_le32(p + 4, PROP_RESERVED);
+	put_le32(p + 8, sizeof(sha1));
+	memcpy(p + 12, sha1, sizeof(sha1));
+	p += 12 + sizeof(sha1);
+	put_le32(p, CERT_RESERVED_LO);
+	put_le32(p + 4, CERT_RESERVED_HI);
+	put_le32(p + 8, (uint32_t)der_len);
+	memcpy(p + 12, der, der_len);
+	return true;
+}
+
 bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
 				const struct bpa_torture_cert_opts *opts,
 				DATA_BLOB *blob, const char **err)
 {
 	struct gnutls_objs *g = NULL;
 	gnutls_datum_t der = { NULL, 0 };
-	uint8_t sha1[20];
-	size_t len;
-	uint8_t *p = NULL;
 	bool ok = false;
-	int rc;
 
 	g = talloc_zero(mem_ctx, struct gnutls_objs);
 	if (g == NULL) {
@@ -164,37 +204,18 @@ bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
 	if (!ok) {
 		goto done;
 	}
-	ok = false;
-	rc = gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, sha1);
-	if (rc != GNUTLS_E_SUCCESS) {
-		*err = gnutls_strerror(rc);
-		goto done;
-	}
-	if (opts->bad_sha1_property) {
-		sha1[0] ^= 0xff;
-	}
-	/* property (12 + 20) then certificate encoding (12 + DER) */
-	len = 12 + sizeof(sha1) + 12 + der.size;
-	*blob = data_blob_talloc(mem_ctx, NULL, len);
-	if (blob->data == NULL) {
-		*err = "no memory";
-		goto done;
-	}
-	p = blob->data;
-	put_le32(p, PROP_SHA1_HASH);
-	put_le32(p + 4, PROP_RESERVED);
-	put_le32(p + 8, sizeof(sha1));
-	memcpy(p + 12, sha1, sizeof(sha1));
-	p += 12 + sizeof(sha1);
-	put_le32(p, CERT_RESERVED_LO);
-	put_le32(p + 4, CERT_RESERVED_HI);
-	put_le32(p + 8, der.size);
-	memcpy(p + 12, der.data, der.size);
-	ok = true;
+	ok = frame_blob(mem_ctx, der.data, der.size, opts->bad_sha1_property,
+			blob, err);
 done:
 	gnutls_free(der.data);
 	TALLOC_FREE(g);
 	return ok;
+}
+
+bool bpa_torture_blob_of_der(TALLOC_CTX *mem_ctx, const DATA_BLOB *der,
+			     DATA_BLOB *blob, const char **err)
+{
+	return frame_blob(mem_ctx, der->data, der->length, false, blob, err);
 }
 
 char *bpa_torture_blob_subject(TALLOC_CTX *mem_ctx, const DATA_BLOB *blob,

@@ -40,6 +40,13 @@ bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
 				DATA_BLOB *blob, const char **err);
 
 /**
+ * An existing certificate @der (made by certtool, a CA's) framed as a
+ * CERTIFICATE_BLOB like bpa_torture_make_blob()'s, on @mem_ctx.
+ */
+bool bpa_torture_blob_of_der(TALLOC_CTX *mem_ctx, const DATA_BLOB *der,
+			     DATA_BLOB *blob, const char **err);
+
+/**
  * The subject CN of the certificate inside a CERTIFICATE_BLOB (the
  * properties are skipped as 2.2.2.1 lays them out), on @mem_ctx.
  * @return NULL (with *err set) if the blob or certificate is malformed

@@ -72,6 +72,7 @@ struct call_opts {
 	const char *out_file;
 	const char *table;
 	const char *make_blob;
+	const char *blob_of_cert;
 	unsigned rsa_bits;
 	const char *blob_subject;
 	unsigned repeat;
@@ -82,6 +83,7 @@ static int usage(void)
 	fprintf(stderr, "usage: bpa_dc_call --table PATH\n"
 		"       bpa_dc_call --make-blob SUBJECT [--rsa-bits N]"
 		" --out FILE\n"
+		"       bpa_dc_call --blob-of-cert DER-FILE --out FILE\n"
 		"       bpa_dc_call --blob-subject FILE\n"
 		"       bpa_dc_call --binding B [-s SMBCONF] "
 		"[--ccache F | --user U --password P | --anonymous]\n"
@@ -324,6 +326,7 @@ int main(int argc, char **argv)
 		{ "make-blob", required_argument, NULL, 'M' },
 		{ "rsa-bits", required_argument, NULL, 'K' },
 		{ "blob-subject", required_argument, NULL, 'S' },
+		{ "blob-of-cert", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct call_opts o = { .repeat = 1 };
@@ -357,8 +360,23 @@ int main(int argc, char **argv)
 		case 'M': o.make_blob = optarg; break;
 		case 'K': o.rsa_bits = strtoul(optarg, NULL, 0); break;
 		case 'S': o.blob_subject = optarg; break;
+		case 'C': o.blob_of_cert = optarg; break;
 		default: goto done;
 		}
+	}
+	if (o.blob_of_cert != NULL && o.out_file != NULL && optind == argc) {
+		const char *err = "cannot read the certificate";
+		DATA_BLOB der;
+
+		ret = 1;
+		if (read_file(mem_ctx, o.blob_of_cert, &der) &&
+		    bpa_torture_blob_of_der(mem_ctx, &der, &in, &err) &&
+		    write_file(o.out_file, in.data, in.length)) {
+			ret = 0;
+		} else {
+			fprintf(stderr, "blob-of-cert: %s\n", err);
+		}
+		goto done;
 	}
 	if (o.make_blob != NULL && o.out_file != NULL && optind == argc) {
 		struct bpa_torture_cert_opts copts = {
