@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <ftw.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "util/sid_string.h"
@@ -245,6 +247,15 @@ DATA_BLOB ptu_read_file(TALLOC_CTX *mem_ctx, const char *path)
 	}
 	close(fd);
 	return b;
+}
+
+void ptu_child_bound(void)
+{
+	pid_t parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) {
+		_exit(11);
+	}
 }
 
 void ptu_child_exit(TALLOC_CTX *mem_ctx, int rc)

@@ -48,6 +48,14 @@ int ptu_write_file(const char *path, const void *data, size_t len);
 DATA_BLOB ptu_read_file(TALLOC_CTX *mem_ctx, const char *path);
 
 /**
+ * Bound a forked test child by its parent instead of a clock: it is
+ * killed (SIGKILL) when the test process goes (a failed assertion,
+ * meson's timeout), however slow the machine is.  Call first thing in
+ * the child; _exit()s if the parent is already gone.
+ */
+void ptu_child_bound(void);
+
+/**
  * End a forked test child: free @mem_ctx (so valgrind sees no leak in
  * the child) and _exit(@rc) without running cmocka's atexit handlers.
  */

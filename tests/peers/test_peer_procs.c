@@ -126,7 +126,7 @@ static void writer(struct bpa_peer_table *t, int c, bool small,
 	int rc = 0;
 	uint32_t k;
 
-	alarm(120);	/* never outlive a failed test */
+	ptu_child_bound();	/* never outlive a failed test */
 	if (!HRES_IS_OK(bpa_peer_table_reopen(t))) {
 		ptu_child_exit(mem_ctx, 10);
 	}
@@ -189,7 +189,7 @@ static void reader(struct bpa_peer_table *t, int stop_fd)
 	int rc = 0;
 	uint32_t r, i;
 
-	alarm(120);	/* never outlive a failed test */
+	ptu_child_bound();	/* never outlive a failed test */
 	if (!HRES_IS_OK(bpa_peer_table_reopen(t))) {
 		ptu_child_exit(mem_ctx, 10);
 	}
@@ -372,7 +372,7 @@ static void test_sigkill_mid_add_leaves_old_or_new_state(void **state)
 			TALLOC_CTX *m = talloc_new(NULL);
 
 			close(fds[0]);
-			alarm(60);	/* never outlive a failed test */
+			ptu_child_bound(); /* never outlive a failed test */
 
 			t = open_table(m, f->path, 2, 60, true);
 			bpa_peer_table_set_test_hook(t, stop_hook, &s);

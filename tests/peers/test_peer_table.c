@@ -420,9 +420,9 @@ static void test_open_does_not_clear_while_another_process_has_it(void **s)
 		int rc = 1;
 
 		/* never outlive a failed test */
+		ptu_child_bound();
 		close(to_child[1]);
 		close(to_parent[0]);
-		alarm(60);
 		t = open_table(f, 10, 60, false);
 		if (HRES_IS_OK(bpa_peer_table_add(t, a, T0)) &&
 		    write(to_parent[1], "x", 1) == 1 &&
@@ -475,9 +475,9 @@ static void test_reopened_worker_keeps_table_alive(void **state)
 		bool known = false;
 
 		/* never outlive a failed test */
+		ptu_child_bound();
 		close(to_child[1]);
 		close(to_parent[0]);
-		alarm(60);
 
 		if (HRES_IS_OK(bpa_peer_table_reopen(t)) &&
 		    write(to_parent[1], "x", 1) == 1 &&
