@@ -75,6 +75,14 @@ static const struct bpa_option bpa_options[] = {
 		 "bitspeerauth_revocation_cache.tdb"),
 	OPT_STRING("ca file", ca_file, NULL),
 	OPT_STRING("crl files", crl_files, NULL),
+	/* the validator (seed bits-validate-server-certificate) */
+	OPT_STRING("validator command", validator_command, NULL),
+	OPT_STRING("validator module", validator_module, NULL),
+	OPT_UINT("validator timeout", validator_timeout, 10, 1, 600),
+	OPT_UINT("validator cache size", validator_cache_size, 10000, 1,
+		 10000000),
+	OPT_PATH("validator cache file", validator_cache_file, BPA_DIR_STATE,
+		 "bitspeerauth_validator.tdb"),
 };
 
 const struct bpa_option *bpa_config_options(size_t *count)

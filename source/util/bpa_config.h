@@ -65,6 +65,14 @@ struct bpa_config {
 	char *revocation_cache;		/* "revocation cache" */
 	char *ca_file;			/* "ca file", NULL: none */
 	char *crl_files;		/* "crl files", NULL: none */
+
+	/* phase two, the validator (seed bits-validate-server-
+	 * certificate, source/validator) */
+	char *validator_command;	/* "validator command", NULL: none */
+	char *validator_module;		/* "validator module", NULL: none */
+	uint32_t validator_timeout;	/* "validator timeout" (s) */
+	uint32_t validator_cache_size;	/* "validator cache size" */
+	char *validator_cache_file;	/* "validator cache file" */
 };
 
 enum bpa_option_type {

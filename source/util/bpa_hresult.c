@@ -21,6 +21,9 @@ static const struct {
 	BPA_HRESULT_ENTRY(BPA_E_PEERS_READ_ONLY),
 	BPA_HRESULT_ENTRY(BPA_E_CLIENT_NO_SERVER_KEY),
 	BPA_HRESULT_ENTRY(BPA_E_CLIENT_NO_SUCH_ACCOUNT),
+	/* BITS's name, the one administrators search for */
+	{ .hr = BPA_E_VALIDATOR_UNAVAILABLE,
+	  .name = "BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED" },
 };
 
 const char *bpa_hresult_name(HRESULT hr)

@@ -53,6 +53,14 @@
 /* the server's machine account was not found (ERROR_NONE_MAPPED) */
 #define BPA_E_CLIENT_NO_SUCH_ACCOUNT	HRES_ERROR(0x80070534)
 
+/*
+ * Validator (source/validator, seed bits-validate-server-certificate):
+ * a validator is configured but cannot be called; BITS's
+ * BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED, the name
+ * bpa_hresult_name() gives it
+ */
+#define BPA_E_VALIDATOR_UNAVAILABLE	HRES_ERROR(0x80200074)
+
 /**
  * Name of @hr: "S_OK", the name of one of the project's codes above,
  * else Samba's name for it ("HRES_E_ACCESSDENIED"), else NULL (a code

@@ -11,7 +11,8 @@
  * made here with GnuTLS (RSA 2048 with CN=SID, client/server EKU, SKI;
  * RSA 1024 SHA-1 without EKU) and their blobs, a blob with every
  * property kind and a KEY_PROV_INFO, ExchangePublicKeys stubs (request
- * and response, NDR32 and NDR64), SID strings, peer records; issue 9's
+ * and response, NDR32 and NDR64), SID strings, peer records, the
+ * validator's records; issue 9's
  * RSA keys (tests/common/test_rsa_cert.h) as bare certificates and
  * blobs: huge moduli and exponents (each cost seconds to minutes of
  * CPU before the bounds: with -timeout=1 the suite fails on such an
@@ -30,6 +31,7 @@
 #include "blob/cert_blob.h"
 #include "peers/peer_table.h"
 #include "peers/peer_record.h"
+#include "validator/validator_record.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
 #include "common/test_rsa_cert.h"
 
@@ -287,6 +289,34 @@ static void put_peer(TALLOC_CTX *ctx, const char *name,
 	put_blob("peer_record", name, &b);
 }
 
+/* The validator tdb's records, as value and as "key\0value" */
+static void put_validator_records(void)
+{
+	struct bpa_vfail f = { .count = 3, .first = 1800000001,
+			       .last = 1800000003, .hresult = 0x80070005 };
+	struct bpa_vok o = { .seq = 41, .when = 1800000000 };
+	struct bpa_vmeta m = { .next = 42, .oldest = 2 };
+	static const char key[] =
+		"fail/S-1-5-21-1004336348-1177238915-682003330-1105";
+	static const char key2[] = "fail/dc.bpa.test:49152";
+	uint8_t v[BPA_VFAIL_LEN];
+	uint8_t kv[sizeof(key) + BPA_VFAIL_LEN];
+
+	bpa_vfail_push(&f, v);
+	put("validator_record", "fail", v, sizeof(v));
+	memcpy(kv, key, sizeof(key));	/* with its NUL */
+	memcpy(kv + sizeof(key), v, sizeof(v));
+	put("validator_record", "fail-key-sid", kv, sizeof(kv));
+	memcpy(kv, key2, sizeof(key2));
+	memcpy(kv + sizeof(key2), v, sizeof(v));
+	put("validator_record", "fail-key-host",
+	    kv, sizeof(key2) + sizeof(v));
+	bpa_vok_push(&o, v);
+	put("validator_record", "ok", v, BPA_VOK_LEN);
+	bpa_vmeta_push(&m, v);
+	put("validator_record", "meta", v, BPA_VMETA_LEN);
+}
+
 int main(int argc, char **argv)
 {
 	TALLOC_CTX *ctx = talloc_new(NULL);
@@ -351,6 +381,7 @@ int main(int argc, char **argv)
 	put_peer(ctx, "record-empty-addr", &c3, "", false);
 	bpa_peer_meta_push(meta, 7);
 	put("peer_record", "meta", meta, sizeof(meta));
+	put_validator_records();
 
 	talloc_free(ctx);
 	return 0;
