@@ -14,6 +14,9 @@
 # stdout is the path of the pidl script.  PIDL=/path/to/pidl skips step 2.
 #
 # --pidl-only: only step 2 (used by meson).
+# --pidl-cached: only print the cached pidl's path (or fail saying how to
+#   fill the cache); installs and fetches nothing (debian/rules: a
+#   package build never reaches the network).
 # --nss-winbind: only step 3: Debian's libnss-winbind of the installed
 #   samba's version, unpacked (not installed: its postinst would edit
 #   the host's /etc/nsswitch.conf) into the cache, once; prints the
@@ -26,7 +29,9 @@ set -eu
 
 pidl_only=false
 nss_only=false
+cached_only=false
 [ "${1:-}" = "--pidl-only" ] && pidl_only=true
+[ "${1:-}" = "--pidl-cached" ] && cached_only=true
 [ "${1:-}" = "--nss-winbind" ] && nss_only=true
 
 PACKAGES="samba samba-dev samba-testsuite python3-samba python3-impacket
@@ -35,12 +40,13 @@ libwbclient-dev libtalloc-dev libtevent-dev meson ninja-build pkg-config
 krb5-user libparse-yapp-perl iproute2 util-linux valgrind gcc make
 clang libclang-rt-14-dev libcurl4-gnutls-dev openssl python3-cryptography
 xsltproc docbook-xsl docbook-xml libxml2-utils man-db
-dpkg-dev debhelper fakeroot lintian"
+dpkg-dev debhelper fakeroot lintian git"
 
 log() { echo "install-deps: $*" >&2; }
 
 missing=""
 $pidl_only && PACKAGES="libparse-yapp-perl"
+$cached_only && PACKAGES=""
 $nss_only && PACKAGES="samba"
 for p in $PACKAGES; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
@@ -112,6 +118,11 @@ if [ -f "$pidl" ] && [ -f "$dest/librpc/idl/idl_types.h" ] &&
    [ -f "$dest/source3/rpc_server/rpc_worker.h" ]; then
 	echo "$pidl"
 	exit 0
+fi
+if $cached_only; then
+	log "no cached pidl for samba $ver in $dest:" \
+		"run buildtools/install-deps.sh first, or set PIDL=..."
+	exit 1
 fi
 
 log "fetching pidl from Debian's samba $ver source package"
