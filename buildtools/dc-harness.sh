@@ -36,6 +36,9 @@
 #
 # The module is BPA_MODULE, default BUILD/source/rpc_server/bitspeerauth.so
 # where BUILD is BPA_BUILD_ROOT or else the parent of DIR.
+# BPA_MODULE=installed: the module installed in Samba's modules folder
+# (the package, or meson install), no overlay, and no smb.conf line of
+# ours to load it: the caller gives those (--option), e.g. the README's.
 # The process model is --model or BPA_PROCESS_MODEL (default single).
 # Extra smb.conf [global] lines: --option or BPA_DC_OPTIONS (one a line).
 #
@@ -301,6 +304,14 @@ cmd_start() {
 	done
 	build=$(build_root "$dir")
 	module=${BPA_MODULE:-$build/source/rpc_server/bitspeerauth.so}
+	local overlay=$dir/overlay load="dcerpc endpoint servers = +bitspeerauth"
+	if [ "$module" = installed ]; then
+		module=$(modules_dir)/dcerpc_server/bitspeerauth.so
+		[ -f "$module" ] ||
+			die "BPA_MODULE=installed: $module is not installed"
+		overlay=""
+		load=""
+	fi
 	[ -f "$module" ] || die "module not found: $module (build first)"
 	if [ -f "$dir/env" ]; then
 		pid=$(samba_pid "$dir")
@@ -331,7 +342,7 @@ cmd_start() {
 	[ $member = no ] || s3fs="server services = +s3fs"
 	conf_add_global "$conf" "server services = -nbt -wrepl -ntp_signd -dnsupdate -kcc -drepl -s3fs
 $s3fs
-dcerpc endpoint servers = +bitspeerauth
+$load
 pid directory = $dir/run
 ncalrpc dir = $dir/ncalrpc
 winbindd socket directory = $dir/winbindd
@@ -341,7 +352,8 @@ max log size = 0
 log level = ${BPA_DC_LOG_LEVEL:-1 rpc_srv:3 bitspeerauth:5}
 tls enabled = no
 $opts"
-	cp "$module" "$dir/overlay/dcerpc_server/bitspeerauth.so"
+	[ -z "$overlay" ] ||
+		cp "$module" "$overlay/dcerpc_server/bitspeerauth.so"
 	write_client_krb5_conf "$dir/krb5.conf"
 	for n in 1 2 3 4; do
 		write_client_smb_conf "$dir/clients/PEER$n" PEER$n
@@ -366,7 +378,8 @@ $opts"
 	[ -d /var/log/samba ] || mkdir -p /var/log/samba
 	KRB5_CONFIG=$dir/krb5.conf setsid ip netns exec "$ns" \
 		unshare -m --propagation private sh -c '
-			mount -t overlay overlay -o "lowerdir=$1:$2" "$2" &&
+			{ [ -z "$1" ] ||
+			  mount -t overlay overlay -o "lowerdir=$1:$2" "$2"; } &&
 			mount --bind "$7" /var/log/samba &&
 			if [ "$5" = yes ]; then
 				mount -t tmpfs -o mode=0755 tmpfs /run/samba &&
@@ -374,7 +387,7 @@ $opts"
 				mount --bind "$6" /run/samba/winbindd
 			fi &&
 			exec samba -F -M "$3" -s "$4"' \
-		sh "$dir/overlay" "$m" "$model" "$conf" "$member" \
+		sh "$overlay" "$m" "$model" "$conf" "$member" \
 		"$dir/winbindd" "$dir/logs" </dev/null >"$dir/samba.out" 2>&1 &
 	echo $! >"$dir/samba.launch.pid"
 
@@ -439,6 +452,7 @@ $opts"
 		printf 'BPA_PROCESS_MODEL=%q\n' "$model"
 		printf 'BPA_SAMBA_PID=%q\n' "$(samba_pid "$dir")"
 		printf 'BPA_MEMBER_CAPABLE=%q\n' "$member"
+		printf 'BPA_MODULE_PATH=%q\n' "$module"
 	} >"$dir/env.new"
 	mv "$dir/env.new" "$dir/env"
 	say "DC $BPA_DC_FQDN up in netns $ns (model $model), endpoint port $port"
