@@ -99,6 +99,14 @@ char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 	if (res->revocation != NULL) {
 		out = json_field(out, "revocation", res->revocation, false);
 	}
+	if (res->phase != NULL) {
+		out = json_field(out, "phase", res->phase, false);
+	}
+	if (res->phase != NULL && HRES_IS_OK(res->hr)) {
+		out = talloc_asprintf_append_buffer(out,
+			"\"validatorCached\": %s, ",
+			res->validator_cached ? "true" : "false");
+	}
 	out = json_field(out, "hresult", hr, true);
 	return out;
 }
@@ -147,6 +155,14 @@ char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
 	if (line != NULL && res->revocation != NULL) {
 		line = talloc_asprintf_append(line, " revocation=%s",
 					      res->revocation);
+	}
+	if (line != NULL && res->phase != NULL) {
+		line = talloc_asprintf_append(line, " phase=%s", res->phase);
+	}
+	if (line != NULL && res->phase != NULL && HRES_IS_OK(res->hr)) {
+		line = talloc_asprintf_append(line, " validatorCached=%s",
+					      res->validator_cached ? "yes" :
+					      "no");
 	}
 	TALLOC_FREE(frame);
 	return line;

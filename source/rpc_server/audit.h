@@ -22,7 +22,11 @@
  *    "clientKeyLength": N, "subjectSid": ..., "verdict": "added",
  *    "reason": ..., "revocation": "good", "hresult": "0x00000000"}
  * ("revocation", also " revocation=..." at the end of the text line,
- * when the certificate got as far as the revocation check)
+ * when the certificate got as far as the revocation check; "phase",
+ * " phase=...", which validation phase decided, when a certificate was
+ * validated: "builtin", "validator", "validator-unavailable"; and on
+ * success "validatorCached": true/false, " validatorCached=yes|no",
+ * whether the validator's answer came from its success cache)
  */
 #ifndef _BPA_SRV_AUDIT_H_
 #define _BPA_SRV_AUDIT_H_

@@ -11,6 +11,7 @@
 #include "util/bpa_config.h"
 #include "blob/cert_blob.h"
 #include "validate/cert_validate.h"
+#include "validator/validator.h"
 #include "localcert/local_cert.h"
 #include "peers/peer_table.h"
 #include "revocation/revocation.h"
@@ -66,7 +67,33 @@ static bool copy_server_blob(TALLOC_CTX *mem_ctx,
 	return out->data != NULL;
 }
 
-/* Phase one (and two) for the client role; subject errors are <2>'s */
+/*
+ * Seed bits-validate-server-certificate: phase two decided.  The
+ * validator's HRESULT is returned to the caller (3.1.4.1 "MUST return a
+ * nonzero error"), or BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED.
+ */
+static void refuse_by_validator(TALLOC_CTX *mem_ctx,
+				const struct bpa_validation_result *vr,
+				struct bpa_exchange_result *res)
+{
+	const char *name = bpa_hresult_name(vr->hres);
+	const char *why = NULL;
+
+	if (vr->phase == BPA_PHASE_UNAVAILABLE) {
+		refuse(res, BPA_EXCHANGE_INVALID_CERT, vr->hres,
+		       "validator-unavailable: "
+		       "BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED");
+		return;
+	}
+	why = talloc_asprintf(mem_ctx, "refused by the validator: 0x%08x "
+			      "(%s), refusal %" PRIu64 " from this endpoint",
+			      HRES_ERROR_V(vr->hres),
+			      name != NULL ? name : "?", vr->failures);
+	refuse(res, BPA_EXCHANGE_INVALID_CERT, vr->hres,
+	       why != NULL ? why : "refused by the validator");
+}
+
+/* Both phases for the client role; subject errors are <2>'s */
 static bool validate_client(TALLOC_CTX *mem_ctx,
 			    const struct bpa_srv_state *state,
 			    const struct bpa_srv_caller *caller,
@@ -78,6 +105,7 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 				     BPA_CERT_R_CN_NOT_SID |
 				     BPA_CERT_R_WRONG_SUBJECT;
 	struct bpa_validate_policy policy;
+	struct bpa_validation_result *vr = NULL;
 	struct bpa_cert_verdict *v = NULL;
 	const char *why = NULL;
 	HRESULT hr;
@@ -92,19 +120,27 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 	/* seed ocsp-revocation-provider: CA-issued peers need "ca file" */
 	policy.anchors = bpa_rev_stack_anchors(state->rev);
 
-	hr = bpa_cert_validate(mem_ctx, blob, BPA_CERT_ROLE_CLIENT, &policy,
-			       now, &v);
-	if (v == NULL) {
-		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY,
-		       "no-memory");
+	/* the endpoint of the server role: the caller's principal */
+	hr = bpa_validation_check(mem_ctx, state->validator, blob,
+				  BPA_CERT_ROLE_CLIENT, &policy,
+				  caller->sid_str, now, &vr);
+	if (vr == NULL) {
+		refuse(res, BPA_EXCHANGE_ERROR, hr, "no-memory");
 		return false;
 	}
+	v = vr->verdict;
 	*pv = v;
+	res->phase = bpa_validation_phase_name(vr->phase);
+	res->validator_cached = vr->cached;
 	if (v->has_sid) {
 		bpa_sid_format(&v->subject_sid, res->subject);
 	}
 	if (HRES_IS_OK(hr)) {
 		return true;
+	}
+	if (vr->phase != BPA_PHASE_BUILTIN) {
+		refuse_by_validator(mem_ctx, vr, res);
+		return false;
 	}
 	why = bpa_cert_verdict_string(mem_ctx, v);
 	if (v->reasons & BPA_CERT_R_WRONG_SUBJECT) {
@@ -207,6 +243,8 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 
 	res->client_key_length = key_len;
 	res->revocation = NULL;
+	res->phase = NULL;
+	res->validator_cached = false;
 	res->subject[0] = '\0';
 	refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY, "no-memory");
 	if (frame == NULL) {

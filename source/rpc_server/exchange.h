@@ -6,9 +6,11 @@
  *  - ClientKeyLength 0: the client's certificate is not decoded; the
  *    server's CERTIFICATE_BLOB is returned;
  *  - else the blob is decoded (source/blob) and its certificate
- *    validated for the client role (source/validate); a blob that does
- *    not decode or a certificate that fails is refused with the
- *    validator's HRESULT;
+ *    validated for the client role: phase one (source/validate), then
+ *    the configured validator (source/validator, endpoint = the
+ *    caller's SID string); a blob that does not decode or a
+ *    certificate either phase refuses is refused with its HRESULT
+ *    (the validator's own, or 0x80200074 when it is unavailable);
  *  - its subject must be a SID string naming the caller, else
  *    0x80070005;
  *  - the revocation stack (source/revocation) checks it under
@@ -57,6 +59,11 @@ struct bpa_exchange_result {
 					 * "revoked", "unknown", "not-checked",
 					 * "failed", "off"), NULL when the call
 					 * did not get that far (static) */
+	/* which validation phase decided (seed bits-validate-server-
+	 * certificate): "builtin", "validator", "validator-unavailable";
+	 * NULL when no certificate was validated (static) */
+	const char *phase;
+	bool validator_cached;		/* accepted from the success cache */
 	DATA_BLOB server_blob;		/* on success: *pServerKey */
 };
 

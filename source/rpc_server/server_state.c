@@ -14,6 +14,7 @@
 #include <dcesrv_core.h>
 #include "peers/peer_table.h"
 #include "revocation/revocation.h"
+#include "validator/validator.h"
 #include "localcert/local_cert.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/host.h"
@@ -95,6 +96,12 @@ HRESULT bpa_srv_table_start(struct loadparm_context *lp_ctx)
 		goto done;
 	}
 	hr = open_table(frame, cfg, true, &t);
+	if (HRES_IS_OK(hr)) {
+		/* the validator's success cache starts empty too */
+		struct bpa_validation_ctx *v = NULL;
+
+		hr = bpa_validation_ctx_from_config(frame, cfg, true, &v);
+	}
 done:
 	TALLOC_FREE(frame);
 	return hr;
@@ -141,6 +148,17 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 				     s->cfg->revocation_check));
 	hr = state_open_table(s);
 	if (!HRES_IS_OK(hr)) {
+		TALLOC_FREE(s);
+		return;
+	}
+	/* seed bits-validate-server-certificate: the validator, its cache
+	 * emptied at the server's start like the table */
+	hr = bpa_validation_ctx_from_config(s, s->cfg,
+					    s->host->init_starts_table,
+					    &s->validator);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("the bitspeerauth:validator cache is not usable: "
+			"0x%08x\n", HRES_ERROR_V(hr));
 		TALLOC_FREE(s);
 		return;
 	}

@@ -76,6 +76,7 @@ struct bpa_srv_host {
 	bool init_starts_table;
 };
 struct bpa_rev_stack;
+struct bpa_validation_ctx;
 
 struct bpa_srv_state {
 	pid_t pid;			/* the process using it now */
@@ -83,6 +84,9 @@ struct bpa_srv_state {
 	struct bpa_config *cfg;		/* bitspeerauth:* options */
 	struct bpa_peer_table *table;	/* MS-BPAU 3.1.1.2 */
 	struct bpa_rev_stack *rev;	/* revocation stack (seed 004) */
+	/* phase two, the validator and its success cache (seed
+	 * bits-validate-server-certificate); emptied with the table */
+	struct bpa_validation_ctx *validator;
 	bool have_identity;		/* self and self_sid_str are set */
 	struct bpa_srv_identity self;	/* this host's machine account */
 	char self_sid_str[BPA_SID_STRING_MAX];

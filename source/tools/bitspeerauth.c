@@ -23,6 +23,7 @@
 #include "tools/cmd_peers.h"
 #include "tools/cmd_exchange.h"
 #include "tools/cmd_revocation.h"
+#include "tools/cmd_validator.h"
 
 struct bpa_tool_command {
 	const char *name;
@@ -37,6 +38,8 @@ static const struct bpa_tool_command bpa_tool_commands[] = {
 	  bpa_cmd_exchange },
 	{ "revocation", "check a certificate with the revocation stack",
 	  bpa_cmd_revocation },
+	{ "validator", "the validator's failure records and success cache",
+	  bpa_cmd_validator },
 };
 
 static void usage(FILE *out)

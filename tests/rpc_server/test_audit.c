@@ -251,6 +251,46 @@ static void test_authenticated_refusals_stay_one_line_each_at_level_1(
 	assert_non_null(strstr(got.last, "bitspeerauth-audit: {"));
 }
 
+/* Seed bits-validate-server-certificate: which phase decided */
+static void test_phase_and_validator_cached(void **state)
+{
+	struct bpa_srv_caller c;
+	struct bpa_exchange_result ok = {
+		.hr = BPA_S_OK,
+		.verdict = BPA_EXCHANGE_ADDED,
+		.reason = "added",
+		.phase = "validator",
+		.validator_cached = true,
+	};
+	struct bpa_exchange_result no = {
+		.hr = HRES_ERROR(0x80200074),
+		.verdict = BPA_EXCHANGE_INVALID_CERT,
+		.reason = "validator-unavailable",
+		.phase = "validator-unavailable",
+	};
+	char *s = NULL;
+
+	fill_caller(&c, "PEER1$");
+	s = bpa_srv_audit_json(NULL, &c, &ok, NOW);
+	assert_non_null(strstr(s, "\"phase\": \"validator\", "
+				  "\"validatorCached\": true, "
+				  "\"hresult\": \"0x00000000\"}"));
+	talloc_free(s);
+	s = bpa_srv_audit_text(NULL, &c, &ok);
+	assert_non_null(strstr(s, " phase=validator validatorCached=yes"));
+	talloc_free(s);
+	s = bpa_srv_audit_json(NULL, &c, &no, NOW);
+	assert_non_null(strstr(s, "\"phase\": \"validator-unavailable\", "
+				  "\"hresult\": \"0x80200074\"}"));
+	assert_null(strstr(s, "validatorCached"));
+	talloc_free(s);
+	/* no certificate validated: no phase */
+	ok.phase = NULL;
+	s = bpa_srv_audit_json(NULL, &c, &ok, NOW);
+	assert_null(strstr(s, "phase"));
+	talloc_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +310,7 @@ int main(void)
 		    test_anonymous_ntlm_refusals_are_not_logged_one_by_one),
 		cmocka_unit_test(
 		    test_authenticated_refusals_stay_one_line_each_at_level_1),
+		cmocka_unit_test(test_phase_and_validator_cached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The seed bits-validate-server-certificate on a live DC (issue 11):
+# phase two from smb.conf, the server role (the DC validating its
+# callers' certificates).
+#
+# 1. "bitspeerauth:validator command" = a real shell script that appends
+#    a line per call to a file this test reads: missing at first
+#    (0x80200074, table unchanged), then accepting (called once per new
+#    <caller, certificate>, not again for a cached pair), refusing with
+#    its HRESULT (called every time, counted in "validator failures"),
+#    replaced (cache cleared), removed (0x80200074, table unchanged) and
+#    restored (success, no restart), sleeping past the timeout (its
+#    child killed with it), killed by a signal; "validator reset".
+# 2. "bitspeerauth:validator module" = the test module built by meson
+#    (tests/validator/bpa_test_validator_module.c): the same, loaded
+#    with dlopen, replaced, removed and restored.
+. "$(dirname "$0")/dc_lib.sh"
+
+W=$BPA_BUILD_ROOT/tests/integration/validator-$$
+rm -rf "$W"
+mkdir -p "$W"
+trap 'dc_cleanup; rm -rf "$W"' EXIT
+TOOL=$BPA_BUILD_ROOT/source/tools/bitspeerauth
+MODULE=${BPA_TEST_MODULE:-$BPA_BUILD_ROOT/tests/validator/bpa_test_validator.so}
+PROG=$W/validator
+CALLS=$W/calls
+UNAVAILABLE="status=NT_STATUS_OK hresult=0x80200074 server_key_length=0"
+UNTRUSTED="status=NT_STATUS_OK hresult=0x800b0109 server_key_length=0"
+
+start() {
+	dc_start validator --option 'bitspeerauth:audit json = yes' \
+		--option 'bitspeerauth:validator timeout = 2' "$@"
+	trap 'dc_cleanup; rm -rf "$W"' EXIT
+	cc1=$(dc_kinit 'PEER1$')
+	cc2=$(dc_kinit 'PEER2$')
+}
+p1() { call -s "$BPA_PEER1_SMBCONF" --binding "$BPA_BINDING" --ccache "$cc1" "$@"; }
+p2() { call -s "$BPA_PEER2_SMBCONF" --binding "$BPA_BINDING" --ccache "$cc2" "$@"; }
+tool() { "$TOOL" "$@" -s "$BPA_SMBCONF"; }
+ncalls() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# install SRC DST: a new file, as an administrator installs one
+install_new() {
+	cp "$1" "$2.new" && chmod 0755 "$2.new" && mv "$2.new" "$2"
+}
+
+# The validator program: a line per call; flag files choose the answer
+cat >"$W/validator.src" <<EOF
+#!/bin/sh
+n=\$(wc -c)
+echo "\$BPA_ROLE \$BPA_ENDPOINT \$BPA_SUBJECT_SID \$BPA_CERT_SHA256 \$n" >>"$CALLS"
+echo "stderr of the validator" >&2
+if [ -f "$W/sleep" ]; then sleep 30 & echo \$! >"$W/child"; wait; fi
+if [ -f "$W/kill" ]; then kill -9 \$\$; fi
+if [ -f "$W/deny" ]; then cat "$W/deny"; exit 1; fi
+exit 0
+EOF
+
+start --option "bitspeerauth:validator command = $PROG"
+peer1_blob=$(make_blob PEER1 "$BPA_PEER1_SID")
+peer2_blob=$(make_blob PEER2 "$BPA_PEER2_SID")
+
+# -- missing program: unavailable, table unchanged
+before=$(table_dump)
+expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" \
+	"program missing: 0x80200074 (BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED)"
+expect_eq "$(table_dump)" "$before" "program missing: the table is unchanged"
+expect_match "$(cat "$BPA_LOG")" "validator command $PROG is unavailable \\(.*No such file or directory\\).*0x80200074 \\(BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED\\)" \
+	"the log says unavailable, and why"
+
+# -- accepting: once per pair
+install_new "$W/validator.src" "$PROG"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" \
+	"program installed: PEER1\$ accepted, no samba restart"
+expect_eq "$(ncalls "$CALLS")" 1 "the program was called once"
+tool peers export "$W/export" >/dev/null
+sha=$(openssl x509 -in "$W/export/$BPA_PEER1_SID.pem" -outform DER | sha256sum | cut -d' ' -f1)
+len=$(openssl x509 -in "$W/export/$BPA_PEER1_SID.pem" -outform DER | wc -c)
+expect_eq "$(head -n 1 "$CALLS")" "server $BPA_PEER1_SID $BPA_PEER1_SID $sha $len" \
+	"its environment (BPA_ROLE, BPA_ENDPOINT = the caller's SID, BPA_SUBJECT_SID, BPA_CERT_SHA256) and the DER on stdin"
+expect_match "$(cat "$BPA_LOG")" "validator $PROG: stderr: stderr of the validator" \
+	"its standard error is in the log"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" "PEER1\$ again: accepted"
+expect_eq "$(ncalls "$CALLS")" 1 "a cached pair: the program is not called again"
+
+# -- refusing: every time, counted
+echo 0x800b0109 >"$W/deny"
+before=$(table_dump)
+expect_eq "$(p2 --blob "$peer2_blob")" "$UNTRUSTED" \
+	"the program refuses PEER2\$: its HRESULT 0x800b0109 reaches the caller"
+expect_eq "$(p2 --blob "$peer2_blob")" "$UNTRUSTED" "PEER2\$ again: refused again"
+expect_eq "$(ncalls "$CALLS")" 3 "refusals are not cached: called each time"
+expect_eq "$(table_dump)" "$before" "refused: the table is unchanged"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" \
+	"PEER1\$'s cached pair is still accepted (the refusing program is not asked)"
+expect_match "$(cat "$BPA_LOG")" "refusal 2 for this endpoint" \
+	"each refusal is logged with the endpoint's running count"
+json=$(tool validator failures --json)
+expect_match "$json" "^\\[\\{\"endpoint\": \"$BPA_PEER2_SID\", \"count\": 2, \"first\": \"[0-9TZ:-]+\", \"last\": \"[0-9TZ:-]+\", \"lastHresult\": \"0x800b0109\"\\}\\]\$" \
+	"validator failures --json: PEER2\$, count 2, lastHresult"
+expect_match "$(tool validator failures)" "^$BPA_PEER2_SID +2 .* 0x800b0109" \
+	"validator failures: the text table"
+rm -f "$W/deny"
+
+# -- replaced: the cache is cleared
+install_new "$W/validator.src" "$PROG"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" "program replaced: PEER1\$ accepted"
+expect_eq "$(ncalls "$CALLS")" 4 "replacing the program cleared the cache: called again"
+
+# -- removed, then restored
+mv "$PROG" "$W/saved"
+before=$(table_dump)
+expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" \
+	"program removed: 0x80200074 even for a cached pair"
+expect_eq "$(table_dump)" "$before" "program removed: the table is unchanged"
+mv "$W/saved" "$PROG"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" \
+	"program restored: accepted without a samba restart"
+
+# -- reset
+out=$(tool validator reset)
+expect_match "$out" "1 cached successes dropped" "validator reset drops the cached pair"
+n=$(ncalls "$CALLS")
+p1 --blob "$peer1_blob" >/dev/null
+expect_eq "$(ncalls "$CALLS")" $((n + 1)) "after the reset the program is asked again"
+
+# -- past the timeout: unavailable, its process group killed
+touch "$W/sleep"
+t0=$(date +%s)
+expect_eq "$(p2 --blob "$peer2_blob")" "$UNAVAILABLE" \
+	"a program that sleeps past 'validator timeout = 2': 0x80200074"
+t1=$(date +%s)
+ok $(( t1 - t0 >= 2 && t1 - t0 < 10 ? 0 : 1 )) "the call returned after the timeout ($((t1 - t0)) s)"
+child=$(cat "$W/child")
+gone=1
+for _ in $(seq 50); do
+	st=$(sed -n 's/^[0-9]* ([^)]*) \(.\).*/\1/p' "/proc/$child/stat" 2>/dev/null)
+	if [ -z "$st" ] || [ "$st" = Z ]; then gone=0; break; fi
+	sleep 0.1
+done
+ok $gone "the program's child (sleep, pid $child) was killed with its process group"
+expect_match "$(cat "$BPA_LOG")" "unavailable \\(timed out after 2 s" "the log says it timed out"
+rm -f "$W/sleep"
+
+# -- killed by a signal
+touch "$W/kill"
+expect_eq "$(p2 --blob "$peer2_blob")" "$UNAVAILABLE" "a program killed by signal 9: 0x80200074"
+expect_match "$(cat "$BPA_LOG")" "unavailable \\(killed by signal 9\\)" "the log says killed by signal 9"
+rm -f "$W/kill"
+json=$(tool validator failures --json)
+expect_match "$json" "\"count\": 2, " "unavailability is not counted as a refusal"
+
+# -- the audit lines
+res=$(sed -n 's/^ *bitspeerauth-audit: //p' "$BPA_LOG" | /usr/bin/python3 -c '
+import json, sys
+for l in sys.stdin:
+    if l.strip():
+        r = json.loads(l)
+        print(r["verdict"], r.get("phase"), r.get("validatorCached"), r["hresult"])' 2>&1 | sort | uniq -c | sed 's/^ *//')
+expect_eq "$res" "3 added validator False 0x00000000
+3 added validator True 0x00000000
+2 invalid-certificate validator None 0x800b0109
+4 invalid-certificate validator-unavailable None 0x80200074" \
+	"the JSON audit lines carry phase and validatorCached"
+expect_match "$(cat "$BPA_LOG")" "refused, invalid-certificate: refused by the validator: 0x800b0109 .* phase=validator" \
+	"the text audit line names the phase"
+
+# -- the module
+dc_stop
+M=$W/module/validator.so
+mkdir -p "$W/module"
+start --option "bitspeerauth:validator module = $M"
+peer1_blob=$(make_blob PEER1 "$BPA_PEER1_SID")
+peer2_blob=$(make_blob PEER2 "$BPA_PEER2_SID")
+expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" "module missing: 0x80200074"
+install_new "$MODULE" "$M"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" "module installed: PEER1\$ accepted"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" "PEER1\$ again: accepted"
+expect_eq "$(ncalls "$M.log")" 1 "the module was called once (a cached pair)"
+expect_match "$(head -n 1 "$M.log")" "^server $BPA_PEER1_SID $BPA_PEER1_SID [0-9a-f]{64} [0-9]+\$" \
+	"the module got the role, endpoint, subject and hash"
+echo 0x800b0109 >"$M.deny"
+expect_eq "$(p2 --blob "$peer2_blob")" "$UNTRUSTED" "the module refuses PEER2\$ with 0x800b0109"
+expect_eq "$(p2 --blob "$peer2_blob")" "$UNTRUSTED" "again"
+expect_eq "$(ncalls "$M.log")" 3 "the module's refusals are not cached"
+expect_match "$(tool validator failures --json)" "\"endpoint\": \"$BPA_PEER2_SID\", \"count\": 2" \
+	"validator failures counts the module's refusals"
+rm -f "$M.deny"
+install_new "$MODULE" "$M"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" "module replaced: loaded again"
+expect_eq "$(ncalls "$M.log")" 4 "replacing the module cleared the cache"
+mv "$M" "$W/saved.so"
+expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" "module removed: 0x80200074"
+mv "$W/saved.so" "$M"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" "module restored: accepted without a restart"
+echo 'not an ELF file' >"$W/bad.so"
+install_new "$W/bad.so" "$M"
+expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" "a file that does not load: 0x80200074"
+expect_match "$(cat "$BPA_LOG")" "validator module $M is unavailable \\(cannot be loaded" \
+	"the log says it cannot be loaded"
+
+dc_done
