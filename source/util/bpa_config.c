@@ -22,6 +22,10 @@ const char *lpcfg_state_directory(struct loadparm_context *);
 #define OPT_UINT(n, f, d, lo, hi) { .name = (n), .type = BPA_OPTION_UINT, \
 	.offset = BPA_FIELD(f, uint32_t), .def = (d), .min = (lo), \
 	.max = (hi) }
+/* out of range: refused at start (refused_option), not replaced */
+#define OPT_STRICT_UINT(n, f, d, lo, hi) { .name = (n), \
+	.type = BPA_OPTION_UINT, .offset = BPA_FIELD(f, uint32_t), \
+	.def = (d), .min = (lo), .max = (hi), .strict = true }
 #define OPT_BOOL(n, f, d) { .name = (n), .type = BPA_OPTION_BOOL, \
 	.offset = BPA_FIELD(f, bool), .def = (d) }
 #define OPT_PATH(n, f, d, file) { .name = (n), .type = BPA_OPTION_PATH, \
@@ -83,6 +87,21 @@ static const struct bpa_option bpa_options[] = {
 		 10000000),
 	OPT_PATH("validator cache file", validator_cache_file, BPA_DIR_STATE,
 		 "bitspeerauth_validator.tdb"),
+	/* OCSP prefetch (seed cert-open-server-ocsp-response); small values
+	 * are accepted so that tests run the real schedule in seconds */
+	OPT_STRING("ocsp prefetch", ocsp_prefetch, "auto"),
+	OPT_STRICT_UINT("ocsp min validity", ocsp_min_validity, 600, 1,
+			604800),
+	OPT_STRICT_UINT("ocsp url timeout", ocsp_url_timeout, 15000, 100,
+			300000),
+	OPT_STRICT_UINT("ocsp max before next update", ocsp_max_before,
+			14400, 1, 2592000),
+	OPT_STRICT_UINT("ocsp min before next update", ocsp_min_before, 120,
+			1, 2592000),
+	OPT_STRICT_UINT("ocsp min after next update", ocsp_min_after, 60, 1,
+			86400),
+	OPT_PATH("ocsp response file", ocsp_response_file, BPA_DIR_STATE,
+		 "bitspeerauth_ocsp_response.der"),
 };
 
 const struct bpa_option *bpa_config_options(size_t *count)
@@ -123,11 +142,19 @@ char *bpa_option_default_string(TALLOC_CTX *mem_ctx,
 }
 
 static uint32_t parm_u32(struct loadparm_context *lp_ctx,
-			 const struct bpa_option *o)
+			 const struct bpa_option *o, struct bpa_config *c)
 {
 	unsigned long v = lpcfg_parm_ulong(lp_ctx, NULL, BPA_PARM, o->name,
 					   o->def);
 
+	if ((v < o->min || v > o->max) && o->strict) {
+		DBG_ERR("bitspeerauth:%s = %lu out of range [%" PRIu32 ", %"
+			PRIu32 "]: refused\n", o->name, v, o->min, o->max);
+		if (c->refused_option == NULL) {
+			c->refused_option = o->name;
+		}
+		return o->def;
+	}
 	if (v < o->min || v > o->max) {
 		DBG_WARNING("bitspeerauth:%s = %lu out of range "
 			    "[%" PRIu32 ", %" PRIu32 "], using %" PRIu32 "\n",
@@ -190,7 +217,7 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 							 o->def != 0);
 			break;
 		case BPA_OPTION_UINT:
-			*(uint32_t *)field = parm_u32(lp_ctx, o);
+			*(uint32_t *)field = parm_u32(lp_ctx, o, c);
 			break;
 		case BPA_OPTION_PATH:
 		case BPA_OPTION_STRING:

@@ -73,6 +73,23 @@ struct bpa_config {
 	uint32_t validator_timeout;	/* "validator timeout" (s) */
 	uint32_t validator_cache_size;	/* "validator cache size" */
 	char *validator_cache_file;	/* "validator cache file" */
+
+	/* OCSP prefetch of the local certificate's response, for stapling
+	 * (seed cert-open-server-ocsp-response, source/prefetch) */
+	char *ocsp_prefetch;		/* "ocsp prefetch": auto, no, sync,
+					 * async */
+	uint32_t ocsp_min_validity;	/* "ocsp min validity" (s) */
+	uint32_t ocsp_url_timeout;	/* "ocsp url timeout" (ms) */
+	uint32_t ocsp_max_before;	/* "ocsp max before next update" */
+	uint32_t ocsp_min_before;	/* "ocsp min before next update" */
+	uint32_t ocsp_min_after;	/* "ocsp min after next update" */
+	char *ocsp_response_file;	/* "ocsp response file" */
+
+	/* The first option of a BPA_OPTION_STRICT row whose value was out
+	 * of range (its field holds the default), NULL if none: the
+	 * feature it belongs to refuses to start rather than run on a
+	 * value the administrator did not ask for (issue 17). */
+	const char *refused_option;
 };
 
 enum bpa_option_type {
@@ -98,12 +115,15 @@ struct bpa_option {
 	uint32_t max;		/* UINT */
 	const char *def_str;	/* PATH: file name; STRING: default */
 	enum bpa_option_dir dir;	/* PATH */
+	bool strict;		/* UINT: out of range is refused (logged,
+				 * refused_option), not replaced */
 };
 
 /**
  * Read all bitspeerauth:* options from @lp_ctx into a new bpa_config
  * allocated on @mem_ctx (strings are its children).  Out-of-range
- * values are logged and replaced by the default.  NULL only on ENOMEM.
+ * values are logged and replaced by the default; for a strict option
+ * also named in refused_option.  NULL only on ENOMEM.
  */
 struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 				   struct loadparm_context *lp_ctx);

@@ -100,6 +100,12 @@ static void check_all(enum probe p)
 
 	opts = bpa_config_options(&n);
 	assert_true(n > 0);
+	/* a strict option out of range is named, in range it is not */
+	if (p == PROBE_ABOVE || p == PROBE_BELOW) {
+		assert_non_null(c->refused_option);
+	} else {
+		assert_null(c->refused_option);
+	}
 	for (i = 0; i < n; i++) {
 		const struct bpa_option *o = &opts[i];
 		char *want = NULL;
