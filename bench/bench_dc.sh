@@ -24,6 +24,9 @@ CALLS_BIN=$B/bench/bpa_bench_dc_calls
 DC_CALL=$B/tests/integration/bpa_dc_call
 N=${BENCH_DC_CALLS:-1000}
 R=${BENCH_DC_REPS:-5}
+# BENCH_DC_SECTIONS: which of the numbered parts below run (default all)
+SECTIONS=" ${BENCH_DC_SECTIONS:-1 2 3 4} "
+want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 export BPA_BUILD_ROOT=$B
 export BPA_DC_LOG_LEVEL=0
 
@@ -86,13 +89,21 @@ stats() {
 		printf "min %9.3f  median %9.3f  max %9.3f", v[1], m, v[NR] }'
 }
 
-echo "-- 1. one connection, -M single, volatile table, krb5 sign"
 start single --model single || exit 1
+if want 1; then
+echo "-- 1. one connection, -M single, volatile table, krb5 sign"
 calls single --reps "$R" --modes mgmt,alt,same,empty || exit 1
+fi
 
+if want 2; then
 echo "-- 2. a fresh connection: first exchange vs later ones"
-calls single --first "$R" || exit 1
+echo "   with smb.conf socket options (TCP_NODELAY), as the client does:"
+calls single --first "$R" --modes alt,mgmt || exit 1
+echo "   Samba's client socket as it is (Nagle on):"
+calls single --first "$R" --modes alt,mgmt --nagle || exit 1
+fi
 
+if want 3; then
 echo "-- 3. persistent peers = yes vs no (two DCs, blocks interleaved)"
 start persistent --model single \
 	--option 'bitspeerauth:persistent peers = yes' || exit 1
@@ -109,7 +120,9 @@ printf '%-28s %s\n' "volatile alt calls/s" "$(stats <"$WORK/vol")"
 printf '%-28s %s\n' "persistent alt calls/s" "$(stats <"$WORK/per")"
 printf '%-28s %s x\n' "ratio persistent/volatile" "$(stats <"$WORK/ratio")"
 "$HARNESS" stop "$WORK/persistent" >/dev/null 2>&1
+fi
 
+want 4 || exit 0
 echo "-- 4. -M prefork (4 children): 4 clients vs 1"
 "$HARNESS" stop "$WORK/single" >/dev/null 2>&1
 start prefork --model prefork --option 'prefork children = 4' || exit 1

@@ -188,6 +188,8 @@ NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 	/* MS-BPAU 3.2.2: 15 s call timeout */
 	dcerpc_binding_handle_set_timeout(p->binding_handle,
 					  BPA_CLIENT_CALL_TIMEOUT);
+	/* no call waits on Nagle: smb.conf "socket options" */
+	bpa_client_socket_options(p, lp_ctx);
 	*pp = p;
 	return NT_STATUS_OK;
 }

@@ -43,6 +43,18 @@ struct bpa_validate_policy;
 struct bpa_rev_stack;
 struct bpa_cert_verdict;
 struct dcerpc_binding_handle;
+struct dcerpc_pipe;
+
+/**
+ * Apply smb.conf "socket options" of @lp_ctx (Samba's default,
+ * TCP_NODELAY, when unset or @lp_ctx is NULL) to the TCP connection of
+ * @p, which Samba's RPC client leaves with Nagle on (see
+ * bpa_client_socket.c).  bpa_client_exchange() does it for its own
+ * pipes; for a pipe from dcerpc_pipe_connect().  Returns the number of
+ * sockets changed (0: none found; nothing else happens).
+ */
+int bpa_client_socket_options(struct dcerpc_pipe *p,
+			      struct loadparm_context *lp_ctx);
 
 /* MS-BPAU 3.2.2: the call timeout, seconds */
 #define BPA_CLIENT_CALL_TIMEOUT 15
