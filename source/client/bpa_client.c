@@ -7,6 +7,7 @@
 #define TEVENT_DEPRECATED 1
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
 #include "util/bpa_debug.h"
@@ -27,6 +28,41 @@
 HRESULT bpa_client_hresult_from_nt(NTSTATUS status)
 {
 	return HRES_ERROR(NT_STATUS_V(status) | 0x10000000);
+}
+
+_PUBLIC_ bool bpa_client_hresult_is_transient(HRESULT hr)
+{
+	/* a network (or a KDC) that may work later */
+	const NTSTATUS transient[] = {
+		NT_STATUS_CONNECTION_REFUSED,
+		NT_STATUS_IO_TIMEOUT,
+		NT_STATUS_HOST_UNREACHABLE,
+		NT_STATUS_NETWORK_UNREACHABLE,
+		NT_STATUS_PORT_UNREACHABLE,
+		NT_STATUS_CONNECTION_RESET,
+		NT_STATUS_CONNECTION_DISCONNECTED,
+		NT_STATUS_CONNECTION_ABORTED,
+		NT_STATUS_PIPE_DISCONNECTED,
+		NT_STATUS_PIPE_BROKEN,
+		NT_STATUS_END_OF_FILE,
+		NT_STATUS_NO_LOGON_SERVERS,
+		NT_STATUS_RPC_SERVER_UNAVAILABLE,
+		NT_STATUS_EPT_NOT_REGISTERED,
+		NT_STATUS_USER_SESSION_DELETED,
+	};
+	size_t i;
+
+	/* seed bits-validate-server-certificate: set it again, resume */
+	if (HRES_IS_EQUAL(hr, BPA_E_VALIDATOR_UNAVAILABLE)) {
+		return true;
+	}
+	for (i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
+		if (HRES_IS_EQUAL(hr,
+				  bpa_client_hresult_from_nt(transient[i]))) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool binding_value_ok(const char *s)
@@ -194,6 +230,24 @@ NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 	return NT_STATUS_OK;
 }
 
+/* The port the endpoint mapper gave and the pipe connected to */
+static uint16_t connected_port(const struct dcerpc_pipe *p)
+{
+	const char *ep = dcerpc_binding_get_string_option(p->binding,
+							  "endpoint");
+	char *end = NULL;
+	unsigned long v;
+
+	if (ep == NULL || ep[0] < '0' || ep[0] > '9') {
+		return 0;
+	}
+	v = strtoul(ep, &end, 10);
+	if (*end != '\0' || v == 0 || v > 65535) {
+		return 0;
+	}
+	return (uint16_t)v;
+}
+
 _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 				     struct tevent_context *ev,
 				     struct loadparm_context *lp_ctx,
@@ -279,6 +333,7 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 	}
 	res->auth_type = type;
 	res->auth_level = level;
+	res->port = connected_port(p);
 	DBG_INFO("ExchangePublicKeys via %s: %" PRIu32 " byte server "
 		 "blob\n", binding, server_len);
 	*presult = res;

@@ -42,6 +42,8 @@ struct bpa_peer_table;
 struct bpa_validate_policy;
 struct bpa_rev_stack;
 struct bpa_cert_verdict;
+struct bpa_validation_ctx;
+struct bpa_validation_result;
 struct dcerpc_binding_handle;
 struct dcerpc_pipe;
 
@@ -67,7 +69,20 @@ struct bpa_client_result {
 				 * CERTIFICATE_BLOB, never empty */
 	uint32_t auth_type;	/* enum dcerpc_AuthType in use (16) */
 	uint32_t auth_level;	/* enum dcerpc_AuthLevel (sign, seal) */
+	uint16_t port;		/* the TCP port connected to (the endpoint
+				 * mapper's answer), 0 if unknown */
 };
+
+/**
+ * Whether a failed exchange is worth retrying later as it is (seed
+ * bits-validate-server-certificate: a transient error): a validator
+ * that is unavailable (BPA_E_VALIDATOR_UNAVAILABLE, here or at the
+ * server) or the network (HRESULT_FROM_NT of a connection refused,
+ * reset, timed out or unreachable, no endpoint registered, no logon
+ * server).  Everything else (the server's or a validator's refusal,
+ * Kerberos, a certificate that fails) is permanent.
+ */
+bool bpa_client_hresult_is_transient(HRESULT hr);
 
 /**
  * The binding string for a Kerberos-authenticated call (MS-BPAU 3.2.3):
@@ -205,6 +220,12 @@ struct bpa_client_accept {
 	 * refused with the provider's HRESULT when the policy says so */
 	struct bpa_rev_stack *revocation;
 	int revocation_mode;
+	/* phase two (source/validator; NULL: phase one only), asked with
+	 * @endpoint, "<server host as given>:<port>"; if @pvalidation is
+	 * not NULL it receives the validation's result (on mem_ctx) */
+	struct bpa_validation_ctx *validator;
+	const char *endpoint;
+	struct bpa_validation_result **pvalidation;
 };
 
 /**
@@ -219,7 +240,8 @@ struct bpa_client_accept {
  * @param pverdict  if not NULL, the validator's verdict (on @mem_ctx)
  *                  whenever the certificate was validated
  * @return S_OK; the decoder's HRESULT (E_INVALIDARG,
- *         CRYPT_E_ASN1_ERROR); the validator's; HRES_SEC_E_WRONG_PRINCIPAL;
+ *         CRYPT_E_ASN1_ERROR); phase one's; the validator's refusal or
+ *         BPA_E_VALIDATOR_UNAVAILABLE; HRES_SEC_E_WRONG_PRINCIPAL;
  *         the revocation provider's (HRES_CRYPT_E_REVOKED, ...);
  *         the peer table's (HRES_OLE_E_NOCACHE, <6>).  Nothing is stored on
  *         error.

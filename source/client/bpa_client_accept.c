@@ -11,6 +11,7 @@
 #include "util/sid_string.h"
 #include "blob/cert_blob.h"
 #include "validate/cert_validate.h"
+#include "validator/validator.h"
 #include "peers/peer_table.h"
 #include "revocation/revocation.h"
 #include "client/bpa_client.h"
@@ -37,6 +38,7 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 	TALLOC_CTX *frame = NULL;
 	struct bpa_cert_blob *blob = NULL;
 	struct bpa_cert_verdict *v = NULL;
+	struct bpa_validation_result *vr = NULL;
 	struct bpa_validate_policy policy;
 	enum bpa_blob_err berr;
 	DATA_BLOB props;
@@ -47,6 +49,9 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 
 	if (pverdict != NULL) {
 		*pverdict = NULL;
+	}
+	if (a != NULL && a->pvalidation != NULL) {
+		*a->pvalidation = NULL;
 	}
 	if (server_blob == NULL || server_blob->length == 0 || a == NULL ||
 	    a->server_sid == NULL || a->policy == NULL) {
@@ -71,12 +76,19 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 	 * certificate it is decides first (3.2.4.1) */
 	policy = *a->policy;
 	policy.expected_subject = a->server_sid;
-	hr = bpa_cert_validate(frame, blob, BPA_CERT_ROLE_SERVER, &policy,
-			       a->now, &v);
-	if (v != NULL) {
+	/* phase one, then the validator (seed
+	 * bits-validate-server-certificate) */
+	hr = bpa_validation_check(frame, a->validator, blob,
+				  BPA_CERT_ROLE_SERVER, &policy, a->endpoint,
+				  a->now, &vr);
+	if (vr != NULL) {
+		v = vr->verdict;
 		text = bpa_cert_verdict_string(frame, v);
 		if (pverdict != NULL) {
 			*pverdict = talloc_steal(mem_ctx, v);
+		}
+		if (a->pvalidation != NULL) {
+			*a->pvalidation = talloc_steal(mem_ctx, vr);
 		}
 	}
 	if (v != NULL && (v->reasons & BPA_CERT_R_WRONG_SUBJECT)) {

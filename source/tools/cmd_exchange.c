@@ -31,6 +31,7 @@
 #include "revocation/revocation.h"
 #include "localcert/local_cert.h"
 #include "validate/cert_validate.h"
+#include "validator/validator.h"
 #include "peers/peer_table.h"
 #include "client/bpa_client.h"
 #include "util/bpa_winbind.h"
@@ -297,6 +298,7 @@ struct exchange_run {
 	char *binding;		/* to the server */
 	char *lookup_binding;	/* to the DC, for SAMR */
 	bool use_winbind;	/* account SIDs from this host's winbindd */
+	HRESULT lookup_hr;	/* why the last lookup_sid() failed */
 };
 
 /*
@@ -314,6 +316,7 @@ static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 		if (!HRES_IS_OK(hr)) {
 			fprintf(stderr, "looking up %s: ", account);
 			print_hresult("winbind", hr);
+			r->lookup_hr = hr;
 			return false;
 		}
 		return true;
@@ -324,6 +327,7 @@ static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "looking up %s: ", account);
 		print_hresult("SAMR", hr);
+		r->lookup_hr = hr;
 		return false;
 	}
 	return true;
@@ -421,13 +425,49 @@ static bool open_table(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 	return true;
 }
 
+/* Exit statuses (bitspeerauth(1)): a refusal is permanent, an
+ * unavailable validator or the network transient (seed
+ * bits-validate-server-certificate: retry later) */
+#define EXCHANGE_EXIT_REFUSED	1
+#define EXCHANGE_EXIT_TRANSIENT	3
+
+static int refused_exit(HRESULT hr)
+{
+	if (bpa_client_hresult_is_transient(hr)) {
+		printf("transient error: retry later\n");
+		return EXCHANGE_EXIT_TRANSIENT;
+	}
+	return EXCHANGE_EXIT_REFUSED;
+}
+
+/* Which phase decided, as the seed's error context names it */
+static void print_phase(const struct bpa_validation_result *vr)
+{
+	const char *name = bpa_hresult_name(vr->hres);
+
+	if (vr->error_context == 0) {
+		printf("validation: phase %s%s\n",
+		       bpa_validation_phase_name(vr->phase),
+		       vr->phase != BPA_PHASE_VALIDATOR ? "" :
+		       vr->cached ? " (cached)" : " (asked)");
+		return;
+	}
+	printf("validation: phase %s, error context %" PRIu32
+	       " (BG_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK), 0x%08" PRIx32
+	       " (%s)\n", bpa_validation_phase_name(vr->phase),
+	       vr->error_context, HRES_ERROR_V(vr->hres),
+	       name != NULL ? name : "?");
+}
+
 /* 3.2.4.1: decode, validate (server role), subject check, store */
 static int accept_server_key(TALLOC_CTX *mem_ctx,
 			     const struct exchange_opts *o,
 			     struct exchange_run *r,
 			     const struct dom_sid *server_sid,
-			     const DATA_BLOB *server_blob)
+			     const struct bpa_client_result *res)
 {
+	const DATA_BLOB *server_blob = &res->server_blob;
+	struct bpa_validation_result *vr = NULL;
 	struct bpa_validate_policy policy;
 	struct bpa_client_accept a = { .server_sid = server_sid };
 	struct bpa_cert_verdict *v = NULL;
@@ -458,6 +498,20 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	}
 	/* seed ocsp-revocation-provider: CA-issued servers need "ca file" */
 	policy.anchors = bpa_rev_stack_anchors(a.revocation);
+	/* phase two: the validator of smb.conf; the endpoint as BITS
+	 * names it, the server as given and the port connected to */
+	hr = bpa_validation_ctx_from_config(mem_ctx, r->config, false,
+					    &a.validator);
+	if (!HRES_IS_OK(hr)) {
+		print_hresult("validator configuration", hr);
+		return 1;
+	}
+	a.endpoint = talloc_asprintf(mem_ctx, "%s:%u", o->server,
+				     (unsigned)res->port);
+	if (a.endpoint == NULL) {
+		return 1;
+	}
+	a.pvalidation = &vr;
 	hr = bpa_client_accept_server_blob(mem_ctx, server_blob, &a, &v);
 	if (v != NULL) {
 		char sid[BPA_SID_STRING_MAX] = "-";
@@ -472,9 +526,12 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 		       " bits, not after %s)\n", text != NULL ? text : "?",
 		       sid, v->rsa_bits, until);
 	}
+	if (vr != NULL) {
+		print_phase(vr);
+	}
 	if (!HRES_IS_OK(hr)) {
 		print_hresult("server certificate refused", hr);
-		return 1;
+		return refused_exit(hr);
 	}
 	if (table == NULL) {
 		printf("validated, not stored (--no-store)\n");
@@ -559,7 +616,8 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	} else {
 		ok = lookup_sid(mem_ctx, &r, account, &server_sid);
 		if (!ok) {
-			return 1;
+			/* a DC out of reach is transient, too */
+			return refused_exit(r.lookup_hr);
 		}
 	}
 	printf("server account: %s %s (%s)\n", account,
@@ -576,13 +634,13 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 				 &local, &res);
 	if (!HRES_IS_OK(hr)) {
 		print_hresult("ExchangePublicKeys", hr);
-		return 1;
+		return refused_exit(hr);
 	}
 	printf("auth: type %" PRIu32 " level %" PRIu32 "\n",
 	       res->auth_type, res->auth_level);
-	printf("server key: %zu bytes\n", res->server_blob.length);
-	return accept_server_key(mem_ctx, o, &r, &server_sid,
-				 &res->server_blob);
+	printf("server key: %zu bytes (port %u)\n", res->server_blob.length,
+	       (unsigned)res->port);
+	return accept_server_key(mem_ctx, o, &r, &server_sid, res);
 }
 
 /* An IPv4 or IPv6 address rather than a host name */

@@ -271,6 +271,8 @@ static void test_exchange_reports_transport_error_as_hresult(void **state)
 	/* HRESULT_FROM_NT(NT_STATUS_CONNECTION_REFUSED) */
 	assert_int_equal(HRES_ERROR_V(hr), 0xC0000236 | 0x10000000);
 	assert_null(res);
+	/* the network: worth retrying */
+	assert_true(bpa_client_hresult_is_transient(hr));
 	talloc_free(frame);
 }
 
@@ -300,6 +302,21 @@ static void test_errstr_names_client_codes(void **state)
 	assert_string_equal(bpa_hresult_name(BPA_S_OK), "S_OK");
 }
 
+/* Seed bits-validate-server-certificate: transient vs permanent */
+static void test_transient_errors(void **state)
+{
+	assert_true(bpa_client_hresult_is_transient(HRES_ERROR(0x80200074)));
+	/* HRESULT_FROM_NT(NT_STATUS_IO_TIMEOUT, EPT_NOT_REGISTERED) */
+	assert_true(bpa_client_hresult_is_transient(HRES_ERROR(0xD00000B5)));
+	assert_true(bpa_client_hresult_is_transient(HRES_ERROR(0xD0020036)));
+	/* refusals: the server's, a validator's, Kerberos */
+	assert_false(bpa_client_hresult_is_transient(HRES_E_ACCESSDENIED));
+	assert_false(bpa_client_hresult_is_transient(HRES_ERROR(0x800b0109)));
+	assert_false(bpa_client_hresult_is_transient(HRES_ERROR(0xD0000022)));
+	assert_false(bpa_client_hresult_is_transient(HRES_ERROR(0xC0000236)));
+	assert_false(bpa_client_hresult_is_transient(BPA_S_OK));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +334,7 @@ int main(void)
 			test_lookup_refuses_bad_arguments,
 			env_setup, env_teardown),
 		cmocka_unit_test(test_errstr_names_client_codes),
+		cmocka_unit_test(test_transient_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

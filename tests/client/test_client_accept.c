@@ -21,6 +21,7 @@
 #include "util/sid_string.h"
 #include "util/bpa_hresult.h"
 #include "validate/cert_validate.h"
+#include "validator/validator.h"
 #include "peers/peer_table.h"
 #include "peer_test_util.h"
 #include "client/bpa_client.h"
@@ -178,9 +179,79 @@ static void test_undecodable_blob_refused(void **state)
 	assert_int_equal(rows(f), 0);
 }
 
+/* Seed bits-validate-server-certificate: phase two for the client role */
+struct fake {
+	int calls;
+	HRESULT answer;
+	char endpoint[64];
+	char role[16];
+};
+
+static HRESULT fake_fn(void *private_data,
+		       const struct bpa_validator_request *req)
+{
+	struct fake *fk = private_data;
+
+	fk->calls++;
+	snprintf(fk->endpoint, sizeof(fk->endpoint), "%s", req->endpoint);
+	snprintf(fk->role, sizeof(fk->role), "%s", req->role_name);
+	return fk->answer;
+}
+
+static void test_validator_for_the_client_role(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_validation_ctx *v = NULL;
+	struct bpa_validation_result *vr = NULL;
+	struct fake fk = { .answer = HRES_ERROR(0x800b0109) };
+	struct bpa_client_accept a = {
+		.server_sid = &f->server,
+		.policy = &f->policy,
+		.table = f->t,
+		.now = time(NULL),
+		.endpoint = "dc1.example.com:49152",
+		.pvalidation = &vr,
+	};
+	DATA_BLOB blob;
+	const char *err = NULL;
+	HRESULT hr;
+
+	assert_true(HRES_IS_OK(bpa_validation_ctx_new(f, NULL, &v)));
+	bpa_validation_set_callback(v, fake_fn, &fk);
+	a.validator = v;
+	assert_true(bpa_torture_make_blob(f, SERVER, &blob, &err));
+	hr = bpa_client_accept_server_blob(f, &blob, &a, NULL);
+	assert_int_equal(HRES_ERROR_V(hr), 0x800b0109);
+	assert_non_null(vr);
+	assert_int_equal(vr->phase, BPA_PHASE_VALIDATOR);
+	assert_int_equal(vr->error_context, 8);
+	assert_string_equal(fk.endpoint, "dc1.example.com:49152");
+	assert_string_equal(fk.role, "client");
+	assert_int_equal(rows(f), 0);	/* refused: nothing stored */
+
+	fk.answer = BPA_S_OK;
+	hr = bpa_client_accept_server_blob(f, &blob, &a, NULL);
+	assert_true(HRES_IS_OK(hr));
+	assert_false(vr->cached);
+	assert_int_equal(rows(f), 1);
+	hr = bpa_client_accept_server_blob(f, &blob, &a, NULL);
+	assert_true(HRES_IS_OK(hr));
+	assert_true(vr->cached);
+	assert_int_equal(fk.calls, 2);
+
+	/* the wrong server: phase one decides, the validator is not asked */
+	assert_true(bpa_torture_make_blob(f, OTHER, &blob, &err));
+	hr = bpa_client_accept_server_blob(f, &blob, &a, NULL);
+	assert_true(HRES_IS_EQUAL(hr, HRES_SEC_E_WRONG_PRINCIPAL));
+	assert_int_equal(fk.calls, 2);
+	TALLOC_FREE(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_validator_for_the_client_role, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_server_certificate_accepted_and_stored,
 			setup, teardown),

@@ -167,6 +167,71 @@ expect_eq "$res" "3 added validator False 0x00000000
 expect_match "$(cat "$BPA_LOG")" "refused, invalid-certificate: refused by the validator: 0x800b0109 .* phase=validator" \
 	"the text audit line names the phase"
 
+# -- the client role: "bitspeerauth exchange" validating the DC's
+# certificate with a validator of its own (PEER1's smb.conf)
+CPROG=$W/client-validator
+CCALLS=$W/client-calls
+sed -e "s#$CALLS#$CCALLS#" -e "s#$W/sleep#$W/c-sleep#g" \
+	-e "s#$W/kill#$W/c-kill#" -e "s#$W/deny#$W/c-deny#g" \
+	-e "s#$W/child#$W/c-child#" "$W/validator.src" >"$W/client.src"
+printf '\tbitspeerauth:validator command = %s\n\tbitspeerauth:validator timeout = 2\n' \
+	"$CPROG" >>"$BPA_PEER1_SMBCONF"
+ctool() { "$TOOL" "$@" -s "$BPA_PEER1_SMBCONF"; }
+# exchange [options]: the CLI as PEER1$, from its keytab; output, then rc
+exchange() {
+	local out rc
+	out=$(in_ns timeout 120 "$TOOL" exchange -s "$BPA_PEER1_SMBCONF" \
+		--server 127.0.0.1 --target-hostname "$BPA_DC_FQDN" \
+		--realm "$BPA_REALM" --keytab "$BPA_KEYTABS/PEER1\$.keytab" \
+		--principal "PEER1\$@$BPA_REALM" "$@" 2>&1)
+	rc=$?
+	printf '%s\nrc=%s\n' "$out" "$rc"
+}
+out=$(exchange)
+expect_match "$out" "validation: phase validator-unavailable, error context 8 .*0x80200074" \
+	"client: its program missing: phase validator-unavailable"
+expect_match "$out" "^rc=3\$" "client: unavailable is transient: exit 3"
+install_new "$W/client.src" "$CPROG"
+out=$(exchange)
+expect_match "$out" "validation: phase validator \\(asked\\)" "client: the program is asked"
+expect_match "$out" "^rc=0\$" "client: accepted: exit 0"
+expect_match "$(head -n 1 "$CCALLS")" "^client 127\\.0\\.0\\.1:$BPA_PORT $BPA_DC_SID [0-9a-f]{64} [0-9]+\$" \
+	"client: BPA_ROLE=client, BPA_ENDPOINT=<host as given>:<port>, the DC's SID"
+out=$(exchange)
+expect_match "$out" "validation: phase validator \\(cached\\)" "client: again: from the cache"
+expect_eq "$(ncalls "$CCALLS")" 1 "client: a cached pair: not asked again"
+echo 0x800b0109 >"$W/c-deny"
+install_new "$W/client.src" "$CPROG"
+out=$(exchange)
+expect_match "$out" "validation: phase validator, error context 8 \\(BG_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK\\), 0x800b0109" \
+	"client: the program replaced (cache cleared) and refusing: error context 8, its HRESULT"
+expect_match "$out" "^rc=1\$" "client: a refusal is permanent: exit 1"
+expect_eq "$(ncalls "$CCALLS")" 2 "client: replacing the program cleared the cached pair"
+out=$(exchange)
+expect_match "$out" "^rc=1\$" "client: refused again"
+expect_eq "$(ncalls "$CCALLS")" 3 "client: refusals are not cached"
+expect_match "$(ctool validator failures --json)" "^\\[\\{\"endpoint\": \"127\\.0\\.0\\.1:$BPA_PORT\", \"count\": 2, .*\"lastHresult\": \"0x800b0109\"\\}\\]\$" \
+	"client: validator failures --json counts the server endpoint"
+rm -f "$W/c-deny"
+touch "$W/c-sleep"
+out=$(exchange)
+expect_match "$out" "^rc=3\$" "client: a program past the timeout: exit 3"
+rm -f "$W/c-sleep"
+touch "$W/c-kill"
+out=$(exchange)
+expect_match "$out" "^rc=3\$" "client: a program killed by a signal: exit 3"
+rm -f "$W/c-kill"
+out=$(exchange)
+expect_match "$out" "^rc=0\$" "client: the program back to accepting: exit 0"
+mv "$PROG" "$W/saved"
+out=$(exchange)
+expect_match "$out" "0x80200074 \\(BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED\\)" \
+	"client: the server's validator unavailable: the server answers 0x80200074"
+expect_match "$out" "^rc=3\$" "client: the server's unavailable validator is transient: exit 3"
+mv "$W/saved" "$PROG"
+out=$(exchange --server 127.0.0.9)
+expect_match "$out" "^rc=3\$" "client: no server at the address (network): exit 3"
+
 # -- the module
 dc_stop
 M=$W/module/validator.so
