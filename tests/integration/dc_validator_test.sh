@@ -13,9 +13,12 @@
 #    replaced (cache cleared), removed (0x80200074, table unchanged) and
 #    restored (success, no restart), sleeping past the timeout (its
 #    child killed with it), killed by a signal; "validator reset".
-# 2. "bitspeerauth:validator module" = the test module built by meson
+# 2. the client role: "bitspeerauth exchange" validating the DC's
+#    certificate with a program of its own, and its exit statuses.
+# 3. "bitspeerauth:validator module" = the test module built by meson
 #    (tests/validator/bpa_test_validator_module.c): the same, loaded
 #    with dlopen, replaced, removed and restored.
+# 4. both set: every exchange refused as unavailable, the error logged.
 . "$(dirname "$0")/dc_lib.sh"
 
 W=$BPA_BUILD_ROOT/tests/integration/validator-$$
@@ -265,5 +268,18 @@ install_new "$W/bad.so" "$M"
 expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" "a file that does not load: 0x80200074"
 expect_match "$(cat "$BPA_LOG")" "validator module $M is unavailable \\(cannot be loaded" \
 	"the log says it cannot be loaded"
+
+# -- both configured: a configuration error, never silently one of them
+dc_stop
+install_new "$W/validator.src" "$PROG"
+start --option "bitspeerauth:validator command = $PROG" \
+	--option "bitspeerauth:validator module = $M"
+peer1_blob=$(make_blob PEER1 "$BPA_PEER1_SID")
+n=$(ncalls "$CALLS")
+expect_eq "$(p1 --blob "$peer1_blob")" "$UNAVAILABLE" \
+	"command and module both set: refused as unavailable (0x80200074)"
+expect_eq "$(ncalls "$CALLS")" "$n" "both set: neither is called"
+expect_match "$(cat "$BPA_LOG")" "bitspeerauth:validator command and bitspeerauth:validator module are both set" \
+	"both set: the configuration error is logged"
 
 dc_done
