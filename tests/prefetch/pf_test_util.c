@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
@@ -97,6 +98,9 @@ pid_t pf_responder_start(const char *signer)
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
+		/* a test that dies takes its responder with it */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -138,8 +142,13 @@ void pf_responder_stop(pid_t pid)
 
 int pf_silent_listener(void)
 {
+	return pf_listen(PF_PORT);
+}
+
+int pf_listen(int port)
+{
 	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(PF_PORT) };
+				 .sin_port = htons(port) };
 	int one = 1;
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 

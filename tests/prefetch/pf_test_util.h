@@ -32,6 +32,9 @@ void pf_responder_stop(pid_t pid);
 /** A socket listening on PF_PORT that never accepts: HTTP times out */
 int pf_silent_listener(void);
 
+/** A socket listening on 127.0.0.1:@port */
+int pf_listen(int port);
+
 /** Run @ev for @ms milliseconds (or until *@until is true) */
 void pf_run(struct tevent_context *ev, unsigned int ms, const bool *until);
 
