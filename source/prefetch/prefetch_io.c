@@ -13,10 +13,34 @@
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
 #include "ocsp/ocsp_client.h"
+#include "util/bpa_crypto.h"
 #include "prefetch/prefetch_io.h"
 
 /* The child gets this much longer than libcurl's own timeout */
 #define FETCH_GUARD_MS	3000
+
+HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
+			gnutls_x509_crt_t *out)
+{
+	gnutls_datum_t der = { NULL, 0 };
+	int rc;
+
+	rc = bpa_gnutls_x509_crt_init(mem_ctx, out);
+	if (rc < 0) {
+		return HRES_E_OUTOFMEMORY;
+	}
+	rc = gnutls_x509_crt_export2(in, GNUTLS_X509_FMT_DER, &der);
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_import(*out, &der, GNUTLS_X509_FMT_DER);
+	}
+	gnutls_free(der.data);
+	if (rc < 0) {
+		DBG_ERR("cannot copy a certificate: %s\n",
+			gnutls_strerror(rc));
+		return HRES_E_FAIL;
+	}
+	return BPA_S_OK;
+}
 
 bool bpa_pf_write_atomic(const char *path, const uint8_t *data, size_t len,
 			 mode_t mode)
@@ -119,6 +143,7 @@ done:
 
 struct bpa_pf_fetch {
 	struct tevent_context *ev;
+	pid_t owner;		/* the process that started the child */
 	pid_t pid;
 	int fd;
 	struct tevent_fd *fde;
@@ -132,6 +157,10 @@ struct bpa_pf_fetch {
 
 static void fetch_reap(struct bpa_pf_fetch *f, bool kill_it)
 {
+	if (getpid() != f->owner) {
+		/* a forked copy (a samba worker): not our child to kill */
+		f->pid = -1;
+	}
 	if (f->pid > 0) {
 		if (kill_it) {
 			(void)kill(f->pid, SIGKILL);
@@ -178,6 +207,13 @@ static void fetch_readable(struct tevent_context *ev, struct tevent_fd *fde,
 	char *err = NULL;
 	ssize_t n;
 
+	if (getpid() != f->owner) {
+		/* a forked worker shares the pipe: leave it to the owner */
+		TALLOC_FREE(f->fde);
+		close(f->fd);
+		f->fd = -1;
+		return;
+	}
 	n = read(f->fd, chunk, sizeof(chunk));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 		return;
@@ -223,6 +259,9 @@ static void fetch_timeout(struct tevent_context *ev, struct tevent_timer *te,
 						       struct bpa_pf_fetch);
 
 	f->guard = NULL;	/* freed by tevent after this returns */
+	if (getpid() != f->owner) {
+		return;
+	}
 	fetch_finish(f, false, NULL, "timed out (the HTTP child was killed)",
 		     true);
 }
@@ -291,6 +330,7 @@ struct bpa_pf_fetch *bpa_pf_fetch_start(TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	f->ev = ev;
+	f->owner = getpid();
 	f->pid = -1;
 	f->fd = -1;
 	f->max = max;

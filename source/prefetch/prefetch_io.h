@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The prefetcher's I/O, private to source/prefetch: files written
- * atomically, and one OCSP HTTP POST in a child process watched from a
- * tevent loop (so the loop never blocks on the network).
+ * The prefetcher's I/O (source/prefetch, and the ocsp tool's files):
+ * files written atomically, and one OCSP HTTP POST in a child process
+ * watched from a tevent loop (so the loop never blocks on the network).
  */
 #ifndef _BPA_PREFETCH_IO_H_
 #define _BPA_PREFETCH_IO_H_
@@ -12,8 +12,15 @@
 #include <sys/types.h>
 #include <talloc.h>
 #include <util/data_blob.h>
+#include <core/hresult.h>
+#include <gnutls/x509.h>
 
 struct tevent_context;
+
+/** A copy of @in on @mem_ctx (freed with it): S_OK, HRES_E_OUTOFMEMORY,
+ * HRES_E_FAIL (a GnuTLS error, logged) */
+HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
+			gnutls_x509_crt_t *out);
 
 /**
  * Write @len bytes to @path atomically: a temporary file in the same

@@ -406,29 +406,6 @@ static int pf_destructor(struct bpa_prefetch *pf)
 	return 0;
 }
 
-static HRESULT copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
-			gnutls_x509_crt_t *out)
-{
-	gnutls_datum_t der = { NULL, 0 };
-	int rc;
-
-	rc = bpa_gnutls_x509_crt_init(mem_ctx, out);
-	if (rc < 0) {
-		return HRES_E_OUTOFMEMORY;
-	}
-	rc = gnutls_x509_crt_export2(in, GNUTLS_X509_FMT_DER, &der);
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_import(*out, &der, GNUTLS_X509_FMT_DER);
-	}
-	gnutls_free(der.data);
-	if (rc < 0) {
-		DBG_ERR("cannot copy a certificate: %s\n",
-			gnutls_strerror(rc));
-		return HRES_E_FAIL;
-	}
-	return BPA_S_OK;
-}
-
 HRESULT bpa_prefetch_open(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 			  gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
 			  uint32_t flags, const struct bpa_prefetch_params *p,
@@ -474,9 +451,9 @@ HRESULT bpa_prefetch_open(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 	if (!HRES_IS_OK(hr)) {
 		goto fail;
 	}
-	hr = copy_crt(pf, cert, &pf->cert);
+	hr = bpa_pf_copy_crt(pf, cert, &pf->cert);
 	if (HRES_IS_OK(hr)) {
-		hr = copy_crt(pf, issuer, &pf->issuer);
+		hr = bpa_pf_copy_crt(pf, issuer, &pf->issuer);
 	}
 	if (!HRES_IS_OK(hr)) {
 		goto fail;

@@ -24,6 +24,7 @@
 #include "tools/cmd_exchange.h"
 #include "tools/cmd_revocation.h"
 #include "tools/cmd_validator.h"
+#include "tools/cmd_ocsp.h"
 
 struct bpa_tool_command {
 	const char *name;
@@ -40,6 +41,8 @@ static const struct bpa_tool_command bpa_tool_commands[] = {
 	  bpa_cmd_revocation },
 	{ "validator", "the validator's failure records and success cache",
 	  bpa_cmd_validator },
+	{ "ocsp", "OCSP prefetch of the local certificate: status, fetch",
+	  bpa_cmd_ocsp },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The prefetcher from smb.conf, the local certificate's issuer */
+#include <string.h>
+#include <strings.h>
+#include "util/bpa_debug.h"
+#include "util/bpa_hresult.h"
+#include "util/bpa_config.h"
+#include "util/bpa_crypto.h"
+#include "prefetch/prefetch_config.h"
+#include "prefetch/prefetch_io.h"
+
+const char *bpa_prefetch_mode_name(enum bpa_prefetch_mode m)
+{
+	switch (m) {
+	case BPA_PREFETCH_MODE_NO:
+		return "no";
+	case BPA_PREFETCH_MODE_SYNC:
+		return "sync";
+	case BPA_PREFETCH_MODE_ASYNC:
+		return "async";
+	}
+	return "?";
+}
+
+bool bpa_prefetch_mode_parse(const char *s, bool has_url,
+			     enum bpa_prefetch_mode *m)
+{
+	if (s == NULL || strcasecmp(s, "auto") == 0) {
+		*m = has_url ? BPA_PREFETCH_MODE_ASYNC : BPA_PREFETCH_MODE_NO;
+	} else if (strcasecmp(s, "no") == 0) {
+		*m = BPA_PREFETCH_MODE_NO;
+	} else if (strcasecmp(s, "sync") == 0) {
+		*m = BPA_PREFETCH_MODE_SYNC;
+	} else if (strcasecmp(s, "async") == 0) {
+		*m = BPA_PREFETCH_MODE_ASYNC;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+HRESULT bpa_prefetch_params_from_config(const struct bpa_config *cfg,
+					struct bpa_prefetch_params *p)
+{
+	bpa_prefetch_params_init(p);
+	if (cfg->refused_option != NULL &&
+	    strncmp(cfg->refused_option, "ocsp ", 5) == 0) {
+		DBG_ERR("OCSP prefetch not started: bitspeerauth:%s is out of "
+			"range\n", cfg->refused_option);
+		return HRES_E_INVALIDARG;
+	}
+	p->s.min_validity = cfg->ocsp_min_validity;
+	p->s.url_timeout_ms = cfg->ocsp_url_timeout;
+	p->s.max_before = cfg->ocsp_max_before;
+	p->s.min_before = cfg->ocsp_min_before;
+	p->s.min_after = cfg->ocsp_min_after;
+	p->response_file = cfg->ocsp_response_file;
+	p->clock_skew = cfg->clock_skew;
+	if (!bpa_prefetch_settings_valid(&p->s)) {
+		DBG_ERR("OCSP prefetch not started: bitspeerauth:ocsp min "
+			"before next update (%u) is more than ocsp max before "
+			"next update (%u)\n", p->s.min_before,
+			p->s.max_before);
+		return HRES_E_INVALIDARG;
+	}
+	return BPA_S_OK;
+}
+
+HRESULT bpa_prefetch_issuer(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t leaf,
+			    gnutls_x509_crt_t chain_first,
+			    const char *ca_file, gnutls_x509_crt_t *pissuer,
+			    const char **from)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	gnutls_x509_crt_t *list = NULL;
+	unsigned int n = 0;
+	unsigned int i;
+	HRESULT hr = HRES_CRYPT_E_NOT_FOUND;
+	int rc;
+
+	*pissuer = NULL;
+	*from = NULL;
+	if (chain_first != NULL &&
+	    gnutls_x509_crt_check_issuer(leaf, chain_first) != 0) {
+		*from = "the certificate file";
+		return bpa_pf_copy_crt(mem_ctx, chain_first, pissuer);
+	}
+	if (ca_file == NULL) {
+		return hr;
+	}
+	rc = gnutls_load_file(ca_file, &d);
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_list_import2(&list, &n, &d,
+						  GNUTLS_X509_FMT_PEM, 0);
+	}
+	if (rc < 0) {
+		DBG_ERR("bitspeerauth:ca file %s: %s\n", ca_file,
+			gnutls_strerror(rc));
+		n = 0;
+		hr = HRES_E_FAIL;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (gnutls_x509_crt_check_issuer(leaf, list[i]) != 0) {
+			*from = "the ca file";
+			hr = bpa_pf_copy_crt(mem_ctx, list[i], pissuer);
+			break;
+		}
+	}
+done:
+	for (i = 0; i < n; i++) {
+		gnutls_x509_crt_deinit(list[i]);
+	}
+	gnutls_free(list);
+	gnutls_free(d.data);
+	return hr;
+}

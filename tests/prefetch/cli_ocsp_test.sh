@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# cli_ocsp_test.sh BITSPEERAUTH (run by with_pki.sh): "bitspeerauth ocsp
+# fetch" against a real openssl ocsp on 127.0.0.1:8890 (good, revoked,
+# no AIA URL, responder down, usage) and "bitspeerauth ocsp status" from
+# an smb.conf (issuer from the ca file, the response file checked, an
+# out-of-range option named).  TAP.
+set -u
+TOOL=$1
+[ -n "${BPA_CLI_WRAPPER:-}" ] && TOOL="$BPA_CLI_WRAPPER $TOOL"
+P=$BPA_PKI
+T=$BPA_TMP/cli
+mkdir -p "$T"
+n=0
+fails=0
+ok() {	# ok DESCRIPTION COMMAND...: the command succeeds
+	n=$((n + 1))
+	d=$1
+	shift
+	if "$@"; then
+		echo "ok $n - $d"
+	else
+		echo "not ok $n - $d"
+		fails=$((fails + 1))
+	fi
+}
+rc_is() {	# rc_is WANT COMMAND...: exit status and output in $T/out
+	want=$1
+	shift
+	"$@" >"$T/out" 2>&1
+	got=$?
+	[ "$got" = "$want" ] || { echo "# exit $got, want $want:"; \
+		sed 's/^/# /' "$T/out"; return 1; }
+}
+has() { grep -q -- "$1" "$T/out" || { echo "# no '$1' in:"; \
+	sed 's/^/# /' "$T/out"; return 1; }; }
+
+(cd "$P" && exec openssl ocsp -index index.txt -port 8890 -rsigner ca.pem \
+	-rkey ca.key -CA ca.pem -nmin 1 >"$T/ossl.log" 2>&1) &
+OSSL=$!
+trap 'kill $OSSL 2>/dev/null; wait $OSSL 2>/dev/null' EXIT
+i=0
+until grep -q "waiting for OCSP" "$T/ossl.log" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
+done
+
+ok "fetch good: exit 0" rc_is 0 $TOOL ocsp fetch --cert "$P/good.pem" \
+	--issuer "$P/ca.pem" --out "$T/good.der"
+ok "fetch good: says good" has "result: good"
+ok "fetch good: the URL" has "url: http://127.0.0.1:8890/"
+ok "fetch good: the file verifies as good (openssl)" sh -c \
+	"openssl ocsp -respin '$T/good.der' -issuer '$P/ca.pem' \
+	 -cert '$P/good.pem' -CAfile '$P/ca.pem' -no_nonce 2>&1 | \
+	 grep -q 'good.pem: good'"
+ok "fetch good: mode 0644" sh -c \
+	"[ \"\$(stat -c %a '$T/good.der')\" = 644 ]"
+ok "fetch --json" rc_is 0 $TOOL ocsp fetch --cert "$P/good.pem" \
+	--issuer "$P/ca.pem" --json
+ok "fetch --json: outcome" has '"outcome": "good"'
+ok "fetch revoked: exit 1" rc_is 1 $TOOL ocsp fetch \
+	--cert "$P/revoked-keyCompromise.pem" --issuer "$P/ca.pem" \
+	--out "$T/revoked.der"
+ok "fetch revoked: says so" has "revoked (keyCompromise)"
+ok "fetch revoked: no file written" test ! -e "$T/revoked.der"
+ok "fetch without AIA: exit 1" rc_is 1 $TOOL ocsp fetch \
+	--cert "$P/noaia.pem" --issuer "$P/ca.pem"
+ok "fetch without AIA: the seed's error" \
+	has CRYPT_E_NOT_IN_REVOCATION_DATABASE
+ok "fetch with the wrong issuer: exit 3" rc_is 3 $TOOL ocsp fetch \
+	--cert "$P/good.pem" --issuer "$P/other-ca.pem"
+ok "fetch without --cert: usage" rc_is 2 $TOOL ocsp fetch
+ok "no subcommand: usage" rc_is 2 $TOOL ocsp
+ok "usage names status" has "bitspeerauth ocsp status"
+
+cat > "$T/smb.conf" <<EOC
+[global]
+	bitspeerauth:certificate file = $P/good.pem
+	bitspeerauth:key file = $P/good.key
+	bitspeerauth:ca file = $P/ca.pem
+	bitspeerauth:ocsp response file = $T/resp.der
+EOC
+ok "status, nothing yet: exit 0" rc_is 0 $TOOL ocsp status -s "$T/smb.conf"
+ok "status: the URL" has "url: http://127.0.0.1:8890/"
+ok "status: issuer from the ca file" has "issuer: the ca file"
+ok "status: auto is async" has "prefetch: async (ocsp prefetch = auto)"
+ok "status: no response file" has "(absent)"
+ok "status: not running" has "not running"
+cp "$T/good.der" "$T/resp.der"
+ok "status, a one-minute response, min validity 600" rc_is 0 $TOOL ocsp \
+	status -s "$T/smb.conf"
+ok "status: good but not handed out" has "less than ocsp min validity"
+printf '\tbitspeerauth:ocsp min validity = 30\n' >> "$T/smb.conf"
+ok "status with a response file" rc_is 0 $TOOL ocsp status -s "$T/smb.conf"
+ok "status: the file is good" has "good, handed out"
+ok "status --json" rc_is 0 $TOOL ocsp status -s "$T/smb.conf" --json
+ok "status --json: url and state" sh -c "grep -q '\"url\": \"http://127.0.0.1:8890/\"' '$T/out' && grep -q '\"responseFileState\": \"good, handed out\"' '$T/out' && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$T/out'"
+printf '\tbitspeerauth:ocsp min validity = 0\n' >> "$T/smb.conf"
+ok "status, min validity 0" rc_is 0 $TOOL ocsp status -s "$T/smb.conf"
+ok "status: the refused option is named" \
+	has "refused: bitspeerauth:ocsp min validity is out of range"
+kill $OSSL; wait $OSSL 2>/dev/null
+ok "fetch, responder down: exit 1" rc_is 1 $TOOL ocsp fetch \
+	--cert "$P/good.pem" --issuer "$P/ca.pem" --timeout 500
+ok "fetch, responder down: transport error" has "transport-error"
+
+echo "1..$n"
+[ $fails = 0 ]
