@@ -121,4 +121,5 @@ const struct bpa_srv_host bpa_srv_host_dc = {
 	.role = "AD DC",
 	.find_identity = dc_find_identity,
 	.init_starts_table = true,
+	.runs_prefetch = true,
 };

@@ -12,12 +12,14 @@
 #include "util/bpa_debug.h"
 #include <param.h>
 #include <dcesrv_core.h>
+#include <tevent.h>
 #include "peers/peer_table.h"
 #include "revocation/revocation.h"
 #include "validator/validator.h"
 #include "localcert/local_cert.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/host.h"
+#include "rpc_server/server_prefetch.h"
 
 /* The one state of this process; its owner is the dcesrv context */
 static struct bpa_srv_state *bpa_state;
@@ -107,6 +109,9 @@ done:
 	return hr;
 }
 
+static void state_start_prefetch(struct bpa_srv_state *s,
+				 struct dcesrv_context *dce_ctx);
+
 void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 {
 	struct bpa_srv_state *s = NULL;
@@ -164,6 +169,46 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 	}
 	talloc_set_destructor(s, state_destructor);
 	bpa_state = s;
+	state_start_prefetch(s, dce_ctx);
+}
+
+static bool state_load_identity(struct bpa_srv_state *s,
+				struct tevent_context *ev,
+				struct loadparm_context *lp_ctx);
+static bool state_load_cert(struct bpa_srv_state *s, time_t now);
+
+/*
+ * seed cert-open-server-ocsp-response: the prefetcher needs the local
+ * certificate, so this process (the one that forks the workers) loads
+ * the identity and the administrator's certificate now instead of at
+ * the first call.  A failure is logged and leaves the first call to try
+ * again, as without prefetch.
+ */
+static void state_start_prefetch(struct bpa_srv_state *s,
+				 struct dcesrv_context *dce_ctx)
+{
+	struct tevent_context *ev = NULL;
+
+	if (!s->host->runs_prefetch || !bpa_srv_prefetch_wanted(s)) {
+		return;
+	}
+	/* for sam.ldb only: the prefetcher gets a loop of its own */
+	ev = tevent_context_init(s);
+	if (ev == NULL) {
+		return;
+	}
+	if (!s->have_identity &&
+	    !state_load_identity(s, ev, dce_ctx->lp_ctx)) {
+		DBG_ERR("OCSP prefetch not started: no identity yet\n");
+		goto done;
+	}
+	if (s->cert == NULL && !state_load_cert(s, time(NULL))) {
+		DBG_ERR("OCSP prefetch not started: no local certificate\n");
+		goto done;
+	}
+	bpa_srv_prefetch_start(s);
+done:
+	TALLOC_FREE(ev);
 }
 
 /* A process forked from the one that opened the table */
@@ -195,13 +240,12 @@ static bool state_after_fork(struct bpa_srv_state *s)
 }
 
 static bool state_load_identity(struct bpa_srv_state *s,
-				struct dcesrv_call_state *dce_call)
+				struct tevent_context *ev,
+				struct loadparm_context *lp_ctx)
 {
-	struct loadparm_context *lp_ctx = dce_call->conn->dce_ctx->lp_ctx;
 	bool ok;
 
-	ok = s->host->find_identity(s, dce_call->event_ctx, lp_ctx,
-				    &s->self);
+	ok = s->host->find_identity(s, ev, lp_ctx, &s->self);
 	if (!ok) {
 		return false;
 	}
@@ -275,7 +319,8 @@ struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 		ok = state_after_fork(s);
 	}
 	if (ok && !s->have_identity) {
-		ok = state_load_identity(s, dce_call);
+		ok = state_load_identity(s, dce_call->event_ctx,
+					 dce_call->conn->dce_ctx->lp_ctx);
 	}
 	if (ok && s->cert != NULL) {
 		s->cert_due = bpa_local_cert_needs_renewal(

@@ -74,6 +74,13 @@ struct bpa_srv_host {
 	 * (bpa_srv_table_start()) and initialisation only opens it.
 	 */
 	bool init_starts_table;
+	/*
+	 * Does the process that initialises the endpoint server live for
+	 * the server's life (the DC's rpc task), so that it runs the OCSP
+	 * prefetch (server_prefetch.h)?  Not the member's short-lived rpcd
+	 * workers.
+	 */
+	bool runs_prefetch;
 };
 struct bpa_rev_stack;
 struct bpa_validation_ctx;
@@ -92,6 +99,8 @@ struct bpa_srv_state {
 	char self_sid_str[BPA_SID_STRING_MAX];
 	struct bpa_local_cert *cert;	/* MS-BPAU 3.1.1.1 */
 	bool cert_due;			/* within "certificate renew days" */
+	pid_t prefetch_pid;		/* the OCSP prefetch process
+					 * (server_prefetch.h), 0: none */
 };
 
 /**

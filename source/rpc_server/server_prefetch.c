@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* seed cert-open-server-ocsp-response on the AD DC (server_prefetch.h) */
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <tevent.h>
+#include "util/bpa_debug.h"
+#include "util/bpa_hresult.h"
+#include <dcesrv_core.h>
+#include "ocsp/ocsp_client.h"
+#include "localcert/local_cert.h"
+#include "prefetch/prefetcher.h"
+#include "prefetch/prefetch_config.h"
+#include "rpc_server/server_state.h"
+#include "rpc_server/server_prefetch.h"
+
+bool bpa_srv_prefetch_wanted(const struct bpa_srv_state *s)
+{
+	const char *m = s->cfg->ocsp_prefetch;
+
+	if (m != NULL && strcasecmp(m, "no") == 0) {
+		return false;
+	}
+	if (!s->cfg->certificate_configured &&
+	    (m == NULL || strcasecmp(m, "auto") == 0)) {
+		/* the self-managed pair is self-signed: no AIA URL */
+		return false;
+	}
+	return true;
+}
+
+/* The prefetch process: the prefetcher on a loop of its own, forever */
+_Noreturn static void prefetch_process(gnutls_x509_crt_t leaf,
+				       gnutls_x509_crt_t issuer,
+				       const struct bpa_prefetch_params *p,
+				       pid_t parent)
+{
+	struct tevent_context *ev = NULL;
+	struct bpa_prefetch *pf = NULL;
+	HRESULT hr;
+
+	/* samba's handlers write to pipes nobody reads here */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	/* samba's end is ours */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
+		_exit(0);
+	}
+	/* what ps and /proc/PID/comm show */
+	(void)prctl(PR_SET_NAME, "bpa-ocsp");
+	ev = tevent_context_init(NULL);
+	if (ev == NULL) {
+		_exit(1);
+	}
+	hr = bpa_prefetch_open(ev, ev, leaf, issuer, BPA_PREFETCH_ASYNC_FLAG,
+			       p, &pf);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("OCSP prefetch process: 0x%08x (%s)\n",
+			HRES_ERROR_V(hr), bpa_hresult_name(hr) ?
+			bpa_hresult_name(hr) : "error");
+		_exit(1);
+	}
+	DBG_NOTICE("OCSP prefetch process %d running\n", (int)getpid());
+	(void)tevent_loop_wait(ev);
+	_exit(0);
+}
+
+struct prefetch_child {
+	pid_t owner;	/* the rpc task */
+	pid_t pid;
+};
+
+static int prefetch_child_destructor(struct prefetch_child *c)
+{
+	/* a worker that inherited this does not own the process */
+	if (getpid() == c->owner && c->pid > 0) {
+		(void)kill(c->pid, SIGTERM);
+		(void)waitpid(c->pid, NULL, WNOHANG);
+	}
+	return 0;
+}
+
+/* dwFlags 0: the first retrieval before samba's start goes on */
+static void prefetch_sync_first(gnutls_x509_crt_t leaf,
+				gnutls_x509_crt_t issuer,
+				const struct bpa_prefetch_params *p)
+{
+	TALLOC_CTX *frame = talloc_new(NULL);
+	struct tevent_context *ev = frame ? tevent_context_init(frame) : NULL;
+	struct bpa_prefetch *pf = NULL;
+	HRESULT hr;
+
+	if (ev != NULL) {
+		/* writes the response file; the process starts from it */
+		hr = bpa_prefetch_open(frame, ev, leaf, issuer, 0, p, &pf);
+		if (!HRES_IS_OK(hr)) {
+			DBG_ERR("OCSP prefetch (sync): 0x%08x\n",
+				HRES_ERROR_V(hr));
+		}
+	}
+	TALLOC_FREE(frame);
+}
+
+void bpa_srv_prefetch_start(struct bpa_srv_state *s)
+{
+	TALLOC_CTX *frame = talloc_new(s);
+	gnutls_x509_crt_t leaf = NULL;
+	gnutls_x509_crt_t issuer = NULL;
+	struct bpa_prefetch_params p;
+	struct prefetch_child *child = NULL;
+	enum bpa_prefetch_mode mode;
+	const char *from = NULL;
+	char *url = NULL;
+	pid_t parent = getpid();
+	HRESULT hr;
+
+	if (frame == NULL || s->cert == NULL) {
+		goto done;
+	}
+	leaf = bpa_local_cert_crt(s->cert);
+	hr = bpa_ocsp_aia_url(frame, leaf, &url);
+	if (!bpa_prefetch_mode_parse(s->cfg->ocsp_prefetch, HRES_IS_OK(hr),
+				     &mode)) {
+		DBG_ERR("bitspeerauth:ocsp prefetch = %s: not auto, no, sync "
+			"or async: not started\n", s->cfg->ocsp_prefetch);
+		goto done;
+	}
+	if (mode == BPA_PREFETCH_MODE_NO) {
+		DBG_NOTICE("OCSP prefetch: no (%s)\n", HRES_IS_OK(hr) ?
+			   "ocsp prefetch = no" : "no OCSP AIA URL");
+		goto done;
+	}
+	if (url == NULL) {
+		DBG_ERR("OCSP prefetch not started: %s has no OCSP AIA URL "
+			"(CRYPT_E_NOT_IN_REVOCATION_DATABASE)\n",
+			s->cfg->certificate_file);
+		goto done;
+	}
+	hr = bpa_prefetch_params_from_config(s->cfg, &p);
+	if (!HRES_IS_OK(hr)) {
+		goto done;
+	}
+	hr = bpa_prefetch_issuer(frame, leaf,
+				 bpa_local_cert_issuer(s->cert, 0),
+				 s->cfg->ca_file, &issuer, &from);
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("OCSP prefetch not started: the issuer of %s is "
+			"neither in that file nor in bitspeerauth:ca file "
+			"(E_INVALIDARG)\n", s->cfg->certificate_file);
+		goto done;
+	}
+	DBG_NOTICE("OCSP prefetch: %s from %s, issuer from %s\n",
+		   bpa_prefetch_mode_name(mode), url, from);
+	if (mode == BPA_PREFETCH_MODE_SYNC) {
+		prefetch_sync_first(leaf, issuer, &p);
+	}
+	child = talloc_zero(s, struct prefetch_child);
+	if (child == NULL) {
+		goto done;
+	}
+	child->owner = parent;
+	child->pid = fork();
+	if (child->pid == 0) {
+		prefetch_process(leaf, issuer, &p, parent);
+	}
+	if (child->pid == -1) {
+		DBG_ERR("OCSP prefetch not started: fork: %s\n",
+			strerror(errno));
+		TALLOC_FREE(child);
+		goto done;
+	}
+	talloc_set_destructor(child, prefetch_child_destructor);
+	s->prefetch_pid = child->pid;
+done:
+	TALLOC_FREE(frame);
+}
