@@ -54,11 +54,14 @@ cc=$DIR/peer1.ccache
 "$H" kinit "$DIR" 'PEER1$' "$cc" || echo "kinit failed"
 if [ -x "$CLI" ]; then
 	# PEER1's own smb.conf: its local certificate (created on first
-	# use) and client peer table; the server's SID by SAMR lookup
+	# use) and client peer table; the server's SID asked of the DC
+	# (the authority: the server under test is never asked)
 	"$H" exec "$DIR" -- "$CLI" exchange -s "$BPA_PEER1_SMBCONF" \
 		--server 127.0.0.1 --target-hostname "$BPA_DC_FQDN" \
 		--realm "$BPA_REALM" --keytab "$BPA_KEYTABS/PEER1\$.keytab" \
-		--principal "PEER1\$@$BPA_REALM" >"$DIR/exchange.out" 2>&1
+		--principal "PEER1\$@$BPA_REALM" \
+		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" \
+		>"$DIR/exchange.out" 2>&1
 	st=$?
 	grep -v "Unknown classname" "$DIR/exchange.out"
 	[ $st = 0 ] || echo "the exchange failed (status $st)"
@@ -81,7 +84,8 @@ echo
 echo "Serving.  Clients run inside the namespace, e.g. an exchange as PEER2\$:"
 echo "  $H exec $DIR -- $CLI exchange -s $BPA_PEER2_SMBCONF \\"
 echo "    --server 127.0.0.1 --target-hostname $BPA_DC_FQDN --realm $BPA_REALM \\"
-echo "    --keytab '$BPA_KEYTABS/PEER2\$.keytab' --principal 'PEER2\$@$BPA_REALM'"
+echo "    --keytab '$BPA_KEYTABS/PEER2\$.keytab' --principal 'PEER2\$@$BPA_REALM' \\"
+echo "    --dc 127.0.0.1 --dc-hostname $BPA_DC_FQDN"
 echo "  $CLI peers list -s $BPA_SMBCONF"
 echo "or Samba's own rpc.mgmt:"
 echo "  $H exec $DIR -- smbtorture '$BPA_BINDING' -s $BPA_SMBCONF \\"

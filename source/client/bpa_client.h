@@ -15,10 +15,10 @@
  *      that its subject is the SID of the server's machine account, and
  *      adds it to the client's own peer table (limits per <6>).
  *
- * The server's account SID (needed by step 2) comes from
- * bpa_client_lookup_account_sid(): a SAMR LookupNames of "<HOST>$",
- * asked of a domain controller over the same Kerberos identity and a
- * sealed connection (see its comment), or from the caller.
+ * The server's account SID (needed by step 2) comes from an authority,
+ * never from the server under test (bpa_client_authority_sid()): this
+ * host's winbindd, or a DC asked with SAMR over a sealed binding whose
+ * mutual authentication names the DC's own account; or from the caller.
  *
  * Everything is synchronous and allocates under the mem_ctx given.  The
  * tevent context is marked tevent_loop_allow_nesting(): Samba's Kerberos
@@ -150,9 +150,9 @@ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
  * OpenDomain, LookupNames.  The binding should be the same Kerberos
  * identity with seal ("ncacn_ip_tcp:<dc>[krb5,seal,...]"): the answer
  * then comes authenticated from a DC, whose SAM is the authority for
- * account SIDs.  In this implementation the server is itself an AD DC,
- * so the default DC is the server (mutual authentication has proved it
- * holds the machine account's key).
+ * account SIDs, provided the binding's mutual authentication names the
+ * DC's own account (bpa_client_authority_binding()): a server that
+ * only proved to hold its own key is no authority for SIDs.
  *
  * @return S_OK and @sid; BPA_E_CLIENT_NO_SUCH_ACCOUNT (no such name, or
  *         not a user/computer account); HRES_E_INVALIDARG;
@@ -165,6 +165,51 @@ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 				      const char *binding,
 				      const char *account,
 				      struct dom_sid *sid);
+
+/* Who answers for account SIDs (MS-BPAU 3.2.4.1, issue 9) */
+enum bpa_sid_authority_kind {
+	BPA_SID_AUTHORITY_NONE = 0,
+	BPA_SID_AUTHORITY_WINBIND,	/* this host's winbindd */
+	BPA_SID_AUTHORITY_DC,		/* a DC, over SAMR */
+};
+
+struct bpa_sid_authority {
+	enum bpa_sid_authority_kind kind;
+	const char *domain;	 /* WINBIND: the domain's NetBIOS name */
+	const char *dc_host;	 /* DC: address or name to connect to */
+	const char *dc_hostname; /* DC: its FQDN */
+	const char *dc_account;	 /* DC: its sAMAccountName ("DC1$"); NULL:
+				  * bpa_client_machine_account(dc_hostname) */
+	const char *realm;	 /* DC: the realm of its principal */
+};
+
+/**
+ * The binding to a DC authority: "ncacn_ip_tcp:<dc_host>[krb5,seal,
+ * target_hostname=<dc_hostname>,target_principal=<DC>$@<REALM>]", so
+ * that only the holder of the DC account's key completes the bind.
+ * NULL unless @a is a complete BPA_SID_AUTHORITY_DC (or ENOMEM).
+ */
+char *bpa_client_authority_binding(TALLOC_CTX *mem_ctx,
+				   const struct bpa_sid_authority *a);
+
+/**
+ * The SID of @account ("VM$"), asked of the authority @a: winbindd
+ * (bpa_winbind_account_sid()) or the DC (bpa_client_lookup_account_sid()
+ * over bpa_client_authority_binding()).
+ *
+ * @return S_OK and @sid; BPA_E_CLIENT_NO_SUCH_ACCOUNT;
+ *         HRES_E_INVALIDARG (no or an incomplete authority);
+ *         HRES_E_FAIL (winbindd not reachable); HRESULT_FROM_NT() for
+ *         RPC and Kerberos errors (a DC that is not who @a names fails
+ *         the bind); HRES_E_OUTOFMEMORY.
+ */
+HRESULT bpa_client_authority_sid(TALLOC_CTX *mem_ctx,
+				 struct tevent_context *ev,
+				 struct loadparm_context *lp_ctx,
+				 struct cli_credentials *creds,
+				 const struct bpa_sid_authority *a,
+				 const char *account,
+				 struct dom_sid *sid);
 
 /**
  * The same lookup over an open SAMR connection @samr (e.g. from

@@ -54,6 +54,8 @@ struct exchange_opts {
 	const char *server_sid;
 	const char *server_account;
 	const char *dc;
+	const char *dc_hostname;
+	const char *dc_account;
 	const char *peer_table;
 	const char *configfile;
 	int seal;
@@ -296,41 +298,84 @@ struct exchange_run {
 	struct bpa_config *config;
 	struct cli_credentials *creds;
 	char *binding;		/* to the server */
-	char *lookup_binding;	/* to the DC, for SAMR */
-	bool use_winbind;	/* account SIDs from this host's winbindd */
+	/* who answers for account SIDs: never the server (3.2.4.1) */
+	struct bpa_sid_authority authority;
+	const char *authority_name;	/* "winbind", "DC <fqdn>" */
 	HRESULT lookup_hr;	/* why the last lookup_sid() failed */
 };
 
-/*
- * An account's SID: from this host's winbindd when it is joined (and no
- * --dc is given), else over SAMR; prints why not
- */
+/* An account's SID from the authority; prints why not */
 static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 		       const char *account, struct dom_sid *sid)
 {
 	HRESULT hr;
 
-	if (r->use_winbind) {
-		hr = bpa_winbind_account_sid(
-			lpcfg_workgroup(r->lp_ctx), account, sid);
-		if (!HRES_IS_OK(hr)) {
-			fprintf(stderr, "looking up %s: ", account);
-			print_hresult("winbind", hr);
-			r->lookup_hr = hr;
-			return false;
-		}
-		return true;
-	}
-	hr = bpa_client_lookup_account_sid(mem_ctx, r->ev, r->lp_ctx,
-					   r->creds, r->lookup_binding,
-					   account, sid);
+	hr = bpa_client_authority_sid(mem_ctx, r->ev, r->lp_ctx, r->creds,
+				      &r->authority, account, sid);
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "looking up %s: ", account);
-		print_hresult("SAMR", hr);
+		print_hresult(r->authority_name, hr);
 		r->lookup_hr = hr;
 		return false;
 	}
 	return true;
+}
+
+/* An IPv4 or IPv6 address rather than a host name */
+static bool is_address(const char *s)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, s, &a4) == 1 ||
+	       inet_pton(AF_INET6, s, &a6) == 1;
+}
+
+/*
+ * MS-BPAU 3.2.4.1 (issue 9): --dc names a DC, asked over a binding that
+ * only the DC's own account can complete; else this host's winbindd.
+ * Never the server under test.  Prints why there is none.
+ */
+static bool pick_authority(TALLOC_CTX *mem_ctx,
+			   const struct exchange_opts *o,
+			   struct exchange_run *r, const char *realm)
+{
+	struct bpa_sid_authority *a = &r->authority;
+	char *binding = NULL;
+
+	if (o->dc == NULL) {
+		if (!bpa_winbind_available()) {
+			a->kind = BPA_SID_AUTHORITY_NONE;
+			r->authority_name = "none";
+			return true;
+		}
+		a->kind = BPA_SID_AUTHORITY_WINBIND;
+		a->domain = lpcfg_workgroup(r->lp_ctx);
+		r->authority_name = "winbind";
+		return true;
+	}
+	a->kind = BPA_SID_AUTHORITY_DC;
+	a->dc_host = o->dc;
+	a->dc_hostname = o->dc_hostname;
+	if (a->dc_hostname == NULL && !is_address(o->dc)) {
+		a->dc_hostname = o->dc;
+	}
+	a->dc_account = o->dc_account;
+	a->realm = realm;
+	if (a->dc_hostname == NULL) {
+		fprintf(stderr, "--dc %s is an address: give the DC's FQDN "
+			"with --dc-hostname\n", o->dc);
+		return false;
+	}
+	binding = bpa_client_authority_binding(mem_ctx, a);
+	if (binding == NULL) {
+		fprintf(stderr, "bad --dc, --dc-hostname or --dc-account, or "
+			"no realm\n");
+		return false;
+	}
+	r->authority_name = talloc_asprintf(mem_ctx, "DC %s",
+					    a->dc_hostname);
+	return r->authority_name != NULL;
 }
 
 /* "netbios.dnsdomain" in lower case, for the certificate's SAN */
@@ -583,8 +628,10 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 		return 2;
 	}
 	realm = pick_realm(o, r.creds, r.lp_ctx);
-	/* a joined host asks its winbindd, never the server under test */
-	r.use_winbind = (o->dc == NULL) && bpa_winbind_available();
+	ok = pick_authority(mem_ctx, o, &r, realm);
+	if (!ok) {
+		return 2;
+	}
 	if (o->server_account != NULL) {
 		account = talloc_strdup(mem_ctx, o->server_account);
 	} else {
@@ -595,12 +642,8 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	r.binding = bpa_client_binding_string_for(mem_ctx, o->server,
 						  o->target_hostname, account,
 						  realm, o->seal != 0);
-	r.lookup_binding = bpa_client_binding_string(mem_ctx,
-		o->dc != NULL ? o->dc : o->server, o->target_hostname, NULL,
-		true);
-	if (r.binding == NULL || r.lookup_binding == NULL ||
-	    account == NULL) {
-		fprintf(stderr, "bad --server, --dc, --target-hostname or "
+	if (r.binding == NULL || account == NULL) {
+		fprintf(stderr, "bad --server, --target-hostname or "
 			"--server-account\n");
 		return 2;
 	}
@@ -613,7 +656,16 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 				o->server_sid);
 			return 2;
 		}
-	} else {
+	}
+	if (r.authority.kind == BPA_SID_AUTHORITY_NONE &&
+	    (o->server_sid == NULL || o->client_blob == NULL)) {
+		fprintf(stderr, "no authority for account SIDs: this host's "
+			"winbindd does not answer; give a domain controller "
+			"with --dc and --dc-hostname, or --server-sid and "
+			"--client-blob (the server itself is never asked)\n");
+		return 2;
+	}
+	if (o->server_sid == NULL) {
 		ok = lookup_sid(mem_ctx, &r, account, &server_sid);
 		if (!ok) {
 			/* a DC out of reach is transient, too */
@@ -622,8 +674,7 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	}
 	printf("server account: %s %s (%s)\n", account,
 	       bpa_sid_format(&server_sid, sid_buf),
-	       o->server_sid != NULL ? "given" :
-	       r.use_winbind ? "winbind" : "SAMR");
+	       o->server_sid != NULL ? "given" : r.authority_name);
 
 	ok = local_blob(mem_ctx, o, &r, &local);
 	if (!ok) {
@@ -643,16 +694,6 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	return accept_server_key(mem_ctx, o, &r, &server_sid, res);
 }
 
-/* An IPv4 or IPv6 address rather than a host name */
-static bool is_address(const char *s)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	return inet_pton(AF_INET, s, &a4) == 1 ||
-	       inet_pton(AF_INET6, s, &a6) == 1;
-}
-
 /* popt malloc()s the strings of POPT_ARG_STRING options: ours to free */
 static void free_opts(struct exchange_opts *o)
 {
@@ -660,7 +701,7 @@ static void free_opts(struct exchange_opts *o)
 		&o->server, &o->target_hostname, &o->realm, &o->keytab,
 		&o->principal, &o->ccache, &o->user, &o->client_blob,
 		&o->client_cert, &o->client_key, &o->server_sid,
-		&o->server_account, &o->dc,
+		&o->server_account, &o->dc, &o->dc_hostname, &o->dc_account,
 		&o->peer_table, &o->configfile,
 	};
 	size_t i;
@@ -709,13 +750,21 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		  "Send these CERTIFICATE_BLOB bytes instead (tests)",
 		  "FILE" },
 		{ "server-sid", 0, POPT_ARG_STRING, &o.server_sid, 0,
-		  "The server account's SID (default: this host's "
-		  "winbindd, else SAMR at --dc)", "SID" },
+		  "The server account's SID (default: asked of --dc, else "
+		  "of this host's winbindd)", "SID" },
 		{ "server-account", 0, POPT_ARG_STRING, &o.server_account, 0,
 		  "The server's sAMAccountName (default: first 15 "
 		  "characters of the FQDN's host label, and $)", "NAME$" },
 		{ "dc", 0, POPT_ARG_STRING, &o.dc, 0,
-		  "DC for the SAMR lookup (default: --server)", "HOST" },
+		  "A domain controller to ask for account SIDs with SAMR "
+		  "(default: this host's winbindd; never the server)",
+		  "HOST" },
+		{ "dc-hostname", 0, POPT_ARG_STRING, &o.dc_hostname, 0,
+		  "The DC's FQDN: its account is the binding's principal "
+		  "(default: --dc if it is a name)", "FQDN" },
+		{ "dc-account", 0, POPT_ARG_STRING, &o.dc_account, 0,
+		  "The DC's sAMAccountName (default: from --dc-hostname)",
+		  "NAME$" },
 		{ "peer-table", 0, POPT_ARG_STRING, &o.peer_table, 0,
 		  "The client's peer table", "FILE" },
 		{ "no-store", 0, POPT_ARG_NONE, &o.no_store, 0,

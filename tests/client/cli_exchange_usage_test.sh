@@ -53,6 +53,20 @@ usage "--server-sid that is not a SID" "not a SID" \
 	--server-sid S-1-5-x
 usage "missing ccache" "ccache" --server 127.0.0.1 \
 	--target-hostname vm.bpa.test --ccache "$T/none"
+# issue 9: the server's SID never comes from the server under test
+usage "no winbindd and no --dc: no authority, the server is not asked" \
+	"no authority for account SIDs" --server 127.0.0.1 \
+	--target-hostname vm.bpa.test -U 'a%b'
+usage "--server-sid alone: our own SID still needs an authority" \
+	"no authority for account SIDs" --server 127.0.0.1 \
+	--target-hostname vm.bpa.test -U 'a%b' \
+	--server-sid S-1-5-21-1-2-3-1000
+usage "--dc as an address needs --dc-hostname (the DC's account)" \
+	"--dc-hostname" --server 127.0.0.1 --target-hostname vm.bpa.test \
+	-U 'a%b' --dc 127.0.0.1
+usage "option injection in --dc-hostname" "bad --dc" \
+	--server 127.0.0.1 --target-hostname vm.bpa.test -U 'a%b' \
+	--dc 127.0.0.1 --dc-hostname 'dc1.bpa.test,sign'
 
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -31,7 +31,8 @@ exchange() {
 		-s "${!conf_var}" --server 127.0.0.1 \
 		--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
 		--keytab "$BPA_KEYTABS/$peer\$.keytab" \
-		--principal "$peer\$@$BPA_REALM" "$@" 2>&1
+		--principal "$peer\$@$BPA_REALM" \
+		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" "$@" 2>&1
 }
 
 # check NAME WANT_RC RC OUTPUT PATTERN...: the exit status and every
@@ -58,7 +59,7 @@ WRAP=$VG
 out=$(exchange PEER1); rc=$?
 WRAP=""
 check "PEER1 gets the DC's certificate, checked against SAMR's SID (valgrind)" 0 \
-	"$rc" "$out" "server account: ${BPA_DC_NETBIOS}\\\$ $BPA_DC_SID" \
+	"$rc" "$out" "server account: ${BPA_DC_NETBIOS}\\\$ $BPA_DC_SID \(DC " \
 	"added to the peer table"
 
 out=$(exchange PEER1 --seal); rc=$?
@@ -73,7 +74,7 @@ cc=$(dc_kinit 'PEER4$')
 out=$(in_ns timeout 60 "$CLI" exchange \
 	-s "$BPA_PEER4_SMBCONF" --server 127.0.0.1 \
 	--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
-	--ccache "$cc" --seal 2>&1)
+	--ccache "$cc" --seal --dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
 rc=$?
 check "PEER4 from a credential cache (kinit), sealed" 0 "$rc" "$out" \
 	"local certificate: PEER4. " "auth: type 16 level 6" \
@@ -96,7 +97,8 @@ out=$(in_ns timeout 60 "$CLI" exchange \
 	-s "$BPA_PEER2_SMBCONF" --server 127.0.0.1 \
 	--target-hostname "wrong.$BPA_REALM" --realm "$BPA_REALM" \
 	--keytab "$BPA_KEYTABS/PEER2\$.keytab" \
-	--principal "PEER2\$@$BPA_REALM" --server-sid "$BPA_DC_SID" 2>&1)
+	--principal "PEER2\$@$BPA_REALM" --server-sid "$BPA_DC_SID" \
+	--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
 rc=$?
 check "mutual authentication: a wrong server principal fails" 1 "$rc" \
 	"$out" "(SAMR|ExchangePublicKeys): 0x"
@@ -104,7 +106,8 @@ check "mutual authentication: a wrong server principal fails" 1 "$rc" \
 out=$(in_ns timeout 60 "$CLI" exchange \
 	-s "$BPA_PEER3_SMBCONF" --server 127.0.0.1 \
 	--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
-	-U "$BPA_USER@$BPA_REALM%$BPA_USER_PASSWORD" 2>&1)
+	-U "$BPA_USER@$BPA_REALM%$BPA_USER_PASSWORD" \
+	--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
 rc=$?
 check "a user account is refused by the server (3.1.4.1 <2>)" 1 "$rc" \
 	"$out" "ExchangePublicKeys: 0x80070005"

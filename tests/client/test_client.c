@@ -293,6 +293,67 @@ static void test_lookup_refuses_bad_arguments(void **state)
 			&sid), HRES_E_INVALIDARG));
 }
 
+/* issue 9: a DC authority is bound to the DC's own account, sealed */
+static void test_authority_binding_names_the_dcs_account(void **state)
+{
+	TALLOC_CTX *frame = talloc_new(NULL);
+	struct bpa_sid_authority a = {
+		.kind = BPA_SID_AUTHORITY_DC,
+		.dc_host = "127.0.0.1",
+		.dc_hostname = "dc1.bpa.test",
+		.realm = "BPA.TEST",
+	};
+	char *s = NULL;
+
+	s = bpa_client_authority_binding(frame, &a);
+	assert_string_equal(s, "ncacn_ip_tcp:127.0.0.1[krb5,seal,"
+			    "target_hostname=dc1.bpa.test,"
+			    "target_principal=DC1$@BPA.TEST]");
+	a.dc_account = "KDC01$";
+	s = bpa_client_authority_binding(frame, &a);
+	assert_string_equal(s, "ncacn_ip_tcp:127.0.0.1[krb5,seal,"
+			    "target_hostname=dc1.bpa.test,"
+			    "target_principal=KDC01$@BPA.TEST]");
+	/* no realm, no FQDN, not a DC, or an injected option: none */
+	a.realm = NULL;
+	assert_null(bpa_client_authority_binding(frame, &a));
+	a.realm = "BPA.TEST";
+	a.dc_hostname = NULL;
+	assert_null(bpa_client_authority_binding(frame, &a));
+	a.dc_hostname = "dc1.bpa.test,sign";
+	assert_null(bpa_client_authority_binding(frame, &a));
+	a.dc_hostname = "dc1.bpa.test";
+	a.kind = BPA_SID_AUTHORITY_WINBIND;
+	assert_null(bpa_client_authority_binding(frame, &a));
+	talloc_free(frame);
+}
+
+static void test_authority_sid_needs_an_authority(void **state)
+{
+	struct env *e = *state;
+	struct bpa_sid_authority none = { .kind = BPA_SID_AUTHORITY_NONE };
+	struct bpa_sid_authority dc = {
+		.kind = BPA_SID_AUTHORITY_DC,
+		.dc_host = "127.0.0.1",
+		.dc_hostname = "dc1.bpa.test",
+	};
+	struct dom_sid sid;
+
+	assert_true(HRES_IS_EQUAL(bpa_client_authority_sid(e->mem, e->ev,
+			e->lp, e->creds, &none, "VM$", &sid),
+			HRES_E_INVALIDARG));
+	assert_true(HRES_IS_EQUAL(bpa_client_authority_sid(e->mem, e->ev,
+			e->lp, e->creds, NULL, "VM$", &sid),
+			HRES_E_INVALIDARG));
+	/* a DC without a realm cannot be named as a principal */
+	assert_true(HRES_IS_EQUAL(bpa_client_authority_sid(e->mem, e->ev,
+			e->lp, e->creds, &dc, "VM$", &sid),
+			HRES_E_INVALIDARG));
+	dc.realm = "BPA.TEST";
+	assert_true(HRES_IS_EQUAL(bpa_client_authority_sid(e->mem, e->ev,
+			e->lp, e->creds, &dc, "", &sid), HRES_E_INVALIDARG));
+}
+
 static void test_errstr_names_client_codes(void **state)
 {
 	assert_string_equal(bpa_hresult_name(BPA_E_CLIENT_NO_SERVER_KEY),
@@ -332,6 +393,10 @@ int main(void)
 			env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_lookup_refuses_bad_arguments,
+			env_setup, env_teardown),
+		cmocka_unit_test(test_authority_binding_names_the_dcs_account),
+		cmocka_unit_test_setup_teardown(
+			test_authority_sid_needs_an_authority,
 			env_setup, env_teardown),
 		cmocka_unit_test(test_errstr_names_client_codes),
 		cmocka_unit_test(test_transient_errors),

@@ -186,7 +186,8 @@ exchange() {
 	out=$(in_ns timeout 120 "$TOOL" exchange -s "$BPA_PEER1_SMBCONF" \
 		--server 127.0.0.1 --target-hostname "$BPA_DC_FQDN" \
 		--realm "$BPA_REALM" --keytab "$BPA_KEYTABS/PEER1\$.keytab" \
-		--principal "PEER1\$@$BPA_REALM" "$@" 2>&1)
+		--principal "PEER1\$@$BPA_REALM" \
+		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" "$@" 2>&1)
 	rc=$?
 	printf '%s\nrc=%s\n' "$out" "$rc"
 }

@@ -133,7 +133,8 @@ installed_run() {
 		-s "$BPA_PEER1_SMBCONF" --server 127.0.0.1 \
 		--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
 		--keytab "$BPA_KEYTABS/PEER1\$.keytab" \
-		--principal "PEER1\$@$BPA_REALM" 2>&1)
+		--principal "PEER1\$@$BPA_REALM" \
+		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
 	rc=$?
 	ok $rc "one exchange by the installed tool, as PEER1\$" \
 		"$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
