@@ -92,6 +92,16 @@ installed_run() {
 	expect_match "$(flat "$out")" \
 		"libbitspeerauth.so.0 => $(re "/usr/lib/$MA/bitspeerauth/libbitspeerauth.so.0") " \
 		"the installed tool finds its private library"
+	for f in "/usr/libexec/samba/rpcd_bitspeerauth" \
+		 "$SAMBA_MODULES/dcerpc_server/bitspeerauth.so"; do
+		out=$(flat "$(ldd "$f" 2>&1)")
+		case $out in
+		*"not found"*) ok 1 "$f: every library found" "$out" ;;
+		*"libbitspeerauth.so.0 => /usr/lib/$MA/bitspeerauth/"*)
+			ok 0 "$f: every library found, ours in /usr/lib/$MA/bitspeerauth" ;;
+		*) ok 1 "$f: our library from its installed folder" "$out" ;;
+		esac
+	done
 
 	while IFS= read -r line; do
 		[ -n "$line" ] && opts+=(--option "$line")
