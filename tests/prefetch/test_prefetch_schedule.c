@@ -11,7 +11,11 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include <string.h>
+#include "util/bpa_hresult.h"
+#include "util/bpa_config.h"
 #include "prefetch/schedule.h"
+#include "prefetch/prefetch_config.h"
 
 #define NOW ((time_t)1800000000)
 
@@ -173,6 +177,74 @@ static void test_settings(void **state)
 		"min-after-next-update");
 }
 
+/* "ocsp prefetch": auto follows the AIA URL; other words refused */
+static void test_mode_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		bool has_url;
+		bool ok;
+		enum bpa_prefetch_mode want;
+	} cases[] = {
+		{ "auto", true, true, BPA_PREFETCH_MODE_ASYNC },
+		{ "auto", false, true, BPA_PREFETCH_MODE_NO },
+		{ NULL, true, true, BPA_PREFETCH_MODE_ASYNC },
+		{ "no", true, true, BPA_PREFETCH_MODE_NO },
+		{ "SYNC", false, true, BPA_PREFETCH_MODE_SYNC },
+		{ "async", false, true, BPA_PREFETCH_MODE_ASYNC },
+		{ "yes", true, false, BPA_PREFETCH_MODE_NO },
+		{ "", true, false, BPA_PREFETCH_MODE_NO },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum bpa_prefetch_mode m = BPA_PREFETCH_MODE_NO;
+
+		assert_int_equal(bpa_prefetch_mode_parse(cases[i].s,
+							 cases[i].has_url,
+							 &m), cases[i].ok);
+		if (cases[i].ok) {
+			assert_int_equal(m, cases[i].want);
+		}
+	}
+	assert_string_equal(bpa_prefetch_mode_name(BPA_PREFETCH_MODE_SYNC),
+			    "sync");
+}
+
+/* From smb.conf: an out-of-range ocsp option refuses, not defaults */
+static void test_params_from_config(void **state)
+{
+	struct bpa_config c;
+	struct bpa_prefetch_params p;
+
+	memset(&c, 0, sizeof(c));
+	c.ocsp_min_validity = 5;
+	c.ocsp_url_timeout = 100;
+	c.ocsp_max_before = 20;
+	c.ocsp_min_before = 3;
+	c.ocsp_min_after = 1;
+	c.clock_skew = 7;
+	c.ocsp_response_file = (char *)"/x/resp.der";
+	assert_true(HRES_IS_OK(bpa_prefetch_params_from_config(&c, &p)));
+	assert_int_equal(p.s.min_validity, 5);
+	assert_int_equal(p.s.url_timeout_ms, 100);
+	assert_int_equal(p.s.max_before, 20);
+	assert_int_equal(p.s.min_before, 3);
+	assert_int_equal(p.s.min_after, 1);
+	assert_int_equal(p.clock_skew, 7);
+	assert_string_equal(p.response_file, "/x/resp.der");
+	c.refused_option = "ocsp min validity";
+	assert_true(HRES_IS_EQUAL(bpa_prefetch_params_from_config(&c, &p),
+				  HRES_E_INVALIDARG));
+	/* another feature's strict option is not ours to refuse */
+	c.refused_option = "validator timeout";
+	assert_true(HRES_IS_OK(bpa_prefetch_params_from_config(&c, &p)));
+	c.refused_option = NULL;
+	c.ocsp_min_before = 21;
+	assert_true(HRES_IS_EQUAL(bpa_prefetch_params_from_config(&c, &p),
+				  HRES_E_INVALIDARG));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +252,8 @@ int main(void)
 		cmocka_unit_test(test_backoff_monotonic),
 		cmocka_unit_test(test_usable),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_mode_parse),
+		cmocka_unit_test(test_params_from_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

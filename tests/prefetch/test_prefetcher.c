@@ -22,6 +22,7 @@
 #include <tevent.h>
 #include "util/bpa_hresult.h"
 #include "prefetch/prefetcher.h"
+#include "prefetch/prefetch_config.h"
 #include "pf_test_util.h"
 
 struct fx {
@@ -350,11 +351,42 @@ static void test_wrong_key(void **state)
 	stop(f);
 }
 
+/* The issuer: the certificate file's chain, else the ca file */
+static void test_issuer(void **state)
+{
+	struct fx *f = *state;
+	gnutls_x509_crt_t good = pf_load_crt(f, "good");
+	gnutls_x509_crt_t other = pf_load_crt(f, "other-ca");
+	gnutls_x509_crt_t got = NULL;
+	const char *from = NULL;
+	char *ca_file = pf_pki_path(f, "ca.pem");
+	char *other_file = pf_pki_path(f, "other-ca.pem");
+	HRESULT hr;
+
+	hr = bpa_prefetch_issuer(f, good, f->ca, NULL, &got, &from);
+	assert_true(HRES_IS_OK(hr));
+	assert_string_equal(from, "the certificate file");
+	assert_int_equal(gnutls_x509_crt_equals(got, f->ca), 1);
+	hr = bpa_prefetch_issuer(f, good, other, ca_file, &got, &from);
+	assert_true(HRES_IS_OK(hr));
+	assert_string_equal(from, "the ca file");
+	assert_int_equal(gnutls_x509_crt_equals(got, f->ca), 1);
+	hr = bpa_prefetch_issuer(f, good, NULL, other_file, &got, &from);
+	assert_true(HRES_IS_EQUAL(hr, HRES_CRYPT_E_NOT_FOUND));
+	assert_null(got);
+	hr = bpa_prefetch_issuer(f, good, NULL, NULL, &got, &from);
+	assert_true(HRES_IS_EQUAL(hr, HRES_CRYPT_E_NOT_FOUND));
+	hr = bpa_prefetch_issuer(f, good, NULL, "/nonexistent.pem", &got,
+				 &from);
+	assert_true(HRES_IS_EQUAL(hr, HRES_E_FAIL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_issuer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_down, setup,
 						teardown),
