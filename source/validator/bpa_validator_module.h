@@ -66,7 +66,7 @@ struct bpa_validator_request {
 };
 
 struct bpa_validator_ops {
-	uint32_t size;			/* sizeof(struct), set by the host */
+	uint32_t size;		/* sizeof(*ops), set by the host */
 	const char *name;		/* for the logs; may stay NULL */
 	uint32_t (*validate)(void *private_data,
 			     const struct bpa_validator_request *req);

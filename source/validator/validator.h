@@ -61,7 +61,7 @@ enum bpa_validation_phase {
 	BPA_PHASE_BUILTIN = 0,		/* phase one (no validator, or it
 					 * refused before phase two) */
 	BPA_PHASE_VALIDATOR,		/* the validator accepted/refused */
-	BPA_PHASE_UNAVAILABLE,		/* the validator could not be called */
+	BPA_PHASE_UNAVAILABLE,		/* it could not be called */
 };
 
 /** "builtin", "validator", "validator-unavailable" */
@@ -82,7 +82,7 @@ struct bpa_validation_result {
 	HRESULT hres;			/* S_OK or the refusal's */
 	enum bpa_validation_phase phase;
 	bool have_validator;		/* one is set or configured */
-	bool cached;			/* accepted from the success cache */
+	bool cached;			/* accepted from the cache */
 	uint32_t error_context;		/* 8 for a validator refusal or
 					 * unavailability, else 0 */
 	uint64_t failures;		/* validator refusals counted for

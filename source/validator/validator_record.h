@@ -25,7 +25,8 @@
 #include <stddef.h>
 
 #define BPA_VRECORD_VERSION 1
-#define BPA_VENDPOINT_MAX 256
+/* a 253-byte DNS name, ":" and a port */
+#define BPA_VENDPOINT_MAX 320
 
 #define BPA_VKEY_META "meta"
 #define BPA_VKEY_IDENTITY "identity"

@@ -505,8 +505,8 @@ static void test_command(void **state)
 	bpa_sha256(good->cert_der.data, good->cert_der.length, d);
 	bpa_hex_lower(d, sizeof(d), sha);
 	/* DER on stdin; the four BPA_*, nothing of the caller's */
-	snprintf(want, sizeof(want), "server %s %s %s %zu 4 none\n", SID_A, SID_A,
-		 sha, good->cert_der.length);
+	snprintf(want, sizeof(want), "server %s %s %s %zu 4 none\n", SID_A,
+		 SID_A, sha, good->cert_der.length);
 	f = fopen(log, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(got, sizeof(got), f));
@@ -695,6 +695,37 @@ static void test_module(void **state)
 	TALLOC_FREE(mem);
 }
 
+/* Endpoints: a longest DNS name with a port; no space, no control */
+static void test_endpoints(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct bpa_validation_ctx *v = new_ctx(mem, NULL, 0, false);
+	struct fake f = { .answer = BPA_S_OK };
+	struct bpa_cert_blob *good = blob_for(mem, SID_A, 3600);
+	struct bpa_validation_result *r = NULL;
+	char ep[400];
+	HRESULT hr;
+
+	bpa_validation_set_callback(v, fake_fn, &f);
+	memset(ep, 'a', 253);
+	snprintf(ep + 253, sizeof(ep) - 253, ":65535");
+	assert_true(HRES_IS_OK(check(mem, v, good, ep)->hres));
+	memset(ep, 'a', 330);
+	ep[330] = '\0';
+	hr = bpa_validation_check(mem, v, good, BPA_CERT_ROLE_CLIENT, NULL,
+				  ep, NOW, &r);
+	assert_true(HRES_IS_EQUAL(hr, HRES_E_INVALIDARG));
+	assert_null(r);
+	hr = bpa_validation_check(mem, v, good, BPA_CERT_ROLE_CLIENT, NULL,
+				  "a b:1", NOW, &r);
+	assert_true(HRES_IS_EQUAL(hr, HRES_E_INVALIDARG));
+	hr = bpa_validation_check(mem, v, good, BPA_CERT_ROLE_CLIENT, NULL,
+				  "", NOW, &r);
+	assert_true(HRES_IS_EQUAL(hr, HRES_E_INVALIDARG));
+	assert_int_equal(f.calls, 1);
+	TALLOC_FREE(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_command_missing),
 		cmocka_unit_test(test_both_configured),
 		cmocka_unit_test(test_module),
+		cmocka_unit_test(test_endpoints),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
