@@ -210,7 +210,7 @@ static bool conn_open(const struct opts *o, enum mode m, struct conn *c)
 static bool call_one(struct conn *c, enum mode m)
 {
 	TALLOC_CTX *frame = talloc_new(c->mem_ctx);
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	const DATA_BLOB *key = NULL;
 	uint32_t out_len = 0;
 	uint8_t *out_key = NULL;
@@ -248,7 +248,7 @@ static bool call_one(struct conn *c, enum mode m)
 	}
 	r.out.pServerKeyLength = &out_len;
 	r.out.pServerKey = &out_key;
-	status = dcerpc_ExchangePublicKeys_r(c->bpa->binding_handle, frame,
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(c->bpa->binding_handle, frame,
 					     &r);
 	ok = NT_STATUS_IS_OK(status) && HRES_IS_OK(r.out.result) &&
 	     out_len > 0;

@@ -15,7 +15,7 @@
 
 static const struct ndr_interface_call *exchange_call(void)
 {
-	return &ndr_table_bitspeerauth.calls[NDR_EXCHANGEPUBLICKEYS];
+	return &ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS];
 }
 
 /* Canonical encodings (referent 0x00020000, zero padding) */
@@ -64,7 +64,7 @@ static const uint8_t req_truncated[] = {
 
 static bool check_req(struct torture_context *tctx, void *data)
 {
-	const struct ExchangePublicKeys *r = data;
+	const struct bitspeerauth_ExchangePublicKeys *r = data;
 	static const uint8_t key[] = { 1, 2, 3, 4, 5 };
 
 	if (r->in.ClientKeyLength != 5 || r->in.ClientKey == NULL ||
@@ -77,7 +77,7 @@ static bool check_req(struct torture_context *tctx, void *data)
 
 static bool check_req_null(struct torture_context *tctx, void *data)
 {
-	const struct ExchangePublicKeys *r = data;
+	const struct bitspeerauth_ExchangePublicKeys *r = data;
 
 	if (r->in.ClientKeyLength != 0 || r->in.ClientKey != NULL) {
 		torture_result(tctx, TORTURE_FAIL, "expected no ClientKey");
@@ -88,7 +88,7 @@ static bool check_req_null(struct torture_context *tctx, void *data)
 
 static bool check_rep(struct torture_context *tctx, void *data)
 {
-	const struct ExchangePublicKeys *r = data;
+	const struct bitspeerauth_ExchangePublicKeys *r = data;
 	static const uint8_t key[] = { 0xaa, 0xbb, 0xcc };
 
 	if (*r->out.pServerKeyLength != 3 || *r->out.pServerKey == NULL ||
@@ -102,7 +102,7 @@ static bool check_rep(struct torture_context *tctx, void *data)
 
 static bool check_rep_denied(struct torture_context *tctx, void *data)
 {
-	const struct ExchangePublicKeys *r = data;
+	const struct bitspeerauth_ExchangePublicKeys *r = data;
 
 	if (*r->out.pServerKeyLength != 0 || *r->out.pServerKey != NULL ||
 	    HRES_ERROR_V(r->out.result) != 0x80070005) {

@@ -69,7 +69,7 @@ static bool test_null_key_with_length_faults(struct torture_context *tctx)
 	if (!ok) {
 		return false;
 	}
-	status = raw_call(tctx, p, NDR_EXCHANGEPUBLICKEYS, stub,
+	status = raw_call(tctx, p, NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS, stub,
 			  sizeof(stub));
 	if (!NT_STATUS_EQUAL(status, NT_STATUS_RPC_BAD_STUB_DATA)) {
 		torture_result(tctx, TORTURE_FAIL,
@@ -133,7 +133,7 @@ static bool test_trailing_bytes_are_not_a_fault(struct torture_context *tctx)
 		return false;
 	}
 	status = dcerpc_binding_handle_raw_call(p->binding_handle, NULL,
-						NDR_EXCHANGEPUBLICKEYS, 0,
+						NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS, 0,
 						stub, sizeof(stub), tctx,
 						&out, &out_len, &out_flags);
 	if (!NT_STATUS_IS_OK(status)) {
@@ -266,7 +266,7 @@ static bool call_exchange(struct torture_context *tctx,
 			  struct dcerpc_pipe *p, const DATA_BLOB *client_key,
 			  struct exchange_out *o)
 {
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	NTSTATUS status;
 
 	o->len = 0;
@@ -275,7 +275,7 @@ static bool call_exchange(struct torture_context *tctx,
 	r.in.ClientKey = client_key->length > 0 ? client_key->data : NULL;
 	r.out.pServerKeyLength = &o->len;
 	r.out.pServerKey = &o->key;
-	status = dcerpc_ExchangePublicKeys_r(p->binding_handle, tctx, &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, tctx, &r);
 	if (!NT_STATUS_IS_OK(status)) {
 		torture_result(tctx, TORTURE_FAIL, "ExchangePublicKeys: %s",
 			       nt_errstr(status));

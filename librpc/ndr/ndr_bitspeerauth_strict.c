@@ -58,10 +58,10 @@ static enum ndr_err_code bpa_ndr_precheck_conformance(struct ndr_pull *ndr)
 	return NDR_ERR_SUCCESS;
 }
 
-_PUBLIC_ enum ndr_err_code ndr_pull_ExchangePublicKeys(
-	struct ndr_pull *ndr, int flags, struct ExchangePublicKeys *r)
+_PUBLIC_ enum ndr_err_code ndr_pull_bitspeerauth_ExchangePublicKeys(
+	struct ndr_pull *ndr, int flags, struct bitspeerauth_ExchangePublicKeys *r)
 {
-	struct ExchangePublicKeysWire w = { .in = { 0 } };
+	struct bitspeerauth_wire_ExchangePublicKeys w = { .in = { 0 } };
 	enum ndr_err_code err;
 
 	/* With NDR_OUT only, the caller's [ref] out pointers are filled */
@@ -75,7 +75,7 @@ _PUBLIC_ enum ndr_err_code ndr_pull_ExchangePublicKeys(
 		}
 	}
 
-	err = ndr_table_bitspeerauth_wire.calls[NDR_EXCHANGEPUBLICKEYSWIRE]
+	err = ndr_table_bitspeerauth_wire.calls[NDR_BITSPEERAUTH_WIRE_EXCHANGEPUBLICKEYS]
 		.ndr_pull(ndr, flags, &w);
 	if (!NDR_ERR_CODE_IS_SUCCESS(err)) {
 		return err;
@@ -111,11 +111,11 @@ _PUBLIC_ enum ndr_err_code ndr_pull_ExchangePublicKeys(
 
 _PUBLIC_ enum ndr_err_code bpa_ndr_pull_exchange_blob(
 	TALLOC_CTX *mem_ctx, const DATA_BLOB *blob, int ndr_flags,
-	uint32_t libndr_flags, struct ExchangePublicKeys *r)
+	uint32_t libndr_flags, struct bitspeerauth_ExchangePublicKeys *r)
 {
 	TALLOC_CTX *tmp = NULL;
 	struct ndr_pull *ndr = NULL;
-	struct ExchangePublicKeys v = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys v = { .in = { 0 } };
 	enum ndr_err_code err;
 
 	if (ndr_flags != NDR_IN && ndr_flags != NDR_OUT) {
@@ -133,7 +133,7 @@ _PUBLIC_ enum ndr_err_code bpa_ndr_pull_exchange_blob(
 	}
 	ndr->flags |= libndr_flags | LIBNDR_FLAG_REF_ALLOC;
 
-	err = ndr_pull_ExchangePublicKeys(ndr, ndr_flags, &v);
+	err = ndr_pull_bitspeerauth_ExchangePublicKeys(ndr, ndr_flags, &v);
 	if (!NDR_ERR_CODE_IS_SUCCESS(err)) {
 		goto done;
 	}
@@ -157,10 +157,10 @@ done:
 
 _PUBLIC_ enum ndr_err_code bpa_ndr_push_exchange_blob(
 	TALLOC_CTX *mem_ctx, int ndr_flags, uint32_t libndr_flags,
-	const struct ExchangePublicKeys *r, DATA_BLOB *blob)
+	const struct bitspeerauth_ExchangePublicKeys *r, DATA_BLOB *blob)
 {
 	const struct ndr_interface_call *call =
-		&ndr_table_bitspeerauth.calls[NDR_EXCHANGEPUBLICKEYS];
+		&ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS];
 	struct ndr_push *ndr = NULL;
 	enum ndr_err_code err;
 

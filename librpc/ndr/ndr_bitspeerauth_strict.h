@@ -37,7 +37,7 @@ enum ndr_err_code bpa_ndr_pull_exchange_blob(TALLOC_CTX *mem_ctx,
 					     const DATA_BLOB *blob,
 					     int ndr_flags,
 					     uint32_t libndr_flags,
-					     struct ExchangePublicKeys *r);
+					     struct bitspeerauth_ExchangePublicKeys *r);
 
 /**
  * Push the NDR_IN or NDR_OUT part of @r into @blob (allocated on
@@ -48,7 +48,7 @@ enum ndr_err_code bpa_ndr_pull_exchange_blob(TALLOC_CTX *mem_ctx,
 enum ndr_err_code bpa_ndr_push_exchange_blob(TALLOC_CTX *mem_ctx,
 					     int ndr_flags,
 					     uint32_t libndr_flags,
-					     const struct ExchangePublicKeys *r,
+					     const struct bitspeerauth_ExchangePublicKeys *r,
 					     DATA_BLOB *blob);
 
 #endif /* _NDR_BITSPEERAUTH_STRICT_H_ */

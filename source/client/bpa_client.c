@@ -258,7 +258,7 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 {
 	TALLOC_CTX *frame = NULL;
 	struct dcerpc_pipe *p = NULL;
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	struct bpa_client_result *res = NULL;
 	enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
 	enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
@@ -297,7 +297,7 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 	r.in.ClientKey = local_blob->data;
 	r.out.pServerKeyLength = &server_len;
 	r.out.pServerKey = &server_key;
-	status = dcerpc_ExchangePublicKeys_r(p->binding_handle, frame, &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, frame, &r);
 	if (!NT_STATUS_IS_OK(status)) {
 		DBG_WARNING("ExchangePublicKeys via %s: %s\n", binding,
 			    nt_errstr(status));

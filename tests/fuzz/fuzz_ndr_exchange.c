@@ -31,8 +31,8 @@ static bool same_key(uint32_t la, const uint8_t *a,
 	return la == 0 || memcmp(a, b, la) == 0;
 }
 
-static bool same_call(int dir, const struct ExchangePublicKeys *a,
-		      const struct ExchangePublicKeys *b)
+static bool same_call(int dir, const struct bitspeerauth_ExchangePublicKeys *a,
+		      const struct bitspeerauth_ExchangePublicKeys *b)
 {
 	if (dir == NDR_IN) {
 		return same_key(a->in.ClientKeyLength, a->in.ClientKey,
@@ -43,7 +43,7 @@ static bool same_call(int dir, const struct ExchangePublicKeys *a,
 			*b->out.pServerKeyLength, *b->out.pServerKey);
 }
 
-static void check_pulled(int dir, const struct ExchangePublicKeys *r)
+static void check_pulled(int dir, const struct bitspeerauth_ExchangePublicKeys *r)
 {
 	uint32_t len = 0;
 	const uint8_t *key = NULL;
@@ -69,10 +69,10 @@ static void check_pulled(int dir, const struct ExchangePublicKeys *r)
 }
 
 static void check_push(TALLOC_CTX *ctx, int dir, uint32_t flags,
-		       const struct ExchangePublicKeys *r, size_t in_len,
+		       const struct bitspeerauth_ExchangePublicKeys *r, size_t in_len,
 		       bool whole)
 {
-	struct ExchangePublicKeys r2 = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r2 = { .in = { 0 } };
 	DATA_BLOB b1 = data_blob_null;
 	DATA_BLOB b2 = data_blob_null;
 	TALLOC_CTX *tmp = talloc_new(ctx);
@@ -98,8 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	TALLOC_CTX *ctx = NULL;
 	TALLOC_CTX *wctx = NULL;
-	struct ExchangePublicKeys *r = NULL;
-	struct ExchangePublicKeys w = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys *r = NULL;
+	struct bitspeerauth_ExchangePublicKeys w = { .in = { 0 } };
 	struct ndr_pull *pull = NULL;
 	DATA_BLOB stub;
 	uint32_t flags = 0;
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ctx = talloc_new(NULL);
 	FUZZ_CHECK(ctx != NULL, "talloc_new");
-	r = talloc_zero(ctx, struct ExchangePublicKeys);
+	r = talloc_zero(ctx, struct bitspeerauth_ExchangePublicKeys);
 	FUZZ_CHECK(r != NULL, "talloc_zero");
 	if (dir == NDR_OUT) {
 		/* as the client stub: the caller's [ref] out pointers */
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pull = ndr_pull_init_blob(&stub, r);
 	FUZZ_CHECK(pull != NULL, "ndr_pull_init_blob");
 	pull->flags |= LIBNDR_FLAG_REF_ALLOC | flags;
-	err = ndr_table_bitspeerauth.calls[NDR_EXCHANGEPUBLICKEYS].ndr_pull(
+	err = ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS].ndr_pull(
 		pull, dir, r);
 	whole = NDR_ERR_CODE_IS_SUCCESS(err) &&
 		pull->offset == pull->data_size;

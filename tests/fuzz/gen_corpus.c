@@ -250,7 +250,7 @@ static void put_ndr(TALLOC_CTX *ctx, const char *name, int dir,
 		    uint32_t flags, uint32_t len, const uint8_t *key,
 		    uint32_t result)
 {
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	uint32_t out_len = len;
 	uint8_t *out_key = discard_const_p(uint8_t, key);
 	DATA_BLOB b = data_blob_null;

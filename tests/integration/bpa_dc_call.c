@@ -2,7 +2,7 @@
 /*
  * bpa_dc_call: one ExchangePublicKeys call (MS-BPAU 3.1.4.1) against a
  * live DC, with Samba's own client library and the pidl-generated stub
- * (dcerpc_ExchangePublicKeys_r), for the 'dc' tests and `make run`.
+ * (dcerpc_bitspeerauth_ExchangePublicKeys_r), for the 'dc' tests and `make run`.
  *
  *   bpa_dc_call --binding B [identity] [request] [--out FILE]
  *
@@ -246,7 +246,7 @@ static int dump_table(TALLOC_CTX *mem_ctx, const char *path)
 static int call_stub(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
 		     const DATA_BLOB *key, const struct call_opts *o)
 {
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	uint32_t out_len = 0;
 	uint8_t *out_key = NULL;
 	NTSTATUS status;
@@ -255,7 +255,7 @@ static int call_stub(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
 	r.in.ClientKey = (key->length > 0) ? key->data : NULL;
 	r.out.pServerKeyLength = &out_len;
 	r.out.pServerKey = &out_key;
-	status = dcerpc_ExchangePublicKeys_r(p->binding_handle, mem_ctx, &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, mem_ctx, &r);
 	if (!NT_STATUS_IS_OK(status)) {
 		printf("status=%s\n", nt_errstr(status));
 		return 2;

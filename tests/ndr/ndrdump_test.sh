@@ -38,27 +38,27 @@ check() {
 
 check "dumps an NDR32 request" 0 \
 	"ClientKeyLength          : 0x00000005 (5)" \
-	bitspeerauth ExchangePublicKeys in "$VEC/req_small_ndr32.bin"
+	bitspeerauth bitspeerauth_ExchangePublicKeys in "$VEC/req_small_ndr32.bin"
 check "dumps an NDR64 request with --ndr64" 0 \
 	"ClientKeyLength          : 0x00000005 (5)" \
-	--ndr64 bitspeerauth ExchangePublicKeys in "$VEC/req_small_ndr64.bin"
+	--ndr64 bitspeerauth bitspeerauth_ExchangePublicKeys in "$VEC/req_small_ndr64.bin"
 check "dumps a maximal NDR64 request" 0 "ClientKey: ARRAY(65536)" \
-	--ndr64 bitspeerauth ExchangePublicKeys in "$VEC/req_max_ndr64.bin"
+	--ndr64 bitspeerauth bitspeerauth_ExchangePublicKeys in "$VEC/req_max_ndr64.bin"
 check "dumps an NDR32 response" 0 \
 	"pServerKeyLength         : 0x00000007 (7)" \
-	bitspeerauth ExchangePublicKeys out "$VEC/rep_small_ndr32.bin"
+	bitspeerauth bitspeerauth_ExchangePublicKeys out "$VEC/rep_small_ndr32.bin"
 check "dumps an NDR64 error response" 0 "HRES_E_ACCESSDENIED" \
-	--ndr64 bitspeerauth ExchangePublicKeys out "$VEC/rep_error_ndr64.bin"
+	--ndr64 bitspeerauth bitspeerauth_ExchangePublicKeys out "$VEC/rep_error_ndr64.bin"
 check "refuses an NDR32 NULL ClientKey with a length" 1 \
 	"pull returned Invalid Pointer" \
-	bitspeerauth ExchangePublicKeys in \
+	bitspeerauth bitspeerauth_ExchangePublicKeys in \
 	"$VEC/req_null_with_length_ndr32.bin"
 check "refuses an NDR64 NULL ClientKey with a length" 1 \
 	"pull returned Invalid Pointer" \
-	--ndr64 bitspeerauth ExchangePublicKeys in \
+	--ndr64 bitspeerauth bitspeerauth_ExchangePublicKeys in \
 	"$VEC/req_null_with_length_ndr64.bin"
 check "refuses an NDR64 capture read as NDR32" 1 "pull returned" \
-	bitspeerauth ExchangePublicKeys in "$VEC/req_small_ndr64.bin"
+	bitspeerauth bitspeerauth_ExchangePublicKeys in "$VEC/req_small_ndr64.bin"
 
 echo "1..$n"
 [ "$fails" = 0 ]

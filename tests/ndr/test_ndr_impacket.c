@@ -133,7 +133,7 @@ static void test_our_pull_accepts_impacket_encoding(void **state)
 	for (i = 0; i < n; i++) {
 		const struct vector *e = &v[i];
 		TALLOC_CTX *ctx = talloc_new(frame);
-		struct ExchangePublicKeys r = { .in = { 0 } };
+		struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 		uint8_t *want = expected_key(ctx, e);
 		enum ndr_err_code err;
 		const uint8_t *key = NULL;
@@ -181,7 +181,7 @@ static void test_our_push_equals_impacket_up_to_padding(void **state)
 	for (i = 0; i < n; i++) {
 		const struct vector *e = &v[i];
 		TALLOC_CTX *ctx = talloc_new(frame);
-		struct ExchangePublicKeys r = { .in = { 0 } };
+		struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 		uint8_t *key = e->has_ptr ? expected_key(ctx, e) : NULL;
 		uint32_t len = e->length;
 		DATA_BLOB ours = { 0 };

@@ -56,8 +56,8 @@ static void test_request_roundtrips_ndr32_and_ndr64(void **state)
 		for (i = 0; i < sizeof(rt_cases) / sizeof(rt_cases[0]); i++) {
 			const struct rt_case *c = &rt_cases[i];
 			TALLOC_CTX *frame = talloc_new(NULL);
-			struct ExchangePublicKeys in = { .in = { 0 } };
-			struct ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys in = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
 			DATA_BLOB blob = { 0 };
 			enum ndr_err_code err;
 
@@ -98,8 +98,8 @@ static void test_response_roundtrips_ndr32_and_ndr64(void **state)
 		for (i = 0; i < sizeof(rt_cases) / sizeof(rt_cases[0]); i++) {
 			const struct rt_case *c = &rt_cases[i];
 			TALLOC_CTX *frame = talloc_new(NULL);
-			struct ExchangePublicKeys out = { .in = { 0 } };
-			struct ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys out = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
 			uint32_t len = c->length;
 			uint8_t *key = NULL;
 			DATA_BLOB blob = { 0 };
@@ -138,7 +138,7 @@ static void test_response_roundtrips_ndr32_and_ndr64(void **state)
 static void test_push_refuses_bad_values(void **state)
 {
 	TALLOC_CTX *frame = talloc_new(NULL);
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	uint32_t len = MAXLEN + 1;
 	uint8_t *key = NULL;
 	DATA_BLOB blob = { 0 };
@@ -260,7 +260,7 @@ static void test_bad_stubs_give_named_errors(void **state)
 		const struct bad_case *c = &bad_cases[i];
 		TALLOC_CTX *frame = talloc_new(NULL);
 		TALLOC_CTX *out_ctx = talloc_new(frame);
-		struct ExchangePublicKeys r = { .in = { 0 } };
+		struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 		DATA_BLOB b = hex_blob(frame, c->hex);
 		enum ndr_err_code err;
 
@@ -289,11 +289,11 @@ static void test_table_pull_leaves_trailing_bytes_to_caller(void **state)
 	TALLOC_CTX *frame = talloc_new(NULL);
 	DATA_BLOB b = hex_blob(frame, "00000000" "00000000" "00");
 	struct ndr_pull *ndr = ndr_pull_init_blob(&b, frame);
-	struct ExchangePublicKeys r = { .in = { 0 } };
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	enum ndr_err_code err;
 
 	assert_non_null(ndr);
-	err = ndr_table_bitspeerauth.calls[NDR_EXCHANGEPUBLICKEYS]
+	err = ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS]
 		.ndr_pull(ndr, NDR_IN, &r);
 	assert_int_equal(err, NDR_ERR_SUCCESS);
 	assert_int_equal(ndr->offset, 8);
@@ -313,7 +313,7 @@ static void test_truncated_at_every_byte(void **state)
 	for (d = 0; d < 2; d++) {
 		int dir = dirs[d];
 		TALLOC_CTX *frame = talloc_new(NULL);
-		struct ExchangePublicKeys r = { .in = { 0 } };
+		struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 		uint32_t len = lens[l];
 		uint8_t *key = make_key(frame, len, 1);
 		DATA_BLOB full = { 0 };
@@ -328,7 +328,7 @@ static void test_truncated_at_every_byte(void **state)
 		for (cut = 0; cut < full.length; cut++) {
 			DATA_BLOB part = data_blob_const(full.data, cut);
 			TALLOC_CTX *out_ctx = talloc_new(frame);
-			struct ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
 			enum ndr_err_code err;
 
 			err = bpa_ndr_pull_exchange_blob(out_ctx, &part, dir,
@@ -386,7 +386,7 @@ static void test_mutated_stubs_pull_or_refuse_by_name(void **state)
 	for (s = 0; s < 2; s++) {
 	for (d = 0; d < 2; d++) {
 		TALLOC_CTX *frame = talloc_new(NULL);
-		struct ExchangePublicKeys r = { .in = { 0 } };
+		struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 		uint32_t len = 6;
 		uint8_t *key = make_key(frame, len, 9);
 		DATA_BLOB good = { 0 };
@@ -402,7 +402,7 @@ static void test_mutated_stubs_pull_or_refuse_by_name(void **state)
 			TALLOC_CTX *ctx = talloc_new(frame);
 			DATA_BLOB m = data_blob_talloc(ctx, good.data,
 						       good.length);
-			struct ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
 			uint32_t flips = 1 + xorshift(&seed) % 3;
 			enum ndr_err_code err;
 
