@@ -223,8 +223,12 @@ missing=""
 for t in dpkg-buildpackage dh lintian fakeroot git; do
 	command -v $t >/dev/null || missing="$missing $t"
 done
+if [ -z "$missing" ] &&
+   ! git -C "$BPA_SOURCE_ROOT" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+	missing=" git checkout"
+fi
 if [ -n "$missing" ]; then
-	why="no$missing (dpkg-dev, debhelper, lintian: buildtools/install-deps.sh installs them)"
+	why="no$missing (dpkg-dev, debhelper, lintian, git: buildtools/install-deps.sh installs them; the .deb is built from a git clone of HEAD)"
 	skip "the .deb builds in a clean clone" "$why"
 	skip "dpkg-deb -c contents, Depends, lintian" "$why"
 	skip "installed run" "$why"
