@@ -36,6 +36,7 @@
 #include "client/bpa_client.h"
 #include "util/bpa_winbind.h"
 #include "tools/cmd_exchange.h"
+#include "tools/tool_popt.h"
 
 /* libsamba-hostconfig (public), declared in no installed header */
 const char *lpcfg_workgroup(struct loadparm_context *lp_ctx);
@@ -717,7 +718,6 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	struct exchange_opts o = { .server = NULL };
 	TALLOC_CTX *frame = NULL;
 	poptContext pc = NULL;
-	int opt;
 	int ret;
 	struct poptOption options[] = {
 		POPT_AUTOHELP
@@ -779,13 +779,7 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		return 1;
 	}
 	pc = poptGetContext("bitspeerauth exchange", argc, argv, options, 0);
-	while ((opt = poptGetNextOpt(pc)) > 0) {
-		/* every option stores into o */
-	}
-	if (opt < -1) {
-		fprintf(stderr, "%s: %s\n",
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(opt));
+	if (!bpa_tool_options(pc, "bitspeerauth exchange")) {
 		ret = 2;
 		goto done;
 	}

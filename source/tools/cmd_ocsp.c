@@ -25,6 +25,7 @@
 #include "prefetch/prefetch_io.h"
 #include "tools/cmd_revocation.h"
 #include "tools/cmd_ocsp.h"
+#include "tools/tool_popt.h"
 
 /* The certificates of a file as GnuTLS objects on @mem_ctx */
 static bool read_crts(TALLOC_CTX *mem_ctx, const char *who,
@@ -375,7 +376,6 @@ int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	poptContext pc = NULL;
 	const char **args = NULL;
 	int ret = BPA_OCSP_EXIT_USAGE;
-	int opt;
 	struct poptOption options[] = {
 		POPT_AUTOHELP
 		{ "configfile", 's', POPT_ARG_STRING, &configfile, 0,
@@ -399,13 +399,7 @@ int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	pc = poptGetContext(who, argc, argv, options, 0);
-	while ((opt = poptGetNextOpt(pc)) > 0) {
-		/* every option stores into a variable */
-	}
-	if (opt < -1) {
-		fprintf(stderr, "%s: %s: %s\n", who,
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(opt));
+	if (!bpa_tool_options(pc, who)) {
 		goto done;
 	}
 	args = poptGetArgs(pc);

@@ -30,6 +30,7 @@
 #include "revocation/revocation.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_popt.h"
 
 /* Options every peers subcommand takes */
 struct peers_opts {
@@ -608,7 +609,6 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	poptContext pc = NULL;
 	const char **args = NULL;
 	int nargs = 0;
-	int opt;
 	int ret = BPA_PEERS_EXIT_USAGE;
 	size_t i;
 	HRESULT hr;
@@ -636,13 +636,7 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	}
 	/* options may come before or after the subcommand */
 	pc = poptGetContext("bitspeerauth peers", argc, argv, options, 0);
-	while ((opt = poptGetNextOpt(pc)) > 0) {
-		/* every option stores into o */
-	}
-	if (opt < -1) {
-		fprintf(stderr, "bitspeerauth peers: %s: %s\n",
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(opt));
+	if (!bpa_tool_options(pc, "bitspeerauth peers")) {
 		goto done;
 	}
 	args = poptGetArgs(pc);

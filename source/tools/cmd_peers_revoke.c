@@ -31,6 +31,7 @@
 #include "peers/peer_table.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_popt.h"
 
 static const char *const subcommands[] = { "revoke", "unrevoke", "revoked" };
 
@@ -312,7 +313,7 @@ int bpa_cmd_peers_revoke(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	poptContext pc = NULL;
 	const char **args = NULL;
 	uint32_t reason = BPA_CRL_REASON_UNSPECIFIED;
-	int nargs = 0, opt;
+	int nargs = 0;
 	int ret = BPA_PEERS_EXIT_USAGE;
 	struct poptOption options[] = {
 		POPT_AUTOHELP
@@ -346,13 +347,7 @@ int bpa_cmd_peers_revoke(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	pc = poptGetContext("bitspeerauth peers", argc, argv, options, 0);
-	while ((opt = poptGetNextOpt(pc)) > 0) {
-		/* every option stores into o */
-	}
-	if (opt < -1) {
-		fprintf(stderr, "bitspeerauth peers: %s: %s\n",
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(opt));
+	if (!bpa_tool_options(pc, "bitspeerauth peers")) {
 		goto done;
 	}
 	args = poptGetArgs(pc);

@@ -22,6 +22,7 @@
 #include "ocsp/ocsp_client.h"
 #include "revocation/revocation.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_popt.h"
 
 /* Files we read: certificates and chains are small */
 #define MAX_CERT_FILE (4 * 1024 * 1024)
@@ -231,7 +232,6 @@ int bpa_cmd_revocation(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	const char **args = NULL;
 	bool accept = false;
 	int ret = BPA_REV_EXIT_USAGE;
-	int opt;
 	HRESULT hr;
 	struct poptOption options[] = {
 		POPT_AUTOHELP
@@ -253,13 +253,7 @@ int bpa_cmd_revocation(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		return BPA_REV_EXIT_ERROR;
 	}
 	pc = poptGetContext(who, argc, argv, options, 0);
-	while ((opt = poptGetNextOpt(pc)) > 0) {
-		/* every option stores into a variable */
-	}
-	if (opt < -1) {
-		fprintf(stderr, "%s: %s: %s\n", who,
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(opt));
+	if (!bpa_tool_options(pc, who)) {
 		goto done;
 	}
 	args = poptGetArgs(pc);

@@ -20,6 +20,7 @@
 #include "validator/validator.h"
 #include "tools/cmd_revocation.h"
 #include "tools/cmd_validator.h"
+#include "tools/tool_popt.h"
 
 #define VEXIT_OK	0
 #define VEXIT_USAGE	2
@@ -98,7 +99,6 @@ int bpa_cmd_validator(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	poptContext pc = NULL;
 	const char **args = NULL;
 	int ret = VEXIT_USAGE;
-	int opt;
 	struct poptOption options[] = {
 		POPT_AUTOHELP
 		{ "configfile", 's', POPT_ARG_STRING, &configfile, 0,
@@ -117,13 +117,7 @@ int bpa_cmd_validator(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		return VEXIT_ERROR;
 	}
 	pc = poptGetContext(who, argc, argv, options, 0);
-	while ((opt = poptGetNextOpt(pc)) > 0) {
-		/* every option stores into a variable */
-	}
-	if (opt < -1) {
-		fprintf(stderr, "%s: %s: %s\n", who,
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(opt));
+	if (!bpa_tool_options(pc, who)) {
 		goto done;
 	}
 	args = poptGetArgs(pc);
