@@ -44,6 +44,8 @@ static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
 				const struct dcesrv_endpoint_server *ep)
 {
 	bpa_srv_state_init(dce_ctx);
+	/* only here: a retried initialisation runs in a worker */
+	bpa_srv_state_start_prefetch(dce_ctx);
 	return bitspeerauth__op_init_server(dce_ctx, ep);
 }
 

@@ -109,9 +109,6 @@ done:
 	return hr;
 }
 
-static void state_start_prefetch(struct bpa_srv_state *s,
-				 struct dcesrv_context *dce_ctx);
-
 void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 {
 	struct bpa_srv_state *s = NULL;
@@ -169,7 +166,6 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 	}
 	talloc_set_destructor(s, state_destructor);
 	bpa_state = s;
-	state_start_prefetch(s, dce_ctx);
 }
 
 static bool state_load_identity(struct bpa_srv_state *s,
@@ -184,12 +180,13 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now);
  * the first call.  A failure is logged and leaves the first call to try
  * again, as without prefetch.
  */
-static void state_start_prefetch(struct bpa_srv_state *s,
-				 struct dcesrv_context *dce_ctx)
+void bpa_srv_state_start_prefetch(struct dcesrv_context *dce_ctx)
 {
+	struct bpa_srv_state *s = bpa_state;
 	struct tevent_context *ev = NULL;
 
-	if (!s->host->runs_prefetch || !bpa_srv_prefetch_wanted(s)) {
+	if (s == NULL || s->prefetch_pid != 0 || !s->host->runs_prefetch ||
+	    !bpa_srv_prefetch_wanted(s)) {
 		return;
 	}
 	/* for sam.ldb only: the prefetcher gets a loop of its own */

@@ -119,6 +119,16 @@ void bpa_srv_set_host(const struct bpa_srv_host *host);
 void bpa_srv_state_init(struct dcesrv_context *dce_ctx);
 
 /**
+ * seed cert-open-server-ocsp-response: from the endpoint server's
+ * initialisation only (the process that forks the workers), after
+ * bpa_srv_state_init(): on a host that runs_prefetch, load the identity
+ * and the local certificate now and start the OCSP prefetch process
+ * (server_prefetch.h).  Never from a retried initialisation in a
+ * worker.
+ */
+void bpa_srv_state_start_prefetch(struct dcesrv_context *dce_ctx);
+
+/**
  * MS-BPAU 3.1.3 for hosts whose start is not an endpoint server
  * initialisation (init_starts_table false): empty the peer table now,
  * unless "persistent peers", and close it again.  Workers that opened
