@@ -726,6 +726,32 @@ static void test_endpoints(void **state)
 	TALLOC_FREE(mem);
 }
 
+/* The failure records are bounded too: the least recently refused out */
+static void test_failures_bound(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char *file = path_in_tmp(mem, "fbound.tdb");
+	struct bpa_validation_ctx *v = new_ctx(mem, file, 2, false);
+	struct fake f = { .answer = HRES_E_ACCESSDENIED };
+	struct bpa_cert_blob *good = blob_for(mem, SID_A, 3600);
+	struct bpa_validator_failure *list = NULL;
+	size_t n = 0;
+
+	bpa_validation_set_callback(v, fake_fn, &f);
+	check_at(mem, v, good, "e1", NOW + 1);
+	check_at(mem, v, good, "e2", NOW + 2);
+	check_at(mem, v, good, "e1", NOW + 3);	/* e2 is now the oldest */
+	check_at(mem, v, good, "e3", NOW + 4);
+	TALLOC_FREE(v);
+	assert_true(HRES_IS_OK(bpa_validation_failures(mem, file, &list,
+						       &n)));
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].endpoint, "e3");
+	assert_string_equal(list[1].endpoint, "e1");
+	assert_int_equal(list[1].count, 2);
+	TALLOC_FREE(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_both_configured),
 		cmocka_unit_test(test_module),
 		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_failures_bound),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
