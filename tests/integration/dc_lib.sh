@@ -104,7 +104,9 @@ ok() {
 	else
 		TESTS_FAILED=$((TESTS_FAILED + 1))
 		echo "not ok $TESTS_RUN - $name"
-		[ $# -ge 3 ] && printf '#   %s\n' "$3"
+		# every diagnostic line a TAP comment: a bare line makes meson
+		# reject the whole output ("Unknown TAP output lines")
+		[ $# -ge 3 ] && printf '%s\n' "$3" | sed 's/^/#   /'
 	fi
 	return 0
 }
