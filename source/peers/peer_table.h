@@ -180,15 +180,56 @@ HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 				 size_t n, time_t now, size_t *failed);
 
 /**
- * MS-BPAU 3.1.6.1 / 3.2.6.1: is @cert_der (DER bytes) in the table?
+ * Are the bytes @cert_der (DER) in the table?  The table's own lookup:
+ * it does not look at the certificate's validity.  MS-BPAU 3.1.6.1
+ * users (the TLS hook, "peers check") ask bpa_peer_table_known_cert_at().
  * @param psid if not NULL and the answer is true, the principal
  * @return true iff the table maps exactly this certificate to a
- *         principal.  Errors (including a corrupt row) are logged and
- *         answer false.
+ *         principal (and the revocation stack, when set, does not refuse
+ *         it).  Errors (including a corrupt row) are logged and answer
+ *         false.
  */
 bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
 			       const DATA_BLOB *cert_der,
 			       struct dom_sid *psid);
+
+/**
+ * MS-BPAU 3.1.6.1 / 3.2.6.1 at the time @now: bpa_peer_table_known_cert()
+ * and the certificate is within its validity, notBefore - skew <= @now
+ * <= notAfter + skew (the table's clock skew, 300 s unless
+ * bpa_peer_table_set_cert_policy() says otherwise).  A certificate that
+ * expired after it was stored is not a known peer (issue 9).
+ */
+bool bpa_peer_table_known_cert_at(struct bpa_peer_table *t,
+				  const DATA_BLOB *cert_der, time_t now,
+				  struct dom_sid *psid);
+
+/* The defaults of the table's certificate policy (as phase one's) */
+#define BPA_PEER_TABLE_DEFAULT_CLOCK_SKEW 300
+#define BPA_PEER_TABLE_DEFAULT_MIN_RSA_BITS 2048
+#define BPA_PEER_TABLE_DEFAULT_MAX_RSA_BITS 16384
+
+/**
+ * The certificate policy of bpa_peer_table_known_cert_at() and the TLS
+ * hook: the clock skew (seconds) and the RSA modulus bounds that the
+ * hook applies, with phase one's exponent rule (odd, 3..2^32-1), before
+ * GnuTLS uses a peer's key (bitspeerauth:clock skew, min rsa bits, max
+ * rsa bits).
+ */
+void bpa_peer_table_set_cert_policy(struct bpa_peer_table *t,
+				    uint32_t clock_skew,
+				    uint32_t min_rsa_bits,
+				    uint32_t max_rsa_bits);
+
+/**
+ * The RSA bounds of bpa_peer_table_set_cert_policy() on @cert_der (a
+ * DER walk, no public-key operation; validate/cert_validate.h
+ * bpa_cert_check_rsa_key()).  Logs and answers false if they refuse it;
+ * a key that is not RSA passes (it has no exponent to bound; phase one
+ * stores only RSA certificates).
+ */
+bool bpa_peer_table_key_ok(struct bpa_peer_table *t,
+			   const DATA_BLOB *cert_der);
 
 /**
  * Make bpa_peer_table_known_cert() (and so the TLS hook) also run the

@@ -203,6 +203,9 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 		t->max_peers = BPA_PEER_TABLE_DEFAULT_MAX_PEERS;
 	}
 	t->evict_min_age = p->evict_min_age;
+	t->clock_skew = BPA_PEER_TABLE_DEFAULT_CLOCK_SKEW;
+	t->min_rsa_bits = BPA_PEER_TABLE_DEFAULT_MIN_RSA_BITS;
+	t->max_rsa_bits = BPA_PEER_TABLE_DEFAULT_MAX_RSA_BITS;
 	t->persistent = p->persistent;
 	t->attach = p->attach;
 	t->read_only = p->read_only;

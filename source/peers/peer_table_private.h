@@ -75,6 +75,11 @@ struct bpa_peer_table {
 	/* peer_table_revocation.c: the 3.1.6.1 answer honours it */
 	struct bpa_rev_stack *rev;
 	int rev_mode;			/* enum bpa_rev_mode */
+	/* peer_table_validity.c: the 3.1.6.1 answer with the time, the
+	 * TLS hook's key bounds (bpa_peer_table_set_cert_policy()) */
+	uint32_t clock_skew;
+	uint32_t min_rsa_bits;
+	uint32_t max_rsa_bits;
 };
 
 /* A known certificate the revocation stack refuses (logged) */

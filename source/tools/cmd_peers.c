@@ -455,6 +455,13 @@ static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		printf("unknown\n");
 		return BPA_PEERS_EXIT_NO;
 	}
+	/* stored once, but it must be valid now (with the clock skew) */
+	ok = bpa_peer_table_known_cert_at(t, &der, time(NULL), NULL);
+	if (!ok) {
+		printf("unknown: stored for %s, but outside its validity\n",
+		       bpa_sid_format(&sid, buf));
+		return BPA_PEERS_EXIT_NO;
+	}
 	printf("known: %s\n", bpa_sid_format(&sid, buf));
 	return BPA_PEERS_EXIT_OK;
 }
@@ -690,6 +697,10 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	if (sub->fn == cmd_check) {
 		/* 3.1.6.1: a revoked certificate is not a known peer */
 		struct bpa_rev_stack *rev = NULL;
+
+		bpa_peer_table_set_cert_policy(t, cfg->clock_skew,
+					       cfg->min_rsa_bits,
+					       cfg->max_rsa_bits);
 
 		hr = bpa_rev_stack_from_config(frame, cfg, &rev);
 		if (!HRES_IS_OK(hr)) {

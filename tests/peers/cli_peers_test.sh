@@ -101,6 +101,13 @@ ok "check of a file that is not a certificate exits 2+" \
 ok "check of a missing file exits 2+" \
 	status 2+ "$CLI" $P check "$DIR/missing.pem"
 ok "check without argument exits 2" status 2 "$CLI" $P check
+# issue 9, 3.1.6.1: a stored certificate that has expired since is not a
+# known peer
+ok "check of a stored but expired certificate exits 1" \
+	status 1 "$CLI" peers --table "$DIR/expired.tdb" check \
+	"$DIR/expired.pem"
+ok "and says it is outside its validity" \
+	grep -q "S-1-5-21-1-2-3-998.*outside its validity" "$DIR/out"
 
 ok "export exits 0" status 0 "$CLI" $P export "$DIR/export"
 ok "export wrote one file per peer" \

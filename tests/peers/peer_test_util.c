@@ -137,11 +137,20 @@ done:
 int ptu_selfsigned(TALLOC_CTX *mem_ctx, const char *cn, DATA_BLOB *der,
 		   gnutls_x509_crt_t *pcrt, gnutls_x509_privkey_t *pkey)
 {
+	time_t now = time(NULL);
+
+	return ptu_selfsigned_valid(mem_ctx, cn, now - 3600, now + 86400,
+				    der, pcrt, pkey);
+}
+
+int ptu_selfsigned_valid(TALLOC_CTX *mem_ctx, const char *cn,
+			 time_t not_before, time_t not_after, DATA_BLOB *der,
+			 gnutls_x509_crt_t *pcrt, gnutls_x509_privkey_t *pkey)
+{
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_datum_t out = { NULL, 0 };
 	unsigned char serial[8];
-	time_t now = time(NULL);
 	int rc;
 
 	rc = gnutls_x509_privkey_init(&key);
@@ -172,10 +181,10 @@ int ptu_selfsigned(TALLOC_CTX *mem_ctx, const char *cn, DATA_BLOB *der,
 				strlen(cn));
 	}
 	if (rc == 0) {
-		rc = gnutls_x509_crt_set_activation_time(crt, now - 3600);
+		rc = gnutls_x509_crt_set_activation_time(crt, not_before);
 	}
 	if (rc == 0) {
-		rc = gnutls_x509_crt_set_expiration_time(crt, now + 86400);
+		rc = gnutls_x509_crt_set_expiration_time(crt, not_after);
 	}
 	if (rc == 0) {
 		rc = gnutls_x509_crt_set_key(crt, key);

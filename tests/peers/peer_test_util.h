@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <time.h>
 #include <talloc.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -40,6 +41,11 @@ char *ptu_dump(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t);
  */
 int ptu_selfsigned(TALLOC_CTX *mem_ctx, const char *cn, DATA_BLOB *der,
 		   gnutls_x509_crt_t *crt, gnutls_x509_privkey_t *key);
+
+/** The same, valid from @not_before to @not_after */
+int ptu_selfsigned_valid(TALLOC_CTX *mem_ctx, const char *cn,
+			 time_t not_before, time_t not_after, DATA_BLOB *der,
+			 gnutls_x509_crt_t *crt, gnutls_x509_privkey_t *key);
 
 /** Write @len bytes to @path (0 or -1) */
 int ptu_write_file(const char *path, const void *data, size_t len);

@@ -94,6 +94,34 @@ int main(int argc, char **argv)
 						argv[2]), &der)) {
 		goto done;
 	}
+	/* issue 9: a stored certificate that has expired since (its own
+	 * table: the main one's counts stay N) */
+	{
+		struct bpa_peer_table *e = NULL;
+		struct bpa_peer p = { .inserted = 0 };
+		time_t now = time(NULL);
+
+		params.path = talloc_asprintf(mem_ctx, "%s/expired.tdb",
+					      argv[2]);
+		if (params.path == NULL ||
+		    !bpa_sid_parse("S-1-5-21-1-2-3-998", &p.sid) ||
+		    ptu_selfsigned_valid(mem_ctx, "S-1-5-21-1-2-3-998",
+					 now - 30 * 86400, now - 86400,
+					 &p.cert_der, NULL, NULL) != 0 ||
+		    !write_pem(mem_ctx, talloc_asprintf(mem_ctx,
+				"%s/expired.pem", argv[2]), &p.cert_der)) {
+			goto done;
+		}
+		hr = bpa_peer_table_open(mem_ctx, &params, &e);
+		if (HRES_IS_OK(hr)) {
+			hr = bpa_peer_table_add(e, &p, now - 10 * 86400);
+		}
+		if (!HRES_IS_OK(hr)) {
+			fprintf(stderr, "expired: 0x%08x\n",
+				HRES_ERROR_V(hr));
+			goto done;
+		}
+	}
 	if (ptu_write_file(talloc_asprintf(mem_ctx, "%s/notacert.pem",
 					   argv[2]),
 			   "-----BEGIN CERTIFICATE-----\nAAAA\n"
