@@ -2,10 +2,13 @@
 /*
  * MS-BPAU 3.1.6.1 / 3.2.6.1 for a TLS endpoint: a GnuTLS verify callback
  * that accepts the peer's (self-signed) certificate exactly when it is a
- * known peer in the table.
+ * known peer in the table, valid now, with a key within phase one's
+ * bounds; and the same check on a resumed session, on which GnuTLS does
+ * not call the verify callback (issue 9).
  */
 #include <stdint.h>
 #include <stdbool.h>
+#include <time.h>
 #include <gnutls/gnutls.h>
 #include "util/bpa_debug.h"
 #include "util/sid_string.h"
@@ -38,7 +41,14 @@ int bpa_peer_table_gnutls_verify(gnutls_session_t session)
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
 	der = data_blob_const(certs[0].data, certs[0].size);
-	known = bpa_peer_table_known_cert(t, &der, &sid);
+	/* phase one's key bounds before GnuTLS verifies with the key */
+	known = bpa_peer_table_key_ok(t, &der);
+	if (!known) {
+		DBG_NOTICE("TLS verify: the peer's key is out of bounds: "
+			   "rejected\n");
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	known = bpa_peer_table_known_cert_at(t, &der, time(NULL), &sid);
 	if (!known) {
 		DBG_NOTICE("TLS verify: certificate is not a known peer's: "
 			   "rejected\n");
@@ -46,6 +56,26 @@ int bpa_peer_table_gnutls_verify(gnutls_session_t session)
 	}
 	DBG_INFO("TLS verify: known peer %s\n", bpa_sid_format(&sid, buf));
 	return 0;
+}
+
+/*
+ * A resumed session (TLS 1.2 session ID or ticket, TLS 1.3 PSK) skips
+ * the verify callback: the peer's certificate from the first handshake
+ * is checked again here, after the Finished messages, so that a peer
+ * removed, evicted, replaced, revoked or expired since then fails the
+ * handshake instead of living on for the ticket's lifetime.
+ */
+static int resumed_check(gnutls_session_t session, unsigned int htype,
+			 unsigned int when, unsigned int incoming,
+			 const gnutls_datum_t *msg)
+{
+	unsigned resumed = gnutls_session_is_resumed(session);
+
+	if (!resumed) {
+		return 0;
+	}
+	DBG_DEBUG("TLS: resumed session, checking the peer again\n");
+	return bpa_peer_table_gnutls_verify(session);
 }
 
 int bpa_peer_table_gnutls_install(gnutls_session_t session,
@@ -58,5 +88,7 @@ int bpa_peer_table_gnutls_install(gnutls_session_t session,
 	gnutls_session_set_verify_function(session,
 					   bpa_peer_table_gnutls_verify);
 	gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
+	gnutls_handshake_set_hook_function(session, GNUTLS_HANDSHAKE_FINISHED,
+					   GNUTLS_HOOK_POST, resumed_check);
 	return 0;
 }

@@ -21,6 +21,10 @@ struct bpa_peer_table;
  * pointer (gnutls_session_set_ptr(): the caller must not use that
  * pointer for anything else), and, on a server, requires a client
  * certificate (gnutls_certificate_server_set_request(GNUTLS_CERT_REQUIRE)).
+ * A resumed session, which GnuTLS does not verify again, is checked by a
+ * handshake hook (gnutls_handshake_set_hook_function() on Finished, post:
+ * the caller must not install a hook of its own on the session): the
+ * peer's certificate must still be a known peer, or the handshake fails.
  * @t must outlive the session's handshake.
  * @return 0 or a GnuTLS error code.
  */
@@ -31,7 +35,11 @@ int bpa_peer_table_gnutls_install(gnutls_session_t session,
  * The GnuTLS verify callback (gnutls_certificate_verify_function): the
  * session's user pointer must be the struct bpa_peer_table *.  Accepts
  * (returns 0) iff the peer sent an X.509 certificate whose first (leaf)
- * certificate is known to the table; otherwise returns
+ * certificate has an RSA key within the table's bounds (or is not RSA:
+ * phase one stores only RSA, and other key types cost GnuTLS a fixed
+ * amount) and is a known peer of the table, valid now
+ * (bpa_peer_table_key_ok(), bpa_peer_table_known_cert_at()); otherwise
+ * returns
  * GNUTLS_E_CERTIFICATE_ERROR, which fails the handshake.
  */
 int bpa_peer_table_gnutls_verify(gnutls_session_t session);

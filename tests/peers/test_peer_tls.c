@@ -2,8 +2,9 @@
 /*
  * MS-BPAU 3.1.6.1 / 3.2.6.1 in a real GnuTLS handshake over a
  * socketpair: with bpa_peer_table_gnutls_install(), a self-signed peer
- * certificate is accepted exactly when the table knows it.  Certificates
- * are made at test time.
+ * certificate is accepted exactly when the table knows it, it is valid
+ * now, and on resumed sessions too (issue 9).  Certificates are made at
+ * test time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,10 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 #include "util/sid_string.h"
@@ -114,6 +117,13 @@ struct side {
 	struct bpa_peer_table *table;	/* NULL: do not verify the peer */
 	int handshake;			/* result */
 	int got_ok;			/* client: read the server's "k" */
+	/* resumption: the server issues tickets with @ticket_key; the
+	 * client resumes @resume, and keeps its session in @save */
+	const char *priority;		/* NULL: the default */
+	const gnutls_datum_t *ticket_key;
+	const gnutls_datum_t *resume;
+	gnutls_datum_t *save;
+	bool resumed;			/* gnutls_session_is_resumed() */
 };
 
 static void run_side(struct side *s)
@@ -132,7 +142,12 @@ static void run_side(struct side *s)
 		assert_int_equal(rc, 0);
 	}
 	assert_int_equal(gnutls_init(&session, s->flags), 0);
-	assert_int_equal(gnutls_set_default_priority(session), 0);
+	if (s->priority != NULL) {
+		assert_int_equal(gnutls_priority_set_direct(session,
+						s->priority, NULL), 0);
+	} else {
+		assert_int_equal(gnutls_set_default_priority(session), 0);
+	}
 	assert_int_equal(gnutls_credentials_set(session,
 						GNUTLS_CRD_CERTIFICATE, cred),
 			 0);
@@ -140,12 +155,21 @@ static void run_side(struct side *s)
 		assert_int_equal(bpa_peer_table_gnutls_install(session,
 							       s->table), 0);
 	}
+	if (s->ticket_key != NULL) {
+		assert_int_equal(gnutls_session_ticket_enable_server(session,
+							s->ticket_key), 0);
+	}
+	if (s->resume != NULL) {
+		assert_int_equal(gnutls_session_set_data(session,
+				s->resume->data, s->resume->size), 0);
+	}
 	gnutls_transport_set_int(session, s->fd);
 	gnutls_handshake_set_timeout(session, 20000);
 	do {
 		rc = gnutls_handshake(session);
 	} while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
 	s->handshake = rc;
+	s->resumed = rc == 0 && gnutls_session_is_resumed(session) != 0;
 	if (rc == 0 && s->flags == GNUTLS_SERVER) {
 		gnutls_record_send(session, "k", 1);
 	} else if (rc == 0) {
@@ -153,6 +177,11 @@ static void run_side(struct side *s)
 			rc = gnutls_record_recv(session, &c, 1);
 		} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 		s->got_ok = (rc == 1 && c == 'k');
+		/* after a read: TLS 1.3's ticket comes after the handshake */
+		if (s->save != NULL) {
+			assert_int_equal(gnutls_session_get_data2(session,
+							s->save), 0);
+		}
 	}
 	/* closing our end wakes up the other side if it still waits */
 	close(s->fd);
@@ -292,9 +321,163 @@ static void test_client_checks_server_against_its_table(void **state)
 	assert_false(client2.got_ok);
 }
 
+/*
+ * Issue 9: GnuTLS does not call the verify callback on a resumed
+ * session.  @priority: the protocol.  A full handshake, its ticket
+ * resumed by a server without the hook (so resumption really happens),
+ * resumed by one with the hook while the peer is known (@still_known:
+ * what that gives), then after the peer was removed: refused.
+ */
+static void resume_after_removal(struct fixture *f, const char *priority,
+				 int still_known)
+{
+	gnutls_datum_t key = { NULL, 0 };
+	gnutls_datum_t saved = { NULL, 0 };
+	struct side server = { .cert = &f->server, .table = f->server_table };
+	struct side client = { .cert = &f->known };
+	struct side plain = { .cert = &f->server };
+	struct side client1 = { .cert = &f->known };
+	struct side server2 = { .cert = &f->server, .table = f->server_table };
+	struct side client2 = { .cert = &f->known };
+	struct side server3 = { .cert = &f->server, .table = f->server_table };
+	struct side client3 = { .cert = &f->known };
+	struct dom_sid sid;
+
+	assert_int_equal(gnutls_session_ticket_key_generate(&key), 0);
+	server.ticket_key = plain.ticket_key = &key;
+	server2.ticket_key = server3.ticket_key = &key;
+	server.priority = plain.priority = server2.priority =
+		server3.priority = priority;
+	client.save = &saved;
+	handshake(&server, &client);
+	assert_int_equal(server.handshake, 0);
+	assert_true(client.got_ok);
+	assert_false(server.resumed);
+	assert_non_null(saved.data);
+
+	/* the ticket works: a server without the hook resumes it */
+	client1.resume = &saved;
+	handshake(&plain, &client1);
+	assert_int_equal(plain.handshake, 0);
+	assert_true(plain.resumed);
+
+	client2.resume = &saved;
+	handshake(&server2, &client2);
+	assert_int_equal(server2.handshake, still_known);
+	if (still_known == 0) {
+		assert_true(server2.resumed);
+		assert_true(client2.got_ok);
+	}
+
+	/* removed from the table: the resumption fails */
+	assert_true(bpa_sid_parse("S-1-5-21-1-2-3-1104", &sid));
+	assert_true(HRES_IS_OK(bpa_peer_table_remove(f->server_table, &sid)));
+	client3.resume = &saved;
+	handshake(&server3, &client3);
+	assert_int_equal(server3.handshake, GNUTLS_E_CERTIFICATE_ERROR);
+	assert_false(client3.got_ok);
+
+	gnutls_free(saved.data);
+	gnutls_free(key.data);
+}
+
+/* TLS 1.2: the resumed session has the client's certificate, which is
+ * checked again: accepted while known, refused once removed */
+static void test_tls12_resumption_rechecks_the_peer(void **state)
+{
+	resume_after_removal(*state, "NORMAL:-VERS-ALL:+VERS-TLS1.2", 0);
+}
+
+/* TLS 1.3: GnuTLS keeps no client certificate with a ticket, so the
+ * server cannot check it again and refuses every resumption (fail
+ * closed); the client connects again with a full handshake */
+static void test_tls13_resumption_is_refused_by_the_server(void **state)
+{
+	resume_after_removal(*state, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+			     GNUTLS_E_CERTIFICATE_ERROR);
+}
+
+/* Issue 9, 3.1.6.1: a known certificate outside its validity (with the
+ * table's clock skew) is not a known peer, nor for the TLS hook */
+static void test_known_cert_at_honours_validity_and_skew(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = f->server_table;
+	const DATA_BLOB *d = &f->known.der;
+	time_t nb = gnutls_x509_crt_get_activation_time(f->known.crt);
+	time_t na = gnutls_x509_crt_get_expiration_time(f->known.crt);
+	struct side server = { .cert = &f->server, .table = t };
+	struct side client = { .cert = &f->known };
+	struct dom_sid sid;
+
+	assert_true(bpa_peer_table_known_cert_at(t, d, nb + 10, &sid));
+	assert_true(bpa_peer_table_known_cert_at(t, d, na - 10, NULL));
+	assert_true(bpa_peer_table_known_cert_at(t, d, na + 299, NULL));
+	assert_false(bpa_peer_table_known_cert_at(t, d, na + 301, NULL));
+	assert_true(bpa_peer_table_known_cert_at(t, d, nb - 299, NULL));
+	assert_false(bpa_peer_table_known_cert_at(t, d, nb - 301, NULL));
+	/* the time-less lookup of the bytes is unchanged */
+	assert_true(bpa_peer_table_known_cert(t, d, NULL));
+	bpa_peer_table_set_cert_policy(t, 0, 2048, 16384);
+	assert_false(bpa_peer_table_known_cert_at(t, d, na + 1, NULL));
+	assert_false(bpa_peer_table_known_cert_at(t, &f->unknown.der,
+						  nb + 10, NULL));
+
+	/* the TLS hook asks at the time of the handshake: a stored
+	 * certificate that is not yet valid is refused */
+	bpa_peer_table_set_cert_policy(t, 0, 2048, 16384);
+	assert_true(bpa_sid_parse("S-1-5-21-1-2-3-1104", &sid));
+	assert_true(HRES_IS_OK(bpa_peer_table_remove(t, &sid)));
+	{
+		struct endpoint later;
+		gnutls_x509_crt_t crt = NULL;
+		gnutls_datum_t out = { NULL, 0 };
+		DATA_BLOB der;
+
+		/* the known key, re-signed valid from tomorrow */
+		later = f->known;
+		assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+		assert_int_equal(gnutls_x509_crt_import(crt,
+			&(gnutls_datum_t){ f->known.der.data,
+					   f->known.der.length },
+			GNUTLS_X509_FMT_DER), 0);
+		assert_int_equal(gnutls_x509_crt_set_activation_time(crt,
+			time(NULL) + 86400), 0);
+		assert_int_equal(gnutls_x509_crt_set_expiration_time(crt,
+			time(NULL) + 2 * 86400), 0);
+		assert_int_equal(gnutls_x509_crt_sign2(crt, crt, f->known.key,
+			GNUTLS_DIG_SHA256, 0), 0);
+		assert_int_equal(gnutls_x509_crt_export2(crt,
+			GNUTLS_X509_FMT_DER, &out), 0);
+		der = data_blob_talloc(f, out.data, out.size);
+		gnutls_free(out.data);
+		add_cert(t, "S-1-5-21-1-2-3-1104", &der);
+		later.crt = crt;
+		client.cert = &later;
+		handshake(&server, &client);
+		assert_int_equal(server.handshake,
+				 GNUTLS_E_CERTIFICATE_ERROR);
+		assert_false(client.got_ok);
+		gnutls_x509_crt_deinit(crt);
+	}
+	bpa_peer_table_set_cert_policy(t, 300, 2048, 16384);
+}
+
 int main(void)
 {
+	/* a side that fails closes its end: the other's write must not
+	 * kill the test */
+	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_tls12_resumption_rechecks_the_peer,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_tls13_resumption_is_refused_by_the_server,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_known_cert_at_honours_validity_and_skew,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_server_accepts_known_peer_self_signed,
 			setup, teardown),
