@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -463,6 +464,50 @@ static void test_known_cert_at_honours_validity_and_skew(void **state)
 	bpa_peer_table_set_cert_policy(t, 300, 2048, 16384);
 }
 
+/* Issue 9: the hook's key bounds (bpa_peer_table_key_ok(), which the
+ * verify callback asks first) on the RSA shapes of the fuzz seeds */
+static void test_hook_key_bounds_are_phase_ones(void **state)
+{
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = f->server_table;
+	const char *root = getenv("BPA_SOURCE_ROOT");
+	static const struct {
+		const char *file;
+		bool ok;
+	} cases[] = {
+		{ "rsa2048-client-eku", true },
+		{ "rsa-n2048-e507904", false },
+		{ "rsa-n16384-e479232", false },
+		{ "rsa-n131072-e257248", false },
+		{ "rsa-n16384-e2p32m1", true },	/* the largest e allowed */
+		{ "rsa-n16385-e65537", false },
+		{ "rsa-n2048-e1-forged", false },
+		{ "rsa-n2048-even", false },
+		{ "rsa1024-sha1-no-eku", false },
+	};
+	size_t i;
+
+	assert_non_null(root);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = talloc_asprintf(f, "%s/tests/fuzz/corpus/"
+					     "cert_der/%s", root,
+					     cases[i].file);
+		DATA_BLOB der = ptu_read_file(f, path);
+
+		assert_non_null(der.data);
+		if (bpa_peer_table_key_ok(t, &der) != cases[i].ok) {
+			fail_msg("%s: want %d", cases[i].file, cases[i].ok);
+		}
+		if (strcmp(cases[i].file, "rsa-n16385-e65537") == 0) {
+			bpa_peer_table_set_cert_policy(t, 300, 2048, 16385);
+			assert_true(bpa_peer_table_key_ok(t, &der));
+			bpa_peer_table_set_cert_policy(t, 300, 2048, 16384);
+		}
+	}
+	/* not RSA: no exponent to bound (the fixtures are ECDSA) */
+	assert_true(bpa_peer_table_key_ok(t, &f->known.der));
+}
+
 int main(void)
 {
 	/* a side that fails closes its end: the other's write must not
@@ -477,6 +522,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_known_cert_at_honours_validity_and_skew,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_hook_key_bounds_are_phase_ones,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_server_accepts_known_peer_self_signed,
