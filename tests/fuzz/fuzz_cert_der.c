@@ -9,7 +9,9 @@
  * inside the TBSCertificate); the extension and EKU lookups stay inside
  * too; computing the blob properties from a certificate that parsed never
  * says the DER is bad except for a malformed extension, and leaves
- * nothing allocated.
+ * nothing allocated.  The RSA key walk of the TLS hook and the CLI
+ * (bpa_cert_check_rsa_key(), issue 9) answers only known reasons, and
+ * DER for what does not parse as a certificate.
  */
 #include <stdint.h>
 #include <stdbool.h>
@@ -17,6 +19,7 @@
 #include "fuzz_common.h"
 #include "blob/cert_der.h"
 #include "blob/cert_blob.h"
+#include "validate/cert_validate.h"
 
 static bool inside(const struct bpa_der_span *outer,
 		   const struct bpa_der_span *s)
@@ -144,12 +147,27 @@ static void check_cert(const uint8_t *data, size_t size)
 	check_compute(data, size);
 }
 
+static void check_rsa_key(const uint8_t *data, size_t size)
+{
+	struct bpa_der_cert c;
+	uint32_t bits = 0;
+	uint32_t r;
+	bool parsed;
+
+	r = bpa_cert_check_rsa_key(data, size, 2048, 16384, &bits);
+	parsed = bpa_der_cert_parse(data, size, &c);
+	FUZZ_CHECK((r & ~BPA_CERT_R_ALL) == 0, "rsa key reasons");
+	FUZZ_CHECK(parsed || r == BPA_CERT_R_DER, "rsa key of no cert");
+	FUZZ_CHECK(bits <= 8 * size, "rsa key bits");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool has = false;
 
 	check_read(data, size);
 	check_cert(data, size);
+	check_rsa_key(data, size);
 	(void)bpa_der_eku_has(data, size, bpa_oid_server_auth,
 			      sizeof(bpa_oid_server_auth), &has);
 	return 0;

@@ -192,6 +192,8 @@ static void put_rsa_shapes(TALLOC_CTX *ctx, const DATA_BLOB *tmpl)
 			DIE("%s\n", shapes[i].name);
 		}
 		put_blob("cert_validate", shapes[i].name, &der);
+		/* the TLS hook's key walk (bpa_cert_check_rsa_key) too */
+		put_blob("cert_der", shapes[i].name, &der);
 		bare.cert_der = der;
 		if (bpa_blob_encode(ctx, &bare, &enc) == BPA_BLOB_OK) {
 			snprintf(name, sizeof(name), "%s-blob",
