@@ -63,6 +63,15 @@ HRESULT bpa_prefetch_params_from_config(const struct bpa_config *cfg,
 			p->s.max_before);
 		return HRES_E_INVALIDARG;
 	}
+	if (p->s.max_before < p->s.min_validity) {
+		/* allowed, but every cycle leaves a gap without a staple */
+		DBG_WARNING("bitspeerauth:ocsp max before next update (%u s) "
+			    "is less than ocsp min validity (%u s): each "
+			    "response stops being handed out %u s before its "
+			    "refresh is due\n", p->s.max_before,
+			    p->s.min_validity,
+			    p->s.min_validity - p->s.max_before);
+	}
 	return BPA_S_OK;
 }
 
