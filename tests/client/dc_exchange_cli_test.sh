@@ -46,7 +46,7 @@ check() {
 		return
 	fi
 	for p in "$@"; do
-		if ! printf '%s\n' "$out" | grep -qE -- "$p"; then
+		if ! grep -qE -- "$p" <<<"$out"; then
 			ok 1 "$name" "no /$p/ in: $(printf '%s' "$out" |
 				tail -5 | tr '\n' ' ')"
 			return

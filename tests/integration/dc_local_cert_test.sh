@@ -143,7 +143,7 @@ for round in "first exchange" "after a samba restart"; do
 	ok $? "CA-issued certificate, $round: the blob carries that certificate"
 	expect_eq "$(sums)" "$before" \
 		"CA-issued certificate, $round: both files byte for byte unchanged"
-	if log_since | grep -q "creating anew\|created local certificate"; then
+	if grep -q "creating anew\|created local certificate" <<<"$(log_since)"; then
 		ok 1 "CA-issued certificate, $round: nothing created" \
 			"$(log_since | grep "creating anew\|created local" | head -n 2)"
 	else
