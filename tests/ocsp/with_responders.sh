@@ -14,16 +14,8 @@
 # Needs root (unshare); otherwise exits 77 (meson: skipped).
 set -eu
 
-if [ "${BPA_IN_NS:-}" != 1 ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root for a network namespace"
-		exit 77
-	fi
-	BPA_IN_NS=1 exec unshare -n -- "$0" "$@"
-fi
-
-ip link set lo up
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../common/own_netns.sh"
 tmp=$(mktemp -d /tmp/bpa-ocsp-XXXXXX)
 pids=""
 cleanup() {
