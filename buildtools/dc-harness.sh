@@ -227,12 +227,11 @@ write_client_krb5_conf() {
 EOF
 }
 
-# An smb.conf for a client peer: its own private and state folders
-# (local certificate, client peer table), nothing of the DC's
-write_client_smb_conf() {
+# The [global] lines a member of the domain named NAME keeps in DIR
+# (the member host and every client peer): who it is, its own folders
+member_globals() {
 	local d=$1 name=$2
-	mkdir -p "$d/private" "$d/state" "$d/cache" "$d/lock"
-	cat >"$d/smb.conf" <<EOF
+	cat <<EOF
 [global]
 	workgroup = $DOMAIN
 	realm = $REALM
@@ -243,6 +242,15 @@ write_client_smb_conf() {
 	state directory = $d/state
 	cache directory = $d/cache
 	lock directory = $d/lock
+EOF
+}
+
+# An smb.conf for a client peer: its own private and state folders
+# (local certificate, client peer table), nothing of the DC's
+write_client_smb_conf() {
+	local d=$1 name=$2
+	mkdir -p "$d/private" "$d/state" "$d/cache" "$d/lock"
+	{ member_globals "$d" "$name"; cat; } >"$d/smb.conf" <<EOF
 	pid directory = $d/lock
 	interfaces = lo
 	bind interfaces only = yes
@@ -538,17 +546,7 @@ LIBEXEC_DIR=/usr/libexec/samba
 
 write_member_smb_conf() {
 	local m=$1 opts=$2
-	cat >"$m/smb.conf" <<EOC
-[global]
-	workgroup = $DOMAIN
-	realm = $REALM
-	netbios name = $MEMBER_NETBIOS
-	server role = member server
-	security = ads
-	private dir = $m/private
-	state directory = $m/state
-	cache directory = $m/cache
-	lock directory = $m/lock
+	{ member_globals "$m" "$MEMBER_NETBIOS"; cat; } >"$m/smb.conf" <<EOC
 	pid directory = $m/run
 	ncalrpc dir = $m/ncalrpc
 	max log size = 0

@@ -45,6 +45,23 @@ dc_start() {
 	set +a
 }
 
+# member_start CASE [harness member-start options]: join MEMBER (a DC
+# started with --member) or restart it, serving the endpoint; the case
+# CASE for the result, then the env again (it gains BPA_MEMBER_*).
+# The environment of the call reaches the member (BPA_RPCD=...).
+member_start() {
+	local name=$1 out=$DC_DIR/member-start.out st
+	shift
+	"$HARNESS" member-start "$DC_DIR" "$@" >"$out" 2>&1
+	st=$?
+	ok $st "$name" "$(tail -5 "$out")"
+	[ $st = 0 ] || { echo "Bail out! no member"; exit 1; }
+	set -a
+	# shellcheck source=/dev/null
+	. "$DC_DIR/env"
+	set +a
+}
+
 # Stop the DC (dc_start again to restart it, with a fresh domain copy)
 dc_stop() {
 	"$HARNESS" stop "$DC_DIR" >/dev/null 2>&1

@@ -17,15 +17,7 @@ CLI=$BPA_BUILD_ROOT/source/tools/bitspeerauth
 TORTURE_MODULE=$BPA_BUILD_ROOT/torture/bitspeerauth_torture.so
 
 dc_start member --member
-"$HARNESS" member-start "$DC_DIR" >"$DC_DIR/member-start.out" 2>&1
-st=$?
-ok $st "MEMBER joined and serving (dc-harness.sh member-start)" \
-	"$(tail -5 "$DC_DIR/member-start.out")"
-[ $st = 0 ] || { echo "Bail out! no member"; exit 1; }
-set -a
-# shellcheck source=/dev/null
-. "$DC_DIR/env"
-set +a
+member_start "MEMBER joined and serving (dc-harness.sh member-start)"
 
 as_member() { "$HARNESS" member-exec "$DC_DIR" -- "$@"; }
 as_dc() { "$HARNESS" dc-exec "$DC_DIR" -- "$@"; }
@@ -235,14 +227,8 @@ expect_match "$out" "^success: mgmt" "rpc.mgmt succeeds against MEMBER"
 
 # our suite needs a table of one row (rpc.table-limit): restart MEMBER
 "$HARNESS" member-stop "$DC_DIR" >/dev/null 2>&1
-"$HARNESS" member-start "$DC_DIR" --option 'bitspeerauth:max peers = 1' \
-	>"$DC_DIR/member-start2.out" 2>&1
-ok $? "MEMBER restarted with max peers = 1" \
-	"$(tail -3 "$DC_DIR/member-start2.out")"
-set -a
-# shellcheck source=/dev/null
-. "$DC_DIR/env"
-set +a
+member_start "MEMBER restarted with max peers = 1" \
+	--option 'bitspeerauth:max peers = 1'
 expect_eq "$(m_table_dump | head -n 1)" "count=0" \
 	"MEMBER's table is empty after samba-dcerpcd restarted (MS-BPAU 3.1.3)"
 out=$(torture "$BPA_MEMBER_BINDING" -s "$BPA_PEER1_SMBCONF" \
