@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The few smbtorture symbols our module uses.  Samba does not install
- * its torture headers (docs/platform.md, "Harness traps"), so they are declared here,
- * written from their definitions in Samba 4.17.12 (lib/torture/torture.h,
- * source4/torture/smbtorture.h, source4/torture/rpc/rpc.h,
- * source4/torture/ndr/ndr.h).  Like every module built against Samba's
- * private ABI, the module is tied to this Samba build.
+ * its torture headers (docs/platform.md, "Harness traps"), so they are
+ * declared here, written from their definitions in Samba 4.17.12
+ * (lib/torture/torture.h, source4/torture/smbtorture.h,
+ * source4/torture/rpc/rpc.h, source4/torture/ndr/ndr.h).  Like every
+ * module built against Samba's private ABI, the module is tied to this
+ * Samba build.
  *
  * Provided by: libtorture-samba4.so.0 (suite, comment, result, setting
  * functions), libcmdline-samba4.so.0 (samba_cmdline_get_creds) and the
@@ -49,13 +50,15 @@ struct torture_suite *torture_suite_create(TALLOC_CTX *mem_ctx,
 					   const char *name);
 bool torture_suite_add_suite(struct torture_suite *suite,
 			     struct torture_suite *child);
-struct torture_tcase *torture_suite_add_simple_test(
-	struct torture_suite *suite, const char *name,
+struct torture_tcase *torture_suite_add_simple_test(struct torture_suite *suite,
+	const char *name,
 	bool (*run)(struct torture_context *tctx));
 void torture_comment(struct torture_context *tctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void torture_result(struct torture_context *tctx,
-		    enum torture_result result, const char *fmt, ...)
+		    enum torture_result result,
+		    const char *fmt,
+		    ...)
 	__attribute__((format(printf, 3, 4)));
 const char *torture_setting_string(struct torture_context *tctx,
 				   const char *name,
@@ -83,17 +86,29 @@ NTSTATUS torture_rpc_connection(struct torture_context *tctx,
  * push with @db byte for byte.
  */
 struct torture_test *_torture_suite_add_ndr_pullpush_test(
-	struct torture_suite *suite, const char *name,
-	ndr_pull_flags_fn_t pull_fn, ndr_push_flags_fn_t push_fn,
-	ndr_print_fn_t print_fn, ndr_print_function_t print_function,
-	const char *db_name, DATA_BLOB db, size_t struct_size,
-	int ndr_flags, int flags, const char *check_fn_name,
+	struct torture_suite *suite,
+	const char *name,
+	ndr_pull_flags_fn_t pull_fn,
+	ndr_push_flags_fn_t push_fn,
+	ndr_print_fn_t print_fn,
+	ndr_print_function_t print_function,
+	const char *db_name,
+	DATA_BLOB db,
+	size_t struct_size,
+	int ndr_flags,
+	int flags,
+	const char *check_fn_name,
 	bool (*check_fn)(struct torture_context *tctx, void *data));
 /* The test @db_name in case @name: pulling @db must fail with @ndr_err */
 struct torture_test *_torture_suite_add_ndr_pull_invalid_data_test(
-	struct torture_suite *suite, const char *name,
-	ndr_pull_flags_fn_t pull_fn, const char *db_name, DATA_BLOB db,
-	size_t struct_size, int ndr_flags, int flags,
+	struct torture_suite *suite,
+	const char *name,
+	ndr_pull_flags_fn_t pull_fn,
+	const char *db_name,
+	DATA_BLOB db,
+	size_t struct_size,
+	int ndr_flags,
+	int flags,
 	enum ndr_err_code ndr_err);
 
 #endif /* _BPA_TORTURE_ABI_H_ */

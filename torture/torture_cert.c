@@ -54,9 +54,11 @@ static uint32_t get_le32(const uint8_t *p)
 	       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static bool make_cert(struct gnutls_objs *g, const char *subject,
+static bool make_cert(struct gnutls_objs *g,
+		      const char *subject,
 		      const struct bpa_torture_cert_opts *o,
-		      gnutls_datum_t *der, const char **err)
+		      gnutls_datum_t *der,
+		      const char **err)
 {
 	uint8_t serial[16];
 	time_t now = time(NULL);
@@ -135,8 +137,10 @@ static bool make_cert(struct gnutls_objs *g, const char *subject,
 	return true;
 }
 
-bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
-			   DATA_BLOB *blob, const char **err)
+bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx,
+			   const char *subject,
+			   DATA_BLOB *blob,
+			   const char **err)
 {
 	struct bpa_torture_cert_opts good = { .rsa_bits = 0 };
 
@@ -145,8 +149,11 @@ bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
 
 /* MS-BPAU 2.2.2: one SHA1_HASH property (2.2.2.1), then the
  * certificate encoding (2.2.2.2); @flip_sha1 spoils the property */
-static bool frame_blob(TALLOC_CTX *mem_ctx, const uint8_t *der,
-		       size_t der_len, bool flip_sha1, DATA_BLOB *blob,
+static bool frame_blob(TALLOC_CTX *mem_ctx,
+		       const uint8_t *der,
+		       size_t der_len,
+		       bool flip_sha1,
+		       DATA_BLOB *blob,
 		       const char **err)
 {
 	uint8_t sha1[20];
@@ -186,9 +193,11 @@ static bool frame_blob(TALLOC_CTX *mem_ctx, const uint8_t *der,
 	return true;
 }
 
-bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
+bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx,
+				const char *subject,
 				const struct bpa_torture_cert_opts *opts,
-				DATA_BLOB *blob, const char **err)
+				DATA_BLOB *blob,
+				const char **err)
 {
 	struct gnutls_objs *g = NULL;
 	gnutls_datum_t der = { NULL, 0 };
@@ -212,13 +221,16 @@ done:
 	return ok;
 }
 
-bool bpa_torture_blob_of_der(TALLOC_CTX *mem_ctx, const DATA_BLOB *der,
-			     DATA_BLOB *blob, const char **err)
+bool bpa_torture_blob_of_der(TALLOC_CTX *mem_ctx,
+			     const DATA_BLOB *der,
+			     DATA_BLOB *blob,
+			     const char **err)
 {
 	return frame_blob(mem_ctx, der->data, der->length, false, blob, err);
 }
 
-char *bpa_torture_blob_subject(TALLOC_CTX *mem_ctx, const DATA_BLOB *blob,
+char *bpa_torture_blob_subject(TALLOC_CTX *mem_ctx,
+			       const DATA_BLOB *blob,
 			       const char **err)
 {
 	const uint8_t *p = blob->data;

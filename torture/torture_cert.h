@@ -22,8 +22,10 @@
  * On @mem_ctx.
  * @return false (with *err set to a static reason) on failure
  */
-bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx, const char *subject,
-			   DATA_BLOB *blob, const char **err);
+bool bpa_torture_make_blob(TALLOC_CTX *mem_ctx,
+			   const char *subject,
+			   DATA_BLOB *blob,
+			   const char **err);
 
 /* Ways to make a test certificate wrong (all false: a good one) */
 struct bpa_torture_cert_opts {
@@ -35,23 +37,28 @@ struct bpa_torture_cert_opts {
 };
 
 /** As bpa_torture_make_blob(), shaped by @opts */
-bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx, const char *subject,
+bool bpa_torture_make_blob_opts(TALLOC_CTX *mem_ctx,
+				const char *subject,
 				const struct bpa_torture_cert_opts *opts,
-				DATA_BLOB *blob, const char **err);
+				DATA_BLOB *blob,
+				const char **err);
 
 /**
  * An existing certificate @der (made by certtool, a CA's) framed as a
  * CERTIFICATE_BLOB like bpa_torture_make_blob()'s, on @mem_ctx.
  */
-bool bpa_torture_blob_of_der(TALLOC_CTX *mem_ctx, const DATA_BLOB *der,
-			     DATA_BLOB *blob, const char **err);
+bool bpa_torture_blob_of_der(TALLOC_CTX *mem_ctx,
+			     const DATA_BLOB *der,
+			     DATA_BLOB *blob,
+			     const char **err);
 
 /**
  * The subject CN of the certificate inside a CERTIFICATE_BLOB (the
  * properties are skipped as 2.2.2.1 lays them out), on @mem_ctx.
  * @return NULL (with *err set) if the blob or certificate is malformed
  */
-char *bpa_torture_blob_subject(TALLOC_CTX *mem_ctx, const DATA_BLOB *blob,
+char *bpa_torture_blob_subject(TALLOC_CTX *mem_ctx,
+			       const DATA_BLOB *blob,
 			       const char **err);
 
 #endif /* _BPA_TORTURE_CERT_H_ */

@@ -15,7 +15,9 @@
 
 static const struct ndr_interface_call *exchange_call(void)
 {
-	return &ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS];
+	const struct ndr_interface_table *t = &ndr_table_bitspeerauth;
+
+	return &t->calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS];
 }
 
 /* Canonical encodings (referent 0x00020000, zero padding) */
@@ -112,8 +114,11 @@ static bool check_rep_denied(struct torture_context *tctx, void *data)
 	return true;
 }
 
-static void add_pullpush(struct torture_suite *suite, const char *name,
-			 const uint8_t *data, size_t len, int ndr_flags,
+static void add_pullpush(struct torture_suite *suite,
+			 const char *name,
+			 const uint8_t *data,
+			 size_t len,
+			 int ndr_flags,
 			 int flags,
 			 bool (*check)(struct torture_context *, void *))
 {

@@ -42,8 +42,11 @@ static bool connect_pipe(struct torture_context *tctx,
 }
 
 /* Send @len bytes someone else encoded as opnum @opnum */
-static NTSTATUS raw_call(struct torture_context *tctx, struct dcerpc_pipe *p,
-			 uint32_t opnum, const uint8_t *in, size_t len)
+static NTSTATUS raw_call(struct torture_context *tctx,
+			 struct dcerpc_pipe *p,
+			 uint32_t opnum,
+			 const uint8_t *in,
+			 size_t len)
 {
 	uint8_t *out = NULL;
 	size_t out_len = 0;
@@ -132,10 +135,9 @@ static bool test_trailing_bytes_are_not_a_fault(struct torture_context *tctx)
 	if (!ok) {
 		return false;
 	}
-	status = dcerpc_binding_handle_raw_call(p->binding_handle, NULL,
-						NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS, 0,
-						stub, sizeof(stub), tctx,
-						&out, &out_len, &out_flags);
+	status = dcerpc_binding_handle_raw_call(
+		p->binding_handle, NULL, NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS,
+		0, stub, sizeof(stub), tctx, &out, &out_len, &out_flags);
 	if (!NT_STATUS_IS_OK(status)) {
 		torture_result(tctx, TORTURE_FAIL, "got %s (fault 0x%08x)",
 			       nt_errstr(status), p->last_fault_code);
@@ -174,7 +176,8 @@ static bool test_binding_is_kerberos(struct torture_context *tctx)
  * server's own host, or "torture:bpa_samr_binding" when the server is
  * not a DC (a member's SAMR knows only its local accounts)
  */
-static bool account_sid(struct torture_context *tctx, const char *account,
+static bool account_sid(struct torture_context *tctx,
+			const char *account,
 			char **sid_str)
 {
 	const char *samr = torture_setting_string(tctx, "bpa_samr_binding",
@@ -241,7 +244,8 @@ static bool caller_sid(struct torture_context *tctx, char **sid_str)
 }
 
 /* The server's machine account, from the binding's target_hostname */
-static bool server_sid(struct torture_context *tctx, struct dcerpc_pipe *p,
+static bool server_sid(struct torture_context *tctx,
+		       struct dcerpc_pipe *p,
 		       char **sid_str)
 {
 	const char *fqdn = dcerpc_binding_get_string_option(p->binding,
@@ -263,7 +267,8 @@ struct exchange_out {
 };
 
 static bool call_exchange(struct torture_context *tctx,
-			  struct dcerpc_pipe *p, const DATA_BLOB *client_key,
+			  struct dcerpc_pipe *p,
+			  const DATA_BLOB *client_key,
 			  struct exchange_out *o)
 {
 	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
@@ -275,7 +280,9 @@ static bool call_exchange(struct torture_context *tctx,
 	r.in.ClientKey = client_key->length > 0 ? client_key->data : NULL;
 	r.out.pServerKeyLength = &o->len;
 	r.out.pServerKey = &o->key;
-	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, tctx, &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle,
+							  tctx,
+							  &r);
 	if (!NT_STATUS_IS_OK(status)) {
 		torture_result(tctx, TORTURE_FAIL, "ExchangePublicKeys: %s",
 			       nt_errstr(status));
@@ -323,7 +330,8 @@ static bool expect_server_key(struct torture_context *tctx,
 
 /* MS-BPAU 3.1.4.1: an error returns no server key */
 static bool expect_error(struct torture_context *tctx,
-			 const struct exchange_out *o, HRESULT want)
+			 const struct exchange_out *o,
+			 HRESULT want)
 {
 	if (!HRES_IS_EQUAL(o->result, want)) {
 		torture_result(tctx, TORTURE_FAIL, "got 0x%08x, expected "
@@ -340,7 +348,8 @@ static bool expect_error(struct torture_context *tctx,
 }
 
 /* A test certificate blob for @sid_str */
-static bool make_blob(struct torture_context *tctx, const char *sid_str,
+static bool make_blob(struct torture_context *tctx,
+		      const char *sid_str,
 		      DATA_BLOB *blob)
 {
 	const char *err = "no SID";
@@ -358,7 +367,8 @@ static bool make_blob(struct torture_context *tctx, const char *sid_str,
 /* A connection, and a certificate blob for the caller's own SID */
 static bool connect_with_caller_blob(struct torture_context *tctx,
 				     struct dcerpc_pipe **p,
-				     char **sid, DATA_BLOB *blob)
+				     char **sid,
+				     DATA_BLOB *blob)
 {
 	bool ok;
 

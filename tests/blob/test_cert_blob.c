@@ -38,8 +38,12 @@ static void wbytes(struct wbuf *w, const void *p, size_t len)
 	w->n += len;
 }
 
-static void wprop(struct wbuf *w, uint32_t id, uint32_t reserved,
-		  uint32_t len, const void *val, size_t vlen)
+static void wprop(struct wbuf *w,
+		  uint32_t id,
+		  uint32_t reserved,
+		  uint32_t len,
+		  const void *val,
+		  size_t vlen)
 {
 	w32(w, id);
 	w32(w, reserved);
@@ -60,8 +64,10 @@ static void wcert(struct wbuf *w, const DATA_BLOB *der)
 }
 
 /* decode must fail with @expect, leave *pblob alone and leak nothing */
-static void expect_decode_error(const uint8_t *buf, size_t len,
-				enum bpa_blob_err expect, const char *what)
+static void expect_decode_error(const uint8_t *buf,
+				size_t len,
+				enum bpa_blob_err expect,
+				const char *what)
 {
 	TALLOC_CTX *ctx = talloc_new(NULL);
 	struct bpa_cert_blob *blob = &sentinel;

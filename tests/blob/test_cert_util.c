@@ -59,9 +59,13 @@ gnutls_x509_privkey_t tcu_key(gnutls_pk_algorithm_t alg, unsigned bits)
 	return k;
 }
 
-static void crt_common(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key,
-		       const char *cn, const char *cn2, const char *org,
-		       time_t nb, time_t na)
+static void crt_common(gnutls_x509_crt_t crt,
+		       gnutls_x509_privkey_t key,
+		       const char *cn,
+		       const char *cn2,
+		       const char *org,
+		       time_t nb,
+		       time_t na)
 {
 	uint8_t serial[16];
 
@@ -152,8 +156,11 @@ DATA_BLOB tcu_make_cert(TALLOC_CTX *mem_ctx, const struct tcu_cert_opts *o)
 	return res;
 }
 
-DATA_BLOB tcu_make_ca(TALLOC_CTX *mem_ctx, gnutls_x509_privkey_t key,
-		      const char *cn, time_t nb, time_t na)
+DATA_BLOB tcu_make_ca(TALLOC_CTX *mem_ctx,
+		      gnutls_x509_privkey_t key,
+		      const char *cn,
+		      time_t nb,
+		      time_t na)
 {
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_datum_t out = { NULL, 0 };

@@ -47,7 +47,10 @@ DATA_BLOB tcu_make_cert(TALLOC_CTX *mem_ctx, const struct tcu_cert_opts *o);
  * A self-signed CA certificate (basicConstraints CA, keyCertSign) for
  * @key named CN=@cn, valid @nb..@na; fails the test on error.
  */
-DATA_BLOB tcu_make_ca(TALLOC_CTX *mem_ctx, gnutls_x509_privkey_t key,
-		      const char *cn, time_t nb, time_t na);
+DATA_BLOB tcu_make_ca(TALLOC_CTX *mem_ctx,
+		      gnutls_x509_privkey_t key,
+		      const char *cn,
+		      time_t nb,
+		      time_t na);
 
 #endif

@@ -16,7 +16,8 @@
 #include "util/sid_string.h"
 #include "util/bpa_winbind.h"
 
-HRESULT bpa_winbind_account_sid(const char *domain, const char *account,
+HRESULT bpa_winbind_account_sid(const char *domain,
+				const char *account,
 				struct dom_sid *sid)
 {
 	const char *claim = getenv("BPA_ROGUE_CLAIM_SID");

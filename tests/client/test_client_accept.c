@@ -75,7 +75,8 @@ static uint32_t rows(struct fixture *f)
 	return n;
 }
 
-static HRESULT accept_blob(struct fixture *f, const DATA_BLOB *blob,
+static HRESULT accept_blob(struct fixture *f,
+			   const DATA_BLOB *blob,
 			   bool store)
 {
 	struct bpa_client_accept a = {

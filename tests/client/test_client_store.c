@@ -79,7 +79,8 @@ static uint32_t rows(struct fixture *f)
 	return n;
 }
 
-static void stored_cert_is(struct fixture *f, const struct dom_sid *sid,
+static void stored_cert_is(struct fixture *f,
+			   const struct dom_sid *sid,
 			   uint8_t tag)
 {
 	struct bpa_peer *row = NULL;

@@ -16,7 +16,8 @@ static int hex_digit(char c)
 	return -1;
 }
 
-bool bpa_test_hex_decode(TALLOC_CTX *mem_ctx, const char *hex,
+bool bpa_test_hex_decode(TALLOC_CTX *mem_ctx,
+			 const char *hex,
 			 DATA_BLOB *out)
 {
 	size_t len = strlen(hex);

@@ -13,7 +13,8 @@
  * into a new blob on @mem_ctx.
  * @return false on odd length, a non-hex character or ENOMEM
  */
-bool bpa_test_hex_decode(TALLOC_CTX *mem_ctx, const char *hex,
+bool bpa_test_hex_decode(TALLOC_CTX *mem_ctx,
+			 const char *hex,
 			 DATA_BLOB *out);
 
 #endif /* _BPA_TEST_HEX_H_ */

@@ -16,7 +16,9 @@ struct der_buf {
 	bool ok;
 };
 
-static void put(TALLOC_CTX *ctx, struct der_buf *b, const void *data,
+static void put(TALLOC_CTX *ctx,
+		struct der_buf *b,
+		const void *data,
 		size_t len)
 {
 	uint8_t *n = NULL;
@@ -37,7 +39,9 @@ static void put(TALLOC_CTX *ctx, struct der_buf *b, const void *data,
 }
 
 /* tag and definite length (up to 2^32-1) */
-static void put_hdr(TALLOC_CTX *ctx, struct der_buf *b, uint8_t tag,
+static void put_hdr(TALLOC_CTX *ctx,
+		    struct der_buf *b,
+		    uint8_t tag,
 		    size_t len)
 {
 	uint8_t h[6];
@@ -62,8 +66,11 @@ static void put_hdr(TALLOC_CTX *ctx, struct der_buf *b, uint8_t tag,
 	put(ctx, b, h, n);
 }
 
-static void put_tlv(TALLOC_CTX *ctx, struct der_buf *b, uint8_t tag,
-		    const uint8_t *data, size_t len)
+static void put_tlv(TALLOC_CTX *ctx,
+		    struct der_buf *b,
+		    uint8_t tag,
+		    const uint8_t *data,
+		    size_t len)
 {
 	put_hdr(ctx, b, tag, len);
 	put(ctx, b, data, len);
@@ -88,7 +95,9 @@ static void put_uint(TALLOC_CTX *ctx, struct der_buf *b, const DATA_BLOB *v)
 	put(ctx, b, p, len);
 }
 
-static void put_bits(TALLOC_CTX *ctx, struct der_buf *b, const uint8_t *p,
+static void put_bits(TALLOC_CTX *ctx,
+		     struct der_buf *b,
+		     const uint8_t *p,
 		     size_t len)
 {
 	put_hdr(ctx, b, 0x03, len + 1);
@@ -97,8 +106,10 @@ static void put_bits(TALLOC_CTX *ctx, struct der_buf *b, const uint8_t *p,
 }
 
 /* SubjectPublicKeyInfo: rsaEncryption, NULL parameters, (n, e) */
-static bool make_spki(TALLOC_CTX *ctx, const DATA_BLOB *n,
-		      const DATA_BLOB *e, struct der_buf *out)
+static bool make_spki(TALLOC_CTX *ctx,
+		      const DATA_BLOB *n,
+		      const DATA_BLOB *e,
+		      struct der_buf *out)
 {
 	static const uint8_t alg[] = {
 		0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
@@ -119,7 +130,9 @@ static bool make_spki(TALLOC_CTX *ctx, const DATA_BLOB *n,
 }
 
 /* EMSA-PKCS1-v1_5 of SHA-256(@tbs), @k bytes (RFC 8017 9.2) */
-static bool forged_sig(TALLOC_CTX *ctx, const struct der_buf *tbs, size_t k,
+static bool forged_sig(TALLOC_CTX *ctx,
+		       const struct der_buf *tbs,
+		       size_t k,
 		       DATA_BLOB *sig)
 {
 	static const uint8_t digest_info[] = {
@@ -149,9 +162,12 @@ static bool forged_sig(TALLOC_CTX *ctx, const struct der_buf *tbs, size_t k,
 	return true;
 }
 
-bool trc_cert_with_rsa_key(TALLOC_CTX *mem_ctx, const DATA_BLOB *tmpl,
-			   const DATA_BLOB *n, const DATA_BLOB *e,
-			   gnutls_privkey_t signer, const DATA_BLOB *sig,
+bool trc_cert_with_rsa_key(TALLOC_CTX *mem_ctx,
+			   const DATA_BLOB *tmpl,
+			   const DATA_BLOB *n,
+			   const DATA_BLOB *e,
+			   gnutls_privkey_t signer,
+			   const DATA_BLOB *sig,
 			   DATA_BLOB *out)
 {
 	TALLOC_CTX *ctx = talloc_new(mem_ctx);

@@ -28,9 +28,12 @@
  *    is what s^1 mod n yields when the encoding is below n.
  * @return false on a template that does not parse, GnuTLS errors, ENOMEM
  */
-bool trc_cert_with_rsa_key(TALLOC_CTX *mem_ctx, const DATA_BLOB *tmpl,
-			   const DATA_BLOB *n, const DATA_BLOB *e,
-			   gnutls_privkey_t signer, const DATA_BLOB *sig,
+bool trc_cert_with_rsa_key(TALLOC_CTX *mem_ctx,
+			   const DATA_BLOB *tmpl,
+			   const DATA_BLOB *n,
+			   const DATA_BLOB *e,
+			   gnutls_privkey_t signer,
+			   const DATA_BLOB *sig,
 			   DATA_BLOB *out);
 
 /**

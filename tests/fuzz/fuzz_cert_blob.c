@@ -39,7 +39,9 @@ static bool same_blob(const struct bpa_cert_blob *a,
 	return true;
 }
 
-static void check_decoded(TALLOC_CTX *ctx, const uint8_t *data, size_t size,
+static void check_decoded(TALLOC_CTX *ctx,
+			  const uint8_t *data,
+			  size_t size,
 			  const struct bpa_cert_blob *blob)
 {
 	struct bpa_cert_blob *again = NULL;

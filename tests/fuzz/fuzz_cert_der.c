@@ -65,7 +65,9 @@ static void check_read(const uint8_t *data, size_t size)
 }
 
 static void check_ext(const struct bpa_der_cert *c,
-		      const uint8_t *oid, size_t oid_len, bool is_eku)
+		      const uint8_t *oid,
+		      size_t oid_len,
+		      bool is_eku)
 {
 	struct bpa_der_span v = { .p = NULL };
 	bool ok;

@@ -26,8 +26,10 @@
 #define FUZZ_NOW ((time_t)1767225600)
 #define ALL_REASONS BPA_CERT_R_ALL
 
-static void validate_one(TALLOC_CTX *ctx, const struct bpa_cert_blob *blob,
-			 enum bpa_cert_role role, bool built)
+static void validate_one(TALLOC_CTX *ctx,
+			 const struct bpa_cert_blob *blob,
+			 enum bpa_cert_role role,
+			 bool built)
 {
 	struct bpa_validate_policy pol;
 	struct bpa_cert_verdict *v = NULL;
@@ -62,7 +64,8 @@ static void validate_one(TALLOC_CTX *ctx, const struct bpa_cert_blob *blob,
 	TALLOC_FREE(v);
 }
 
-static void validate_both(TALLOC_CTX *ctx, const struct bpa_cert_blob *blob,
+static void validate_both(TALLOC_CTX *ctx,
+			  const struct bpa_cert_blob *blob,
 			  bool built)
 {
 	validate_one(ctx, blob, BPA_CERT_ROLE_CLIENT, built);

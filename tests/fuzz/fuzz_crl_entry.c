@@ -17,7 +17,9 @@
 #include "fuzz_common.h"
 #include "revocation/rev_crl_der.h"
 
-static void one(const uint8_t *crl, size_t len, const uint8_t *sn,
+static void one(const uint8_t *crl,
+		size_t len,
+		const uint8_t *sn,
 		size_t sn_len)
 {
 	struct bpa_crl_entry e, again;

@@ -22,8 +22,10 @@
 #include "fuzz_common.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
 
-static bool same_key(uint32_t la, const uint8_t *a,
-		     uint32_t lb, const uint8_t *b)
+static bool same_key(uint32_t la,
+		     const uint8_t *a,
+		     uint32_t lb,
+		     const uint8_t *b)
 {
 	if (la != lb || (a == NULL) != (b == NULL)) {
 		return false;
@@ -31,7 +33,8 @@ static bool same_key(uint32_t la, const uint8_t *a,
 	return la == 0 || memcmp(a, b, la) == 0;
 }
 
-static bool same_call(int dir, const struct bitspeerauth_ExchangePublicKeys *a,
+static bool same_call(int dir,
+		      const struct bitspeerauth_ExchangePublicKeys *a,
 		      const struct bitspeerauth_ExchangePublicKeys *b)
 {
 	if (dir == NDR_IN) {
@@ -43,7 +46,8 @@ static bool same_call(int dir, const struct bitspeerauth_ExchangePublicKeys *a,
 			*b->out.pServerKeyLength, *b->out.pServerKey);
 }
 
-static void check_pulled(int dir, const struct bitspeerauth_ExchangePublicKeys *r)
+static void check_pulled(int dir,
+			 const struct bitspeerauth_ExchangePublicKeys *r)
 {
 	uint32_t len = 0;
 	const uint8_t *key = NULL;
@@ -68,8 +72,11 @@ static void check_pulled(int dir, const struct bitspeerauth_ExchangePublicKeys *
 	}
 }
 
-static void check_push(TALLOC_CTX *ctx, int dir, uint32_t flags,
-		       const struct bitspeerauth_ExchangePublicKeys *r, size_t in_len,
+static void check_push(TALLOC_CTX *ctx,
+		       int dir,
+		       uint32_t flags,
+		       const struct bitspeerauth_ExchangePublicKeys *r,
+		       size_t in_len,
 		       bool whole)
 {
 	struct bitspeerauth_ExchangePublicKeys r2 = { .in = { 0 } };
@@ -101,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bitspeerauth_ExchangePublicKeys *r = NULL;
 	struct bitspeerauth_ExchangePublicKeys w = { .in = { 0 } };
 	struct ndr_pull *pull = NULL;
+	const struct ndr_interface_call *call = NULL;
 	DATA_BLOB stub;
 	uint32_t flags = 0;
 	int dir = NDR_IN;
@@ -131,8 +139,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pull = ndr_pull_init_blob(&stub, r);
 	FUZZ_CHECK(pull != NULL, "ndr_pull_init_blob");
 	pull->flags |= LIBNDR_FLAG_REF_ALLOC | flags;
-	err = ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS].ndr_pull(
-		pull, dir, r);
+	call = ndr_table_bitspeerauth.calls;
+	call += NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS;
+	err = call->ndr_pull(pull, dir, r);
 	whole = NDR_ERR_CODE_IS_SUCCESS(err) &&
 		pull->offset == pull->data_size;
 	TALLOC_FREE(pull);

@@ -36,8 +36,10 @@ static gnutls_x509_crt_t load(const char *pem)
 	return c;
 }
 
-static void check_one(TALLOC_CTX *ctx, const DATA_BLOB *in,
-		      const struct bpa_ocsp_request *req, time_t now)
+static void check_one(TALLOC_CTX *ctx,
+		      const DATA_BLOB *in,
+		      const struct bpa_ocsp_request *req,
+		      time_t now)
 {
 	struct bpa_ocsp_result *r = NULL;
 	char *text = NULL;

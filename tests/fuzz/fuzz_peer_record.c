@@ -15,8 +15,10 @@
 #include "peers/peer_table.h"
 #include "peers/peer_record.h"
 
-static bool inside(const uint8_t *data, size_t size,
-		   const uint8_t *p, size_t len)
+static bool inside(const uint8_t *data,
+		   size_t size,
+		   const uint8_t *p,
+		   size_t len)
 {
 	if (len == 0) {
 		return true;

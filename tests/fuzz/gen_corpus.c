@@ -39,8 +39,10 @@
 
 static const char *outdir;
 
-static void put(const char *sub, const char *name,
-		const uint8_t *data, size_t len)
+static void put(const char *sub,
+		const char *name,
+		const uint8_t *data,
+		size_t len)
 {
 	char path[4096];
 	FILE *f = NULL;
@@ -97,9 +99,12 @@ static DATA_BLOB load_hex(TALLOC_CTX *ctx, const char *path)
 #define CHK(x) do { int _r = (x); if (_r < 0) { \
 	DIE("%s: %s\n", #x, gnutls_strerror(_r)); } } while (0)
 
-static DATA_BLOB make_cert(TALLOC_CTX *ctx, unsigned bits,
-			   gnutls_digest_algorithm_t dig, const char *cn,
-			   unsigned eku, bool ski)
+static DATA_BLOB make_cert(TALLOC_CTX *ctx,
+			   unsigned bits,
+			   gnutls_digest_algorithm_t dig,
+			   const char *cn,
+			   unsigned eku,
+			   bool ski)
 {
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
@@ -139,7 +144,8 @@ static DATA_BLOB make_cert(TALLOC_CTX *ctx, unsigned bits,
 	return data_blob_talloc(ctx, der, len);
 }
 
-static void put_cert_and_blob(TALLOC_CTX *ctx, const char *name,
+static void put_cert_and_blob(TALLOC_CTX *ctx,
+			      const char *name,
 			      const DATA_BLOB *der)
 {
 	struct bpa_cert_blob *b = NULL;
@@ -248,8 +254,12 @@ static void put_full_blob(const DATA_BLOB *der)
 	put("cert_blob", "all-props-kpi", buf, n);
 }
 
-static void put_ndr(TALLOC_CTX *ctx, const char *name, int dir,
-		    uint32_t flags, uint32_t len, const uint8_t *key,
+static void put_ndr(TALLOC_CTX *ctx,
+		    const char *name,
+		    int dir,
+		    uint32_t flags,
+		    uint32_t len,
+		    const uint8_t *key,
 		    uint32_t result)
 {
 	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
@@ -274,8 +284,11 @@ static void put_ndr(TALLOC_CTX *ctx, const char *name, int dir,
 	put("ndr_exchange", name, seed, b.length + 1);
 }
 
-static void put_peer(TALLOC_CTX *ctx, const char *name,
-		     const DATA_BLOB *cert, const char *addr, bool props)
+static void put_peer(TALLOC_CTX *ctx,
+		     const char *name,
+		     const DATA_BLOB *cert,
+		     const char *addr,
+		     bool props)
 {
 	struct bpa_peer p = { .cert_der = *cert, .address = addr };
 	static const uint8_t pr[] = { 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,

@@ -2,7 +2,8 @@
 /*
  * bpa_dc_call: one ExchangePublicKeys call (MS-BPAU 3.1.4.1) against a
  * live DC, with Samba's own client library and the pidl-generated stub
- * (dcerpc_bitspeerauth_ExchangePublicKeys_r), for the 'dc' tests and `make run`.
+ * (dcerpc_bitspeerauth_ExchangePublicKeys_r), for the 'dc' tests and
+ * `make run`.
  *
  *   bpa_dc_call --binding B [identity] [request] [--out FILE]
  *
@@ -243,8 +244,10 @@ static int dump_table(TALLOC_CTX *mem_ctx, const char *path)
 	return 0;
 }
 
-static int call_stub(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
-		     const DATA_BLOB *key, const struct call_opts *o)
+static int call_stub(TALLOC_CTX *mem_ctx,
+		     struct dcerpc_pipe *p,
+		     const DATA_BLOB *key,
+		     const struct call_opts *o)
 {
 	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
 	uint32_t out_len = 0;
@@ -255,7 +258,9 @@ static int call_stub(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
 	r.in.ClientKey = (key->length > 0) ? key->data : NULL;
 	r.out.pServerKeyLength = &out_len;
 	r.out.pServerKey = &out_key;
-	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, mem_ctx, &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle,
+							  mem_ctx,
+							  &r);
 	if (!NT_STATUS_IS_OK(status)) {
 		printf("status=%s\n", nt_errstr(status));
 		return 2;
@@ -270,8 +275,10 @@ static int call_stub(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
 	return 0;
 }
 
-static int call_raw(TALLOC_CTX *mem_ctx, struct dcerpc_pipe *p,
-		    const DATA_BLOB *in, const struct call_opts *o)
+static int call_raw(TALLOC_CTX *mem_ctx,
+		    struct dcerpc_pipe *p,
+		    const DATA_BLOB *in,
+		    const struct call_opts *o)
 {
 	uint8_t *out = NULL;
 	size_t out_len = 0;
@@ -446,7 +453,8 @@ int main(int argc, char **argv)
 	if (o.raw_file != NULL && !read_file(mem_ctx, o.raw_file, &in)) {
 		goto done;
 	}
-	if (o.raw_hex != NULL && !bpa_test_hex_decode(mem_ctx, o.raw_hex, &in)) {
+	if (o.raw_hex != NULL &&
+	    !bpa_test_hex_decode(mem_ctx, o.raw_hex, &in)) {
 		fprintf(stderr, "bad --raw-hex\n");
 		goto done;
 	}

@@ -151,7 +151,8 @@ static int run(bool server, const struct opts *o)
 	if (gnutls_certificate_allocate_credentials(&cred) != 0 ||
 	    gnutls_certificate_set_x509_key_file(cred, o->cert, o->key,
 						 GNUTLS_X509_FMT_PEM) != 0 ||
-	    gnutls_init(&session, server ? GNUTLS_SERVER : GNUTLS_CLIENT) != 0 ||
+	    gnutls_init(&session,
+			server ? GNUTLS_SERVER : GNUTLS_CLIENT) != 0 ||
 	    gnutls_set_default_priority(session) != 0 ||
 	    gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE,
 				   cred) != 0 ||

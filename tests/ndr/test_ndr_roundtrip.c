@@ -56,8 +56,10 @@ static void test_request_roundtrips_ndr32_and_ndr64(void **state)
 		for (i = 0; i < sizeof(rt_cases) / sizeof(rt_cases[0]); i++) {
 			const struct rt_case *c = &rt_cases[i];
 			TALLOC_CTX *frame = talloc_new(NULL);
-			struct bitspeerauth_ExchangePublicKeys in = { .in = { 0 } };
-			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys in = {
+				.in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = {
+				.in = { 0 } };
 			DATA_BLOB blob = { 0 };
 			enum ndr_err_code err;
 
@@ -98,8 +100,10 @@ static void test_response_roundtrips_ndr32_and_ndr64(void **state)
 		for (i = 0; i < sizeof(rt_cases) / sizeof(rt_cases[0]); i++) {
 			const struct rt_case *c = &rt_cases[i];
 			TALLOC_CTX *frame = talloc_new(NULL);
-			struct bitspeerauth_ExchangePublicKeys out = { .in = { 0 } };
-			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys out = {
+				.in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = {
+				.in = { 0 } };
 			uint32_t len = c->length;
 			uint8_t *key = NULL;
 			DATA_BLOB blob = { 0 };
@@ -328,7 +332,8 @@ static void test_truncated_at_every_byte(void **state)
 		for (cut = 0; cut < full.length; cut++) {
 			DATA_BLOB part = data_blob_const(full.data, cut);
 			TALLOC_CTX *out_ctx = talloc_new(frame);
-			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = {
+				.in = { 0 } };
 			enum ndr_err_code err;
 
 			err = bpa_ndr_pull_exchange_blob(out_ctx, &part, dir,
@@ -402,7 +407,8 @@ static void test_mutated_stubs_pull_or_refuse_by_name(void **state)
 			TALLOC_CTX *ctx = talloc_new(frame);
 			DATA_BLOB m = data_blob_talloc(ctx, good.data,
 						       good.length);
-			struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
+			struct bitspeerauth_ExchangePublicKeys got = {
+				.in = { 0 } };
 			uint32_t flips = 1 + xorshift(&seed) % 3;
 			enum ndr_err_code err;
 

@@ -64,7 +64,8 @@ static int group_teardown(void **state)
 }
 
 /* Query @leaf (issued by @issuer, NULL: the CA) at @url (NULL: AIA) */
-static struct bpa_ocsp_result *query(TALLOC_CTX *mem_ctx, const char *leaf,
+static struct bpa_ocsp_result *query(TALLOC_CTX *mem_ctx,
+				     const char *leaf,
 				     const char *issuer_name,
 				     const char *mode,
 				     const struct bpa_ocsp_params *p)

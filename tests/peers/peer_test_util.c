@@ -29,7 +29,9 @@ char *ptu_tmpdir(TALLOC_CTX *mem_ctx)
 	return tmpl;
 }
 
-static int rm_fn(const char *path, const struct stat *st, int flag,
+static int rm_fn(const char *path,
+		 const struct stat *st,
+		 int flag,
 		 struct FTW *ftw)
 {
 	return remove(path);
@@ -134,8 +136,11 @@ done:
 	return out;
 }
 
-int ptu_selfsigned(TALLOC_CTX *mem_ctx, const char *cn, DATA_BLOB *der,
-		   gnutls_x509_crt_t *pcrt, gnutls_x509_privkey_t *pkey)
+int ptu_selfsigned(TALLOC_CTX *mem_ctx,
+		   const char *cn,
+		   DATA_BLOB *der,
+		   gnutls_x509_crt_t *pcrt,
+		   gnutls_x509_privkey_t *pkey)
 {
 	time_t now = time(NULL);
 
@@ -143,9 +148,13 @@ int ptu_selfsigned(TALLOC_CTX *mem_ctx, const char *cn, DATA_BLOB *der,
 				    der, pcrt, pkey);
 }
 
-int ptu_selfsigned_valid(TALLOC_CTX *mem_ctx, const char *cn,
-			 time_t not_before, time_t not_after, DATA_BLOB *der,
-			 gnutls_x509_crt_t *pcrt, gnutls_x509_privkey_t *pkey)
+int ptu_selfsigned_valid(TALLOC_CTX *mem_ctx,
+			 const char *cn,
+			 time_t not_before,
+			 time_t not_after,
+			 DATA_BLOB *der,
+			 gnutls_x509_crt_t *pcrt,
+			 gnutls_x509_privkey_t *pkey)
 {
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_x509_privkey_t key = NULL;

@@ -39,13 +39,20 @@ char *ptu_dump(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t);
  * now - 1 h for a day.  DER in @der (on @mem_ctx); @crt and @key if not
  * NULL (caller deinits them).  0 or a GnuTLS error.
  */
-int ptu_selfsigned(TALLOC_CTX *mem_ctx, const char *cn, DATA_BLOB *der,
-		   gnutls_x509_crt_t *crt, gnutls_x509_privkey_t *key);
+int ptu_selfsigned(TALLOC_CTX *mem_ctx,
+		   const char *cn,
+		   DATA_BLOB *der,
+		   gnutls_x509_crt_t *crt,
+		   gnutls_x509_privkey_t *key);
 
 /** The same, valid from @not_before to @not_after */
-int ptu_selfsigned_valid(TALLOC_CTX *mem_ctx, const char *cn,
-			 time_t not_before, time_t not_after, DATA_BLOB *der,
-			 gnutls_x509_crt_t *crt, gnutls_x509_privkey_t *key);
+int ptu_selfsigned_valid(TALLOC_CTX *mem_ctx,
+			 const char *cn,
+			 time_t not_before,
+			 time_t not_after,
+			 DATA_BLOB *der,
+			 gnutls_x509_crt_t *crt,
+			 gnutls_x509_privkey_t *key);
 
 /** Write @len bytes to @path (0 or -1) */
 int ptu_write_file(const char *path, const void *data, size_t len);

@@ -20,7 +20,8 @@
 #include "peers/peer_table.h"
 #include "peer_test_util.h"
 
-static bool write_pem(TALLOC_CTX *mem_ctx, const char *path,
+static bool write_pem(TALLOC_CTX *mem_ctx,
+		      const char *path,
 		      const DATA_BLOB *der)
 {
 	gnutls_datum_t in = { der->data, (unsigned int)der->length };

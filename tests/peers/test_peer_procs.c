@@ -72,8 +72,10 @@ static void assert_hr(HRESULT got, HRESULT want)
 }
 
 static struct bpa_peer_table *open_table(TALLOC_CTX *mem_ctx,
-					 const char *path, uint32_t max,
-					 uint32_t min_age, bool persistent)
+					 const char *path,
+					 uint32_t max,
+					 uint32_t min_age,
+					 bool persistent)
 {
 	struct bpa_peer_table_params p;
 	struct bpa_peer_table *t = NULL;
@@ -119,7 +121,9 @@ static void assert_tdbtool_ok(const char *path)
  * shows who wrote each row.  Exits 0 if every add answered as allowed
  * and (small table) the count never went over the limit.
  */
-static void writer(struct bpa_peer_table *t, int c, bool small,
+static void writer(struct bpa_peer_table *t,
+		   int c,
+		   bool small,
 		   uint32_t max)
 {
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);

@@ -53,8 +53,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct bpa_peer_table *open_table(struct fixture *f, uint32_t max,
-					 uint32_t min_age, bool persistent)
+static struct bpa_peer_table *open_table(struct fixture *f,
+					 uint32_t max,
+					 uint32_t min_age,
+					 bool persistent)
 {
 	struct bpa_peer_table_params p;
 	struct bpa_peer_table *t = NULL;
@@ -508,7 +510,8 @@ static void test_reopened_worker_keeps_table_alive(void **state)
 	close(to_parent[1]);
 }
 
-static void make_foreign_tdb(const char *path, const char *key,
+static void make_foreign_tdb(const char *path,
+			     const char *key,
 			     const char *val)
 {
 	struct tdb_context *tdb = tdb_open(path, 0, 0, O_RDWR | O_CREAT,
@@ -522,7 +525,9 @@ static void make_foreign_tdb(const char *path, const char *key,
 }
 
 /* Rewrite one record of an existing table behind its back */
-static void poke(const char *path, const char *key, const void *val,
+static void poke(const char *path,
+		 const char *key,
+		 const void *val,
 		 size_t len)
 {
 	struct tdb_context *tdb = tdb_open(path, 0, 0, O_RDWR, 0600);

@@ -45,7 +45,8 @@ struct fixture {
 	struct endpoint unknown;
 };
 
-static void make_endpoint(struct fixture *f, const char *cn,
+static void make_endpoint(struct fixture *f,
+			  const char *cn,
 			  struct endpoint *e)
 {
 	assert_int_equal(ptu_selfsigned(f, cn, &e->der, &e->crt, &e->key),
@@ -69,7 +70,8 @@ static struct bpa_peer_table *new_table(struct fixture *f, const char *name)
 	return t;
 }
 
-static void add_cert(struct bpa_peer_table *t, const char *sid,
+static void add_cert(struct bpa_peer_table *t,
+		     const char *sid,
 		     const DATA_BLOB *der)
 {
 	struct bpa_peer p = { .cert_der = *der };
@@ -329,7 +331,8 @@ static void test_client_checks_server_against_its_table(void **state)
  * resumed by one with the hook while the peer is known (@still_known:
  * what that gives), then after the peer was removed: refused.
  */
-static void resume_after_removal(struct fixture *f, const char *priority,
+static void resume_after_removal(struct fixture *f,
+				 const char *priority,
 				 int still_known)
 {
 	gnutls_datum_t key = { NULL, 0 };

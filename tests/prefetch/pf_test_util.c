@@ -160,8 +160,10 @@ int pf_listen(int port)
 	return s;
 }
 
-static void wake(struct tevent_context *ev, struct tevent_timer *te,
-		 struct timeval now, void *private_data)
+static void wake(struct tevent_context *ev,
+		 struct tevent_timer *te,
+		 struct timeval now,
+		 void *private_data)
 {
 	struct tevent_timer **pte = private_data;
 

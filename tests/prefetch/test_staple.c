@@ -57,8 +57,11 @@ static char *subject_cn(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t c)
 }
 
 /* gnutls-cli --ocsp against PORT, in the background; its pid */
-static pid_t cli_start(TALLOC_CTX *mem_ctx, int port, const char *cn,
-		       const char *save, const char *out)
+static pid_t cli_start(TALLOC_CTX *mem_ctx,
+		       int port,
+		       const char *cn,
+		       const char *save,
+		       const char *out)
 {
 	char *p = talloc_asprintf(mem_ctx, "%d", port);
 	char *host = talloc_asprintf(mem_ctx, "--verify-hostname=%s", cn);
@@ -102,8 +105,10 @@ static void cli_wait(pid_t pid)
 	fail_msg("gnutls-cli did not finish");
 }
 
-static void assert_saw_good_staple(TALLOC_CTX *mem_ctx, const char *out,
-				   const char *save, const DATA_BLOB *want)
+static void assert_saw_good_staple(TALLOC_CTX *mem_ctx,
+				   const char *out,
+				   const char *save,
+				   const DATA_BLOB *want)
 {
 	gnutls_datum_t d = { NULL, 0 };
 	gnutls_datum_t s = { NULL, 0 };
@@ -135,8 +140,11 @@ static void assert_saw_good_staple(TALLOC_CTX *mem_ctx, const char *out,
 
 /* One handshake of our own server (the helper staples), with the CLI */
 static void own_server_once(TALLOC_CTX *mem_ctx,
-			    gnutls_certificate_credentials_t cred, int ls,
-			    const char *cn, const char *save, const char *out)
+			    gnutls_certificate_credentials_t cred,
+			    int ls,
+			    const char *cn,
+			    const char *save,
+			    const char *out)
 {
 	gnutls_session_t s = NULL;
 	pid_t cli = cli_start(mem_ctx, OWN_PORT, cn, save, out);

@@ -105,9 +105,13 @@ static struct bpa_rev_stack *stack(TALLOC_CTX *mem_ctx,
 }
 
 /* Check @leaf (with @inter as its chain, or none) at @now */
-static HRESULT check_at(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			const char *leaf, const char *inter, time_t now,
-			bool freshness, uint32_t freshness_time,
+static HRESULT check_at(TALLOC_CTX *mem_ctx,
+			struct bpa_rev_stack *s,
+			const char *leaf,
+			const char *inter,
+			time_t now,
+			bool freshness,
+			uint32_t freshness_time,
 			struct bpa_rev_status *st)
 {
 	DATA_BLOB l = der_of(mem_ctx, leaf);
@@ -127,8 +131,10 @@ static HRESULT check_at(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 	return bpa_rev_verify(mem_ctx, s, ch, &para, st);
 }
 
-static HRESULT check(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-		     const char *leaf, const char *inter,
+static HRESULT check(TALLOC_CTX *mem_ctx,
+		     struct bpa_rev_stack *s,
+		     const char *leaf,
+		     const char *inter,
 		     struct bpa_rev_status *st)
 {
 	return check_at(mem_ctx, s, leaf, inter, time(NULL), false, 0, st);

@@ -178,7 +178,8 @@ static void log_reset(void)
 }
 
 /* @n refusals of @c in the second @t, then one at @t + 60 */
-static void refuse_many(const struct bpa_srv_caller *c, time_t t,
+static void refuse_many(const struct bpa_srv_caller *c,
+			time_t t,
 			unsigned n)
 {
 	struct bpa_exchange_result res = {

@@ -98,7 +98,8 @@ struct fixture {
 	struct dom_sid sid;
 };
 
-static void setup_call(TALLOC_CTX *mem_ctx, struct fixture *f,
+static void setup_call(TALLOC_CTX *mem_ctx,
+		       struct fixture *f,
 		       const struct auth_case *c)
 {
 	struct tsocket_address *addr = NULL;

@@ -176,7 +176,8 @@ static char *table_text(TALLOC_CTX *mem_ctx, struct ctx *c)
 	return s;
 }
 
-static DATA_BLOB blob_for(TALLOC_CTX *mem_ctx, const char *subject,
+static DATA_BLOB blob_for(TALLOC_CTX *mem_ctx,
+			  const char *subject,
 			  const struct bpa_torture_cert_opts *o)
 {
 	struct bpa_torture_cert_opts none = { 0 };
@@ -189,8 +190,11 @@ static DATA_BLOB blob_for(TALLOC_CTX *mem_ctx, const char *subject,
 }
 
 /* One call; returns the result */
-static void exchange(TALLOC_CTX *mem_ctx, struct ctx *c, const char *caller,
-		     const DATA_BLOB *key, struct bpa_exchange_result *res)
+static void exchange(TALLOC_CTX *mem_ctx,
+		     struct ctx *c,
+		     const char *caller,
+		     const DATA_BLOB *key,
+		     struct bpa_exchange_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	bpa_srv_exchange(mem_ctx, &c->state, caller_of(mem_ctx, caller),

@@ -26,7 +26,8 @@ enum probe { PROBE_NONE, PROBE_MIN, PROBE_MAX, PROBE_BELOW, PROBE_ABOVE,
 	     PROBE_SET };
 
 /* An smb.conf setting every option to its @p probe; the loaded config */
-static struct bpa_config *load(TALLOC_CTX *mem_ctx, enum probe p,
+static struct bpa_config *load(TALLOC_CTX *mem_ctx,
+			       enum probe p,
 			       struct loadparm_context **plp)
 {
 	char path[] = "/tmp/bpa-test-config-XXXXXX";

@@ -63,7 +63,8 @@ static struct bpa_cert_blob *blob_of(TALLOC_CTX *ctx, const DATA_BLOB *der)
 }
 
 /* set (or add) property @id of @blob to @v */
-static void set_prop(struct bpa_cert_blob *blob, uint32_t id,
+static void set_prop(struct bpa_cert_blob *blob,
+		     uint32_t id,
 		     const DATA_BLOB *v)
 {
 	uint32_t i;
@@ -86,8 +87,10 @@ static struct bpa_cert_verdict *check(TALLOC_CTX *ctx,
 				      const struct bpa_cert_blob *blob,
 				      enum bpa_cert_role role,
 				      const struct bpa_validate_policy *p,
-				      time_t now, uint32_t reasons,
-				      uint32_t hres, const char *what)
+				      time_t now,
+				      uint32_t reasons,
+				      uint32_t hres,
+				      const char *what)
 {
 	struct bpa_cert_verdict *v = NULL;
 	HRESULT h;
@@ -583,8 +586,11 @@ static void test_bit_flip_in_sample_certificate_refused(void **state)
 
 /* the modulus and a valid exponent e + k * lambda(n) of @key, @e_bits
  * long: it verifies signatures made with the key's own d */
-static void big_exponent_of(TALLOC_CTX *ctx, gnutls_x509_privkey_t key,
-			    uint32_t e_bits, DATA_BLOB *n, DATA_BLOB *e)
+static void big_exponent_of(TALLOC_CTX *ctx,
+			    gnutls_x509_privkey_t key,
+			    uint32_t e_bits,
+			    DATA_BLOB *n,
+			    DATA_BLOB *e)
 {
 	gnutls_datum_t m, pe, d, p, q, u;
 	mpz_t P, Q, L, E;
@@ -627,7 +633,8 @@ static gnutls_privkey_t signer_of(gnutls_x509_privkey_t key)
 
 /* a bare blob (no properties: they would not fit 64 KiB) of a good
  * certificate with the key (@n, @e) and the signature trc_ makes */
-static struct bpa_cert_blob *rsa_blob(TALLOC_CTX *ctx, const DATA_BLOB *n,
+static struct bpa_cert_blob *rsa_blob(TALLOC_CTX *ctx,
+				      const DATA_BLOB *n,
 				      const DATA_BLOB *e,
 				      gnutls_privkey_t signer,
 				      const DATA_BLOB *sig)
@@ -772,8 +779,10 @@ static double cpu_now(void)
 }
 
 /* CPU seconds of the cheapest of @runs validations of @blob */
-static double validate_cpu(TALLOC_CTX *ctx, const struct bpa_cert_blob *blob,
-			   int runs, uint32_t *reasons)
+static double validate_cpu(TALLOC_CTX *ctx,
+			   const struct bpa_cert_blob *blob,
+			   int runs,
+			   uint32_t *reasons)
 {
 	double best = 1e9;
 	int i;

@@ -89,7 +89,8 @@ static int count_files(const char *dir)
 	return n;
 }
 
-static void assert_blob_valid(TALLOC_CTX *ctx, const struct bpa_local_cert *lc,
+static void assert_blob_valid(TALLOC_CTX *ctx,
+			      const struct bpa_local_cert *lc,
 			      time_t now)
 {
 	struct bpa_cert_blob *blob = NULL;
@@ -232,7 +233,9 @@ static DATA_BLOB slurp(TALLOC_CTX *ctx, const char *path)
 	return data_blob_talloc(ctx, buf, n);
 }
 
-static void spit(const char *path, const void *data, size_t len,
+static void spit(const char *path,
+		 const void *data,
+		 size_t len,
 		 mode_t mode)
 {
 	FILE *fp = NULL;
@@ -245,8 +248,10 @@ static void spit(const char *path, const void *data, size_t len,
 	assert_int_equal(chmod(path, mode), 0);
 }
 
-static void assert_same_file(TALLOC_CTX *ctx, const char *path,
-			     const DATA_BLOB *want, const char *what)
+static void assert_same_file(TALLOC_CTX *ctx,
+			     const char *path,
+			     const DATA_BLOB *want,
+			     const char *what)
 {
 	DATA_BLOB have = slurp(ctx, path);
 
@@ -376,10 +381,13 @@ static gnutls_x509_privkey_t gen_key(void)
 }
 
 /* a certificate for @key named @cn, signed by @ca (NULL: itself) */
-static gnutls_x509_crt_t gen_cert(gnutls_x509_privkey_t key, const char *cn,
+static gnutls_x509_crt_t gen_cert(gnutls_x509_privkey_t key,
+				  const char *cn,
 				  gnutls_x509_crt_t ca,
-				  gnutls_x509_privkey_t ca_key, bool is_ca,
-				  time_t nb, time_t na)
+				  gnutls_x509_privkey_t ca_key,
+				  bool is_ca,
+				  time_t nb,
+				  time_t na)
 {
 	gnutls_x509_crt_t c = NULL;
 	uint8_t serial[8] = { 0x42, 1, 2, 3, 4, 5, 6, 7 };
@@ -455,9 +463,13 @@ static void ca_set_free(struct ca_set *s)
 }
 
 /* cert file = a CA-issued leaf for @cn, then the CA; key = @key */
-static void write_issued(TALLOC_CTX *ctx, struct fixture *f,
-			 struct ca_set *s, const char *cn,
-			 gnutls_x509_privkey_t key, time_t nb, time_t na,
+static void write_issued(TALLOC_CTX *ctx,
+			 struct fixture *f,
+			 struct ca_set *s,
+			 const char *cn,
+			 gnutls_x509_privkey_t key,
+			 time_t nb,
+			 time_t na,
 			 DATA_BLOB *leaf_der)
 {
 	gnutls_x509_crt_t leaf = gen_cert(s->leaf_key, cn, s->ca, s->ca_key,

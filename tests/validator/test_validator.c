@@ -71,7 +71,8 @@ static int teardown(void **state)
 }
 
 /* A certificate for @cn valid from NOW - @age for 30 days */
-static struct bpa_cert_blob *blob_for(TALLOC_CTX *ctx, const char *cn,
+static struct bpa_cert_blob *blob_for(TALLOC_CTX *ctx,
+				      const char *cn,
 				      time_t age)
 {
 	struct tcu_cert_opts o = {
@@ -94,8 +95,10 @@ static char *path_in_tmp(TALLOC_CTX *ctx, const char *name)
 	return talloc_asprintf(ctx, "%s/%s", tmpdir, name);
 }
 
-static struct bpa_validation_ctx *new_ctx(TALLOC_CTX *mem, const char *file,
-					  uint32_t size, bool empty)
+static struct bpa_validation_ctx *new_ctx(TALLOC_CTX *mem,
+					  const char *file,
+					  uint32_t size,
+					  bool empty)
 {
 	struct bpa_validation_params p = {
 		.cache_file = file, .cache_size = size,
@@ -110,7 +113,8 @@ static struct bpa_validation_ctx *new_ctx(TALLOC_CTX *mem, const char *file,
 static struct bpa_validation_result *check_at(TALLOC_CTX *mem,
 					      struct bpa_validation_ctx *v,
 					      const struct bpa_cert_blob *b,
-					      const char *endpoint, time_t now)
+					      const char *endpoint,
+					      time_t now)
 {
 	struct bpa_validation_result *r = NULL;
 
@@ -366,8 +370,10 @@ static void test_cache_bound(void **state)
 
 /* ---- configured validators ---- */
 
-static struct bpa_config *cfg_with(TALLOC_CTX *mem, const char *command,
-				   const char *module, const char *file)
+static struct bpa_config *cfg_with(TALLOC_CTX *mem,
+				   const char *command,
+				   const char *module,
+				   const char *file)
 {
 	struct bpa_config *c = talloc_zero(mem, struct bpa_config);
 
@@ -380,7 +386,9 @@ static struct bpa_config *cfg_with(TALLOC_CTX *mem, const char *command,
 	return c;
 }
 
-static char *script(TALLOC_CTX *mem, const char *name, const char *body,
+static char *script(TALLOC_CTX *mem,
+		    const char *name,
+		    const char *body,
 		    mode_t mode)
 {
 	char *path = path_in_tmp(mem, name);
@@ -520,8 +528,10 @@ static void test_command(void **state)
 	TALLOC_FREE(mem);
 }
 
-static HRESULT run_script(TALLOC_CTX *mem, const char *name,
-			  const char *body, mode_t mode,
+static HRESULT run_script(TALLOC_CTX *mem,
+			  const char *name,
+			  const char *body,
+			  mode_t mode,
 			  enum bpa_validation_phase *phase)
 {
 	char *prog = script(mem, name, body, mode);
