@@ -36,6 +36,7 @@
 #include "client/bpa_client.h"
 #include "util/bpa_winbind.h"
 #include "tools/cmd_exchange.h"
+#include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
 /* libsamba-hostconfig (public), declared in no installed header */
@@ -62,14 +63,6 @@ struct exchange_opts {
 	int seal;
 	int no_store;
 };
-
-static void print_hresult(const char *what, HRESULT hr)
-{
-	const char *name = bpa_hresult_name(hr);
-
-	fprintf(stderr, "%s: 0x%08" PRIx32 " (%s)\n", what,
-		HRES_ERROR_V(hr), name != NULL ? name : "?");
-}
 
 /* The realm: --realm, else the credentials', else smb.conf's */
 static const char *pick_realm(const struct exchange_opts *o,
@@ -315,7 +308,7 @@ static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 				      &r->authority, account, sid);
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "looking up %s: ", account);
-		print_hresult(r->authority_name, hr);
+		bpa_tool_print_hresult(NULL, r->authority_name, hr);
 		r->lookup_hr = hr;
 		return false;
 	}
@@ -438,7 +431,7 @@ static bool local_blob(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 	p.now = time(NULL);
 	hr = bpa_local_cert_load_or_create(mem_ctx, &p, &lc);
 	if (!HRES_IS_OK(hr)) {
-		print_hresult("local certificate", hr);
+		bpa_tool_print_hresult(NULL, "local certificate", hr);
 		return false;
 	}
 	printf("local certificate: %s %s (%s)\n", account,
@@ -465,7 +458,7 @@ static bool open_table(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
 	hr = bpa_peer_table_open(mem_ctx, &p, pt);
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "peer table %s: ", p.path);
-		print_hresult("open", hr);
+		bpa_tool_print_hresult(NULL, "open", hr);
 		return false;
 	}
 	return true;
@@ -539,7 +532,7 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	a.revocation_mode = (int)r->config->revocation_check;
 	hr = bpa_rev_stack_from_config(mem_ctx, r->config, &a.revocation);
 	if (!HRES_IS_OK(hr)) {
-		print_hresult("revocation configuration", hr);
+		bpa_tool_print_hresult(NULL, "revocation configuration", hr);
 		return 1;
 	}
 	/* seed ocsp-revocation-provider: CA-issued servers need "ca file" */
@@ -549,7 +542,7 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	hr = bpa_validation_ctx_from_config(mem_ctx, r->config, false,
 					    &a.validator);
 	if (!HRES_IS_OK(hr)) {
-		print_hresult("validator configuration", hr);
+		bpa_tool_print_hresult(NULL, "validator configuration", hr);
 		return 1;
 	}
 	a.endpoint = talloc_asprintf(mem_ctx, "%s:%u", o->server,
@@ -576,7 +569,7 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 		print_phase(vr);
 	}
 	if (!HRES_IS_OK(hr)) {
-		print_hresult("server certificate refused", hr);
+		bpa_tool_print_hresult(NULL, "server certificate refused", hr);
 		return refused_exit(hr);
 	}
 	if (table == NULL) {
@@ -685,7 +678,7 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	hr = bpa_client_exchange(mem_ctx, r.ev, r.lp_ctx, r.creds, r.binding,
 				 &local, &res);
 	if (!HRES_IS_OK(hr)) {
-		print_hresult("ExchangePublicKeys", hr);
+		bpa_tool_print_hresult(NULL, "ExchangePublicKeys", hr);
 		return refused_exit(hr);
 	}
 	printf("auth: type %" PRIu32 " level %" PRIu32 "\n",

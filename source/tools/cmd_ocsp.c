@@ -23,8 +23,9 @@
 #include "prefetch/prefetcher.h"
 #include "prefetch/prefetch_config.h"
 #include "prefetch/prefetch_io.h"
-#include "tools/cmd_revocation.h"
 #include "tools/cmd_ocsp.h"
+#include "tools/tool_input.h"
+#include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
 /* The certificates of a file as GnuTLS objects on @mem_ctx */
@@ -62,10 +63,10 @@ static const char *tstr(TALLOC_CTX *mem_ctx, time_t t)
 	return t > 0 ? talloc_strdup(mem_ctx, bpa_time_format(t, b)) : NULL;
 }
 
-/* A JSON value: a string, or null */
+/* A JSON value: a string, or null (short: the JSON below is dense) */
 static const char *jstr(TALLOC_CTX *mem_ctx, const char *s)
 {
-	return s != NULL ? bpa_tool_json_str(mem_ctx, s) : "null";
+	return bpa_tool_json_or_null(mem_ctx, s);
 }
 
 struct ocsp_view {

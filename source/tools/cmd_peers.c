@@ -30,6 +30,7 @@
 #include "revocation/revocation.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
 /* Options every peers subcommand takes */
@@ -49,14 +50,6 @@ struct peers_subcommand {
 	int (*fn)(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		  const struct peers_opts *o, const char *arg);
 };
-
-static void print_hr(const char *what, HRESULT hr)
-{
-	const char *name = bpa_hresult_name(hr);
-
-	fprintf(stderr, "bitspeerauth peers: %s: 0x%08" PRIx32 " (%s)\n",
-		what, HRES_ERROR_V(hr), name != NULL ? name : "?");
-}
 
 static int hr_exit(HRESULT hr)
 {
@@ -161,18 +154,15 @@ static int list_json(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		char sid[BPA_SID_STRING_MAX];
 		char hex[65];
 		char ins[BPA_TIME_STRING_MAX], last[BPA_TIME_STRING_MAX];
-		char *addr = NULL;
+		TALLOC_CTX *row = talloc_new(mem_ctx);
+		const char *addr = NULL;
 
 		bpa_sid_format(&p->sid, sid);
 		bpa_hex_lower(p->cert_hash, sizeof(p->cert_hash), hex);
 		bpa_time_format(p->inserted, ins);
 		bpa_time_format(p->last_exchange, last);
-		if (p->address != NULL) {
-			addr = bpa_json_append_string(
-				talloc_strdup(mem_ctx, ""), p->address);
-		} else {
-			addr = talloc_strdup(mem_ctx, "null");
-		}
+		addr = row != NULL ? bpa_tool_json_or_null(row, p->address)
+				   : NULL;
 		if (addr == NULL) {
 			fprintf(stderr, "out of memory\n");
 			return BPA_PEERS_EXIT_ERROR;
@@ -186,7 +176,7 @@ static int list_json(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		       (long long)p->inserted, last,
 		       (long long)p->last_exchange, addr,
 		       p->cert_der.length, p->properties.length);
-		TALLOC_FREE(addr);
+		TALLOC_FREE(row);
 	}
 	printf("%s]\n}\n", l->n > 0 ? "\n  " : "");
 	return BPA_PEERS_EXIT_OK;
@@ -201,7 +191,7 @@ static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 
 	hr = collect(mem_ctx, t, &l);
 	if (!HRES_IS_OK(hr)) {
-		print_hr("list", hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, "list", hr);
 		return hr_exit(hr);
 	}
 	if (o->json) {
@@ -319,7 +309,7 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	}
 	hr = bpa_peer_table_get(mem_ctx, t, &sid, &p);
 	if (!HRES_IS_OK(hr)) {
-		print_hr(arg, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, arg, hr);
 		return hr_exit(hr);
 	}
 	bpa_sid_format(&p->sid, sidbuf);
@@ -356,7 +346,7 @@ static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	}
 	hr = bpa_peer_table_remove(t, &sid);
 	if (!HRES_IS_OK(hr)) {
-		print_hr(arg, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, arg, hr);
 		return hr_exit(hr);
 	}
 	printf("removed %s\n", arg);
@@ -483,7 +473,7 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	}
 	hr = collect(mem_ctx, t, &l);
 	if (!HRES_IS_OK(hr)) {
-		print_hr("export", hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, "export", hr);
 		return hr_exit(hr);
 	}
 	for (i = 0; i < l.n; i++) {
@@ -529,12 +519,12 @@ static int cmd_verify(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 
 	hr = bpa_peer_table_check(t);
 	if (!HRES_IS_OK(hr)) {
-		print_hr("verify", hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, "verify", hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	hr = bpa_peer_table_count(t, &n);
 	if (!HRES_IS_OK(hr)) {
-		print_hr("verify", hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, "verify", hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	printf("consistent: %" PRIu32 " peers\n", n);
@@ -690,7 +680,7 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	params.read_only = !sub->write;
 	hr = bpa_peer_table_open(frame, &params, &t);
 	if (!HRES_IS_OK(hr)) {
-		print_hr(params.path, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, params.path, hr);
 		ret = BPA_PEERS_EXIT_ERROR;
 		goto done;
 	}
@@ -704,7 +694,8 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 
 		hr = bpa_rev_stack_from_config(frame, cfg, &rev);
 		if (!HRES_IS_OK(hr)) {
-			print_hr("revocation configuration", hr);
+			bpa_tool_print_hresult(BPA_PEERS_WHO,
+					       "revocation configuration", hr);
 			ret = BPA_PEERS_EXIT_ERROR;
 			goto done;
 		}

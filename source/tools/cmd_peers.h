@@ -9,6 +9,9 @@
 
 #include <talloc.h>
 
+/* How the peers subcommands name themselves in messages */
+#define BPA_PEERS_WHO "bitspeerauth peers"
+
 /* Exit statuses of the peers subcommands */
 #define BPA_PEERS_EXIT_OK	0	/* done; "check": known */
 #define BPA_PEERS_EXIT_NO	1	/* "check": unknown; "show"/"remove":

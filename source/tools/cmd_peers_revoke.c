@@ -26,11 +26,15 @@
 #include "util/bpa_hresult.h"
 #include "util/bpa_config.h"
 #include "util/sid_string.h"
+#include "util/bpa_text.h"
+#include "util/bpa_crypto.h"
 #include "ocsp/ocsp_client.h"
 #include "revocation/rev_local.h"
 #include "peers/peer_table.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_input.h"
+#include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
 static const char *const subcommands[] = { "revoke", "unrevoke", "revoked" };
@@ -87,33 +91,6 @@ struct revoke_opts {
 	struct bpa_config *cfg;
 };
 
-static void print_hr(const char *what, HRESULT hr)
-{
-	const char *name = bpa_hresult_name(hr);
-
-	fprintf(stderr, "bitspeerauth peers: %s: 0x%08" PRIx32 " (%s)\n",
-		what, HRES_ERROR_V(hr), name != NULL ? name : "?");
-}
-
-static void hex32(const uint8_t *h, char out[65])
-{
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
-	}
-}
-
-static void fmt_time(time_t t, char buf[32])
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-		snprintf(buf, 32, "%lld", (long long)t);
-	}
-}
-
 static const char *table_of(const struct revoke_opts *o)
 {
 	return o->table != NULL ? o->table : o->cfg->peer_table;
@@ -155,12 +132,12 @@ static int revoke_sid(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 	bpa_sid_format(&sid, canon);
 	t = open_table(mem_ctx, o, &hr);
 	if (t == NULL) {
-		print_hr(table_of(o), hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, table_of(o), hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	hr = bpa_peer_table_get(mem_ctx, t, &sid, &peer);
 	if (!HRES_IS_OK(hr)) {
-		print_hr(canon, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, canon, hr);
 		return HRES_IS_EQUAL(hr, BPA_E_PEER_NOT_FOUND) ?
 			BPA_PEERS_EXIT_NO : BPA_PEERS_EXIT_ERROR;
 	}
@@ -168,16 +145,16 @@ static int revoke_sid(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 	hr = bpa_rev_local_add(o->list, &peer->cert_der, reason, canon,
 			       time(NULL));
 	if (!HRES_IS_OK(hr)) {
-		print_hr(o->list, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, o->list, hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	hr = bpa_peer_table_remove(t, &sid);
 	if (!HRES_IS_OK(hr)) {
-		print_hr(canon, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, canon, hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	bpa_rev_cert_hash(&peer->cert_der, hash);
-	hex32(hash, hex);
+	bpa_hex_lower(hash, sizeof(hash), hex);
 	printf("revoked %s (certificate sha256 %s, %s); its row is "
 	       "removed\n", canon, hex, bpa_crl_reason_name(reason));
 	return BPA_PEERS_EXIT_OK;
@@ -200,11 +177,11 @@ static int revoke_cert(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 	}
 	hr = bpa_rev_local_add(o->list, &certs[0], reason, NULL, time(NULL));
 	if (!HRES_IS_OK(hr)) {
-		print_hr(o->list, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, o->list, hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	bpa_rev_cert_hash(&certs[0], hash);
-	hex32(hash, hex);
+	bpa_hex_lower(hash, sizeof(hash), hex);
 	printf("revoked certificate sha256 %s (%s)\n", hex,
 	       bpa_crl_reason_name(reason));
 	/* a row that holds it goes too (when there is a table) */
@@ -214,7 +191,7 @@ static int revoke_cert(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 
 		hr = bpa_peer_table_remove(t, &sid);
 		if (!HRES_IS_OK(hr)) {
-			print_hr("remove", hr);
+			bpa_tool_print_hresult(BPA_PEERS_WHO, "remove", hr);
 			return BPA_PEERS_EXIT_ERROR;
 		}
 		printf("removed the row of %s\n", bpa_sid_format(&sid, buf));
@@ -263,7 +240,7 @@ static int unrevoke(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 		return BPA_PEERS_EXIT_NO;
 	}
 	if (!HRES_IS_OK(hr)) {
-		print_hr(o->list, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, o->list, hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	return BPA_PEERS_EXIT_OK;
@@ -277,18 +254,18 @@ static int list_revoked(TALLOC_CTX *mem_ctx, const struct revoke_opts *o)
 
 	hr = bpa_rev_local_list(mem_ctx, o->list, &e, &n);
 	if (!HRES_IS_OK(hr)) {
-		print_hr(o->list, hr);
+		bpa_tool_print_hresult(BPA_PEERS_WHO, o->list, hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	if (o->json) {
 		printf("[");
 	}
 	for (i = 0; i < n; i++) {
-		char hex[65], when[32];
+		char hex[65], when[BPA_TIME_STRING_MAX];
 		const char *rn = bpa_crl_reason_name(e[i].reason);
 
-		hex32(e[i].cert_hash, hex);
-		fmt_time(e[i].revoked_at, when);
+		bpa_hex_lower(e[i].cert_hash, sizeof(e[i].cert_hash), hex);
+		bpa_time_format(e[i].revoked_at, when);
 		if (o->json) {
 			printf("%s\n  {\"sid\": %s, \"sha256\": \"%s\", "
 			       "\"reason\": \"%s\", \"revoked\": \"%s\"}",

@@ -12,141 +12,16 @@
 #include <inttypes.h>
 #include <time.h>
 #include <popt.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include "util/bpa_debug.h"
 #include <talloc.h>
-#include <param.h>
 #include "util/bpa_hresult.h"
 #include "util/bpa_config.h"
 #include "ocsp/ocsp_client.h"
 #include "revocation/revocation.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_input.h"
+#include "tools/tool_output.h"
 #include "tools/tool_popt.h"
-
-/* Files we read: certificates and chains are small */
-#define MAX_CERT_FILE (4 * 1024 * 1024)
-#define MAX_CHAIN 16
-
-char *bpa_tool_json_str(TALLOC_CTX *mem_ctx, const char *s)
-{
-	char *out = talloc_strdup(mem_ctx, "\"");
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; out != NULL && *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
-			out = talloc_asprintf_append(out, "\\%c", *p);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			out = talloc_asprintf_append(out, "\\u%04x", *p);
-		} else {
-			out = talloc_asprintf_append(out, "%c", *p);
-		}
-	}
-	if (out != NULL) {
-		out = talloc_strdup_append(out, "\"");
-	}
-	return out;
-}
-
-bool bpa_tool_read_certs(TALLOC_CTX *mem_ctx, const char *who,
-			 const char *path, DATA_BLOB **pcerts, size_t *pn)
-{
-	gnutls_datum_t d = { NULL, 0 };
-	gnutls_x509_crt_t *list = NULL;
-	unsigned n = 0, i;
-	DATA_BLOB *out = NULL;
-	bool ok = false;
-	int rc;
-
-	*pcerts = NULL;
-	*pn = 0;
-	rc = gnutls_load_file(path, &d);
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", who, path,
-			gnutls_strerror(rc));
-		return false;
-	}
-	if (d.size == 0 || d.size > MAX_CERT_FILE) {
-		fprintf(stderr, "%s: %s: not a certificate file (size)\n",
-			who, path);
-		goto done;
-	}
-	rc = gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM,
-					  0);
-	if (rc < 0 || n == 0) {
-		n = 0;
-		rc = gnutls_x509_crt_list_import2(&list, &n, &d,
-						  GNUTLS_X509_FMT_DER, 0);
-	}
-	if (rc < 0 || n == 0) {
-		fprintf(stderr, "%s: %s: not an X.509 certificate: %s\n", who,
-			path, rc < 0 ? gnutls_strerror(rc) : "empty");
-		n = 0;
-		goto done;
-	}
-	out = talloc_zero_array(mem_ctx, DATA_BLOB, n);
-	for (i = 0; out != NULL && i < n; i++) {
-		gnutls_datum_t der = { NULL, 0 };
-
-		rc = gnutls_x509_crt_export2(list[i], GNUTLS_X509_FMT_DER,
-					     &der);
-		if (rc < 0) {
-			fprintf(stderr, "%s: %s: %s\n", who, path,
-				gnutls_strerror(rc));
-			goto done;
-		}
-		out[i] = data_blob_talloc(out, der.data, der.size);
-		gnutls_free(der.data);
-		if (out[i].data == NULL) {
-			goto done;
-		}
-	}
-	if (out == NULL) {
-		goto done;
-	}
-	*pcerts = out;
-	*pn = n;
-	out = NULL;
-	ok = true;
-done:
-	for (i = 0; i < n; i++) {
-		gnutls_x509_crt_deinit(list[i]);
-	}
-	gnutls_free(list);
-	gnutls_free(d.data);
-	TALLOC_FREE(out);
-	return ok;
-}
-
-struct bpa_config *bpa_tool_load_config(TALLOC_CTX *mem_ctx,
-					const char *who,
-					const char *configfile)
-{
-	struct loadparm_context *lp_ctx = loadparm_init_global(false);
-	struct bpa_config *cfg = NULL;
-	bool ok;
-
-	if (lp_ctx == NULL) {
-		fprintf(stderr, "%s: loadparm_init failed\n", who);
-		return NULL;
-	}
-	if (configfile != NULL) {
-		ok = lpcfg_load(lp_ctx, configfile);
-		if (!ok) {
-			fprintf(stderr, "%s: cannot load %s\n", who,
-				configfile);
-			return NULL;
-		}
-	} else {
-		/* no smb.conf: the defaults */
-		(void)lpcfg_load_default(lp_ctx);
-	}
-	cfg = bpa_config_load(mem_ctx, lp_ctx);
-	if (cfg == NULL) {
-		fprintf(stderr, "%s: out of memory\n", who);
-	}
-	return cfg;
-}
 
 static void print_text(const struct bpa_rev_status *st,
 		       enum bpa_rev_mode mode, bool accept)

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <talloc.h>
-#include <util/data_blob.h>
 
 /* Exit statuses of "revocation check" */
 #define BPA_REV_EXIT_ACCEPTED	0	/* the policy accepts it */
@@ -18,8 +17,6 @@
 					 * checked */
 #define BPA_REV_EXIT_USAGE	2
 #define BPA_REV_EXIT_ERROR	3
-
-struct bpa_config;
 
 /**
  * Run "revocation check CERTFILE [--chain FILE] [--json] [--mode
@@ -40,21 +37,5 @@ int bpa_cmd_peers_revoke(TALLOC_CTX *mem_ctx, int argc, const char **argv);
 /** Is @argv's subcommand (the first non-option word after "peers") one
  * of bpa_cmd_peers_revoke()'s? */
 bool bpa_cmd_peers_is_revoke(int argc, const char **argv);
-
-/**
- * Every certificate in the file @path (PEM, one or more; or one DER)
- * as DER blobs on @mem_ctx.  Errors are printed (prefixed @who).
- */
-bool bpa_tool_read_certs(TALLOC_CTX *mem_ctx, const char *who,
-			 const char *path, DATA_BLOB **pcerts, size_t *pn);
-
-/** The bitspeerauth:* options of @configfile (NULL: the default
- * smb.conf; a missing default file gives the defaults). */
-struct bpa_config *bpa_tool_load_config(TALLOC_CTX *mem_ctx,
-					const char *who,
-					const char *configfile);
-
-/** @s as a JSON string (RFC 8259 escapes) on @mem_ctx */
-char *bpa_tool_json_str(TALLOC_CTX *mem_ctx, const char *s);
 
 #endif /* _BPA_CMD_REVOCATION_H_ */

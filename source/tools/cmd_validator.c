@@ -18,8 +18,9 @@
 #include "util/bpa_config.h"
 #include "util/bpa_text.h"
 #include "validator/validator.h"
-#include "tools/cmd_revocation.h"
 #include "tools/cmd_validator.h"
+#include "tools/tool_input.h"
+#include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
 #define VEXIT_OK	0
