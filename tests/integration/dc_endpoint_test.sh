@@ -26,9 +26,7 @@ listing=$(in_ns /usr/bin/python3 "$BPA_SOURCE_ROOT/buildtools/epm-lookup.py" \
 expect_match "$listing" "^$BPA_IFACE_UUID 1 $port bitspeerauth\$" \
 	"the epmapper entry is v1 on ncacn_ip_tcp with our annotation"
 
-out=$(in_ns smbtorture "$BPA_BINDING" -s "$BPA_SMBCONF" \
-	-U "PEER1\$@$BPA_REALM%$BPA_PEER1_PASSWORD" --realm="$BPA_REALM" \
-	--use-kerberos=required rpc.mgmt 2>&1)
+out=$(mgmt_torture)
 expect_match "$out" "^success: mgmt" \
 	"smbtorture rpc.mgmt as PEER1\$ with krb5,sign passes"
 expect_match "$out" "uuid $BPA_IFACE_UUID +version 0x00000001" \

@@ -17,16 +17,6 @@ p1_sign() { call -s "$BPA_PEER1_SMBCONF" --binding "$BPA_BINDING" --ccache "$cc1
 p1_seal() { call -s "$BPA_PEER1_SMBCONF" --binding "$BPA_BINDING_SEAL" --ccache "$cc1" "$@"; }
 p2_seal() { call -s "$BPA_PEER2_SMBCONF" --binding "$BPA_BINDING_SEAL" --ccache "$cc2" "$@"; }
 
-# expect_refused NAME WANT-LINE CALL...: result and table unchanged
-expect_refused() {
-	local name=$1 want=$2 before after got
-	shift 2
-	before=$(table_dump)
-	got=$("$@")
-	after=$(table_dump)
-	expect_eq "$got" "$want" "$name"
-	expect_eq "$after" "$before" "$name: the peer table is unchanged"
-}
 
 peer1_blob=$(make_blob PEER1 "$BPA_PEER1_SID")
 peer1b_blob=$(make_blob PEER1b "$BPA_PEER1_SID")

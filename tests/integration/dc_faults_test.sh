@@ -24,9 +24,7 @@ expect_match "$(cat "$BPA_LOG")" "cannot open the peer table /nonexistent-bpa-di
 	"the cause is logged"
 expect_match "$(cat "$BPA_LOG")" "error: server-state-unavailable" \
 	"the failed exchange is logged with its reason"
-out=$(in_ns smbtorture "$BPA_BINDING" -s "$BPA_SMBCONF" \
-	-U "PEER1\$@$BPA_REALM%$BPA_PEER1_PASSWORD" --realm="$BPA_REALM" \
-	--use-kerberos=required rpc.mgmt 2>&1)
+out=$(mgmt_torture)
 expect_match "$out" "^success: mgmt" \
 	"samba's RPC services still answer (rpc.mgmt passes)"
 

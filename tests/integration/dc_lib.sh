@@ -149,6 +149,29 @@ expect_match() {
 	fi
 }
 
+# smbtorture rpc.mgmt against the DC's endpoint, as PEER1$ (Kerberos)
+mgmt_torture() {
+	in_ns smbtorture "$BPA_BINDING" -s "$BPA_SMBCONF" \
+		-U "PEER1\$@$BPA_REALM%$BPA_PEER1_PASSWORD" \
+		--realm="$BPA_REALM" --use-kerberos=required rpc.mgmt 2>&1
+}
+
+# expect_refused NAME WANT-LINE CALL...: the call prints WANT-LINE and
+# the table is byte for byte what it was (dumped by $REFUSED_DUMP, the
+# DC's table_dump unless a script sets another; named $REFUSED_TABLE
+# in the case)
+REFUSED_DUMP=table_dump
+REFUSED_TABLE="the peer table"
+expect_refused() {
+	local name=$1 want=$2 before after got
+	shift 2
+	before=$("$REFUSED_DUMP")
+	got=$("$@")
+	after=$("$REFUSED_DUMP")
+	expect_eq "$got" "$want" "$name"
+	expect_eq "$after" "$before" "$name: $REFUSED_TABLE is unchanged"
+}
+
 dc_done() {
 	echo "1..$TESTS_RUN"
 	if [ "$TESTS_FAILED" != 0 ]; then

@@ -25,16 +25,9 @@ m_table_dump() { "$DC_CALL" --table "$BPA_MEMBER_PEER_TABLE" 2>/dev/null; }
 m_table_sids() { m_table_dump | sed -n 's/^\(S-[0-9-]*\) .*/\1/p'; }
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
 
-# expect_refused NAME WANT-LINE CALL...: result, MEMBER's table unchanged
-expect_refused() {
-	local name=$1 want=$2 before after got
-	shift 2
-	before=$(m_table_dump)
-	got=$("$@")
-	after=$(m_table_dump)
-	expect_eq "$got" "$want" "$name"
-	expect_eq "$after" "$before" "$name: MEMBER's table is unchanged"
-}
+# expect_refused checks MEMBER's table
+REFUSED_DUMP=m_table_dump
+REFUSED_TABLE="MEMBER's table"
 
 # --- the join -------------------------------------------------------------
 out=$(as_member net ads testjoin -s "$BPA_MEMBER_SMBCONF" 2>&1)

@@ -17,32 +17,32 @@ for n in 1 2 3 4; do
 	ccs[$n]=$(dc_kinit "PEER$n\$")
 	blobs[$n]=$(make_blob PEER$n "${!sidvar}")
 done
-for n in 1 2 3 4; do
-	confvar=BPA_PEER${n}_SMBCONF
-	call -s "${!confvar}" --binding "$BPA_BINDING" --ccache "${ccs[$n]}" \
-		--blob "${blobs[$n]}" --repeat 3 >"$DC_DIR/par$n.out" &
-done
-wait
-for n in 1 2 3 4; do
-	expect_match "$(cat "$DC_DIR/par$n.out")" "$SUCCESS_RE" \
-		"PEER$n\$: three exchanges on a parallel connection succeed"
-done
+# at_once BINDING REPEAT TAG CASE: PEER1$..PEER4$ each make REPEAT
+# exchanges on a connection of their own, all at the same time; the
+# case "PEERn$: CASE" for each
+at_once() {
+	local binding=$1 repeat=$2 tag=$3 what=$4 n confvar
+	for n in 1 2 3 4; do
+		confvar=BPA_PEER${n}_SMBCONF
+		call -s "${!confvar}" --binding "$binding" \
+			--ccache "${ccs[$n]}" --blob "${blobs[$n]}" \
+			--repeat "$repeat" >"$DC_DIR/$tag$n.out" &
+	done
+	wait
+	for n in 1 2 3 4; do
+		expect_match "$(cat "$DC_DIR/$tag$n.out")" "$SUCCESS_RE" \
+			"PEER$n\$: $what"
+	done
+}
+at_once "$BPA_BINDING" 3 par \
+	"three exchanges on a parallel connection succeed"
 want=$(for n in 1 2 3 4; do v=BPA_PEER${n}_SID; echo "${!v}"; done | sort)
 expect_eq "$(table_sids)" "$want" "all four computers are in the one table"
 expect_eq "$(table_dump | head -n 1)" "count=4" "four rows, no duplicates"
 # load: four connections at once, 25 exchanges each; the table stays
 # consistent (table_dump runs bpa_peer_table_check(): tdb_check and the
 # table's invariants, and prints check=... first if they fail)
-for n in 1 2 3 4; do
-	confvar=BPA_PEER${n}_SMBCONF
-	call -s "${!confvar}" --binding "$BPA_BINDING_SEAL" --ccache "${ccs[$n]}" \
-		--blob "${blobs[$n]}" --repeat 25 >"$DC_DIR/load$n.out" &
-done
-wait
-for n in 1 2 3 4; do
-	expect_match "$(cat "$DC_DIR/load$n.out")" "$SUCCESS_RE" \
-		"PEER$n\$: 25 sealed exchanges under load succeed"
-done
+at_once "$BPA_BINDING_SEAL" 25 load "25 sealed exchanges under load succeed"
 expect_eq "$(table_dump | head -n 1)" "count=4" \
 	"after 100 exchanges: consistent (tdb check), still four rows"
 
