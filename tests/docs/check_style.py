@@ -61,6 +61,14 @@ def code_lines(text):
     return lines
 
 
+def is_attribute(before):
+    """A group opened after an attribute macro, PRINTF_ATTRIBUTE(3, 4)."""
+    m = re.search(r"(\w+)\s*$", before)
+    return m is not None and (m.group(1).startswith("__attribute") or
+                              re.fullmatch(r"[A-Z][A-Z0-9_]*", m.group(1))
+                              is not None)
+
+
 def packed_parameters(lines):
     """Line numbers (0-based) where one line holds two parameters."""
     found = []
@@ -80,13 +88,17 @@ def packed_parameters(lines):
                 j += 1
             if len(span) > 1:
                 parens = 0
+                attribute = False
                 for j in span:
                     for col, ch in enumerate(lines[j]):
                         if ch == "(":
+                            if parens == 0:
+                                attribute = is_attribute(lines[j][:col])
                             parens += 1
                         elif ch == ")":
                             parens -= 1
                         elif (ch == "," and parens == 1 and
+                              not attribute and
                               lines[j][col + 1:].strip()):
                             found.append(j)
                             break
