@@ -10,10 +10,14 @@
 #  2. the first exchange on a fresh connection vs a later one;
 #  3. "persistent peers = yes" vs the volatile table: two DCs up at
 #     once, one block on each in turn (interleaved);
-#  4. samba -M prefork (4 children): 4 parallel clients vs 1.
+#  4. samba -M prefork (4 children): 4 parallel clients vs 1;
+#  5. "bitspeerauth exchange --timing" run again and again: the CLI's
+#     wall time for one exchange per part (run before 4, on the
+#     single DC).
 # Needs root (the harness's namespaces).  BENCH_DC_CALLS (calls per
 # block, default 1000) and BENCH_DC_REPS (default 5) scale it; at the
-# defaults it takes ~2-4 minutes on 2 cores.
+# defaults it takes ~2-4 minutes on 2 cores.  BENCH_DC_CLI_RUNS (default
+# 10) is the number of CLI runs of part 5 per variant.
 #
 # Usage: bench/bench_dc.sh BUILD_DIR
 set -uo pipefail
@@ -22,10 +26,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 HARNESS=$HERE/../buildtools/dc-harness.sh
 CALLS_BIN=$B/bench/bpa_bench_dc_calls
 DC_CALL=$B/tests/integration/bpa_dc_call
+CLI=$B/source/tools/bitspeerauth
+CLI_RUNS=${BENCH_DC_CLI_RUNS:-10}
 N=${BENCH_DC_CALLS:-1000}
 R=${BENCH_DC_REPS:-5}
 # BENCH_DC_SECTIONS: which of the numbered parts below run (default all)
-SECTIONS=" ${BENCH_DC_SECTIONS:-1 2 3 4} "
+SECTIONS=" ${BENCH_DC_SECTIONS:-1 2 3 4 5} "
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 export BPA_BUILD_ROOT=$B
 export BPA_DC_LOG_LEVEL=0
@@ -120,6 +126,58 @@ printf '%-28s %s\n' "volatile alt calls/s" "$(stats <"$WORK/vol")"
 printf '%-28s %s\n' "persistent alt calls/s" "$(stats <"$WORK/per")"
 printf '%-28s %s x\n' "ratio persistent/volatile" "$(stats <"$WORK/ratio")"
 "$HARNESS" stop "$WORK/persistent" >/dev/null 2>&1
+fi
+
+# cli_runs NAME VARIANT: part 5, CLI_RUNS runs of the CLI as PEER1$
+# against DC NAME; VARIANT "fresh": each run from a copy of a ccache
+# with only the TGT (the bind asks the KDC for a service ticket),
+# "cached": one ccache throughout (the tickets stay in it).  Prints the
+# min and median of each part of "--timing", and of the process's wall
+# time seen from outside (exec, libraries, smb.conf and all).
+cli_runs() {
+	local d=$WORK/$1 variant=$2 i out t0 t1 cc part
+	: >"$WORK/cli.$variant"
+	(
+		set -a
+		. "$d/env"
+		"$HARNESS" kinit "$d" 'PEER1$' "$d/cli-tgt.ccache"
+	) >/dev/null 2>&1 || { echo "kinit failed" >&2; return 1; }
+	cp "$d/cli-tgt.ccache" "$d/cli-run.ccache"
+	for i in $(seq 0 "$CLI_RUNS"); do
+		[ "$variant" = fresh ] &&
+			cp "$d/cli-tgt.ccache" "$d/cli-run.ccache"
+		t0=$(date +%s%N)
+		out=$(
+			set -a
+			. "$d/env"
+			ip netns exec "$BPA_NETNS" "$CLI" exchange --timing \
+				-s "$BPA_PEER1_SMBCONF" --server 127.0.0.1 \
+				--target-hostname "$BPA_DC_FQDN" \
+				--realm "$BPA_REALM" \
+				--ccache "$d/cli-run.ccache" --dc 127.0.0.1 \
+				--dc-hostname "$BPA_DC_FQDN" \
+				--peer-table "$d/cli-peers.tdb" 2>&1
+		) || { echo "$out" >&2; return 1; }
+		t1=$(date +%s%N)
+		# run 0 warms the caches (files, the local certificate)
+		[ "$i" = 0 ] && continue
+		echo "$(grep '^timing:' <<<"$out") process=$(( (t1 - t0) /
+			1000 ))" >>"$WORK/cli.$variant"
+	done
+	for part in kerberos lookup local_cert bind call store total process; do
+		printf '   %-11s %s ms\n' "$part" "$(sed -n \
+			"s/.* $part=\([0-9.]*\).*/\1/p" "$WORK/cli.$variant" |
+			awk -v p="$part" '{ print (p == "process") ? $1 / 1000 : $1 }' |
+			stats)"
+	done
+}
+
+if want 5; then
+echo "-- 5. the CLI (bitspeerauth exchange --timing), $CLI_RUNS runs each"
+echo "   a ccache with the TGT only (a service ticket asked in the bind):"
+cli_runs single fresh || exit 1
+echo "   the service tickets cached from the run before:"
+cli_runs single cached || exit 1
 fi
 
 want 4 || exit 0

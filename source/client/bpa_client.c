@@ -256,6 +256,20 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 				     const DATA_BLOB *local_blob,
 				     struct bpa_client_result **presult)
 {
+	return bpa_client_exchange_timed(mem_ctx, ev, lp_ctx, creds, binding,
+					 local_blob, presult, NULL);
+}
+
+_PUBLIC_ HRESULT bpa_client_exchange_timed(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct loadparm_context *lp_ctx,
+					   struct cli_credentials *creds,
+					   const char *binding,
+					   const DATA_BLOB *local_blob,
+					   struct bpa_client_result **presult,
+					   struct bpa_client_timing *t)
+{
+	uint64_t t0 = bpa_client_clock_ns();
 	TALLOC_CTX *frame = NULL;
 	struct dcerpc_pipe *p = NULL;
 	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
@@ -286,6 +300,7 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 
 	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
 				    &ndr_table_bitspeerauth, &p);
+	t0 = bpa_client_timing_add(t, BPA_CLIENT_PHASE_BIND, t0);
 	if (!NT_STATUS_IS_OK(status)) {
 		hr = bpa_client_hresult_from_nt(status);
 		goto done;
@@ -298,6 +313,7 @@ _PUBLIC_ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 	r.out.pServerKeyLength = &server_len;
 	r.out.pServerKey = &server_key;
 	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, frame, &r);
+	bpa_client_timing_add(t, BPA_CLIENT_PHASE_CALL, t0);
 	if (!NT_STATUS_IS_OK(status)) {
 		DBG_WARNING("ExchangePublicKeys via %s: %s\n", binding,
 			    nt_errstr(status));

@@ -114,6 +114,58 @@ char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx, const char *host,
 				    const char *account, const char *realm,
 				    bool seal);
 
+/*
+ * Where the wall time of one exchange goes (issue 15): each phase's
+ * total, in nanoseconds of CLOCK_MONOTONIC.  The library fills the
+ * phases it runs (bpa_client_kerberos(), bpa_client_exchange_timed());
+ * a caller adds its own with bpa_client_timing_add().
+ */
+enum bpa_client_phase {
+	BPA_CLIENT_PHASE_KERBEROS,	/* credentials: a keytab's kinit,
+					 * the TGT of a password, a ccache */
+	BPA_CLIENT_PHASE_LOOKUP,	/* account SIDs from the authority */
+	BPA_CLIENT_PHASE_LOCAL_CERT,	/* the local certificate, 3.2.1.1 */
+	BPA_CLIENT_PHASE_BIND,		/* epmapper, TCP, the Kerberos
+					 * AP-REQ (and TGS-REQ unless the
+					 * ticket is cached), bind, auth3 */
+	BPA_CLIENT_PHASE_CALL,		/* ExchangePublicKeys, 3.2.4.1 */
+	BPA_CLIENT_PHASE_STORE,		/* validate and add to the table */
+	BPA_CLIENT_PHASE_COUNT
+};
+
+struct bpa_client_timing {
+	uint64_t ns[BPA_CLIENT_PHASE_COUNT];
+};
+
+/** CLOCK_MONOTONIC now, in nanoseconds */
+uint64_t bpa_client_clock_ns(void);
+
+/**
+ * Add the time since @since_ns (bpa_client_clock_ns()) to @phase of @t
+ * and return now, the start of the next phase.  @t may be NULL.
+ */
+uint64_t bpa_client_timing_add(struct bpa_client_timing *t,
+			       enum bpa_client_phase phase,
+			       uint64_t since_ns);
+
+/** "kerberos", "lookup", ...; NULL for no phase */
+const char *bpa_client_phase_name(enum bpa_client_phase phase);
+
+/**
+ * Make the Kerberos credentials of @creds ready now rather than during
+ * the first bind (cli_credentials_get_ccache(): the AS exchange of a
+ * password, or the credential cache opened), adding the time to the
+ * kerberos phase of @t (may be NULL).  Nothing else changes: a failure
+ * is only logged, and the bind that needs the credentials reports it
+ * as it would have.
+ *
+ * @return true if the credentials are ready
+ */
+bool bpa_client_kerberos(struct tevent_context *ev,
+			 struct loadparm_context *lp_ctx,
+			 struct cli_credentials *creds,
+			 struct bpa_client_timing *t);
+
 /**
  * Call ExchangePublicKeys (MS-BPAU 3.2.4.1) over @binding.
  *
@@ -142,6 +194,19 @@ HRESULT bpa_client_exchange(TALLOC_CTX *mem_ctx,
 			    const char *binding,
 			    const DATA_BLOB *local_blob,
 			    struct bpa_client_result **presult);
+
+/**
+ * bpa_client_exchange(), adding the time of the bind and of the call to
+ * the phases of @t (may be NULL).
+ */
+HRESULT bpa_client_exchange_timed(TALLOC_CTX *mem_ctx,
+				  struct tevent_context *ev,
+				  struct loadparm_context *lp_ctx,
+				  struct cli_credentials *creds,
+				  const char *binding,
+				  const DATA_BLOB *local_blob,
+				  struct bpa_client_result **presult,
+				  struct bpa_client_timing *t);
 
 /**
  * The SID of @account (e.g. "VM$", the server's machine account), asked

@@ -62,6 +62,7 @@ struct exchange_opts {
 	const char *configfile;
 	int seal;
 	int no_store;
+	int timing;
 };
 
 /* The realm: --realm, else the credentials', else smb.conf's */
@@ -296,16 +297,21 @@ struct exchange_run {
 	struct bpa_sid_authority authority;
 	const char *authority_name;	/* "winbind", "DC <fqdn>" */
 	HRESULT lookup_hr;	/* why the last lookup_sid() failed */
+	struct bpa_client_timing *timing; /* --timing, else NULL */
+	uint64_t mark;		/* the end of the last lookup_sid() */
 };
 
 /* An account's SID from the authority; prints why not */
 static bool lookup_sid(TALLOC_CTX *mem_ctx, struct exchange_run *r,
 		       const char *account, struct dom_sid *sid)
 {
+	uint64_t t0 = bpa_client_clock_ns();
 	HRESULT hr;
 
 	hr = bpa_client_authority_sid(mem_ctx, r->ev, r->lp_ctx, r->creds,
 				      &r->authority, account, sid);
+	r->mark = bpa_client_timing_add(r->timing, BPA_CLIENT_PHASE_LOOKUP,
+					t0);
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "looking up %s: ", account);
 		bpa_tool_print_hresult(NULL, r->authority_name, hr);
@@ -582,16 +588,19 @@ static int accept_server_key(TALLOC_CTX *mem_ctx,
 	return 0;
 }
 
-static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
+static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o,
+			struct bpa_client_timing *timing)
 {
-	struct exchange_run r = { .ev = NULL };
+	struct exchange_run r = { .ev = NULL, .timing = timing };
 	struct bpa_client_result *res = NULL;
 	struct dom_sid server_sid = { 0 };
 	char sid_buf[BPA_SID_STRING_MAX];
 	const char *realm = NULL;
 	char *account = NULL;
 	DATA_BLOB local = data_blob_null;
+	uint64_t t0;
 	bool ok;
+	int rc;
 	HRESULT hr;
 
 	r.ev = tevent_context_init(mem_ctx);
@@ -617,10 +626,14 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 		return 1;
 	}
 
+	t0 = bpa_client_clock_ns();
 	ok = make_creds(mem_ctx, o, r.lp_ctx, &r.creds);
 	if (!ok) {
 		return 2;
 	}
+	bpa_client_timing_add(r.timing, BPA_CLIENT_PHASE_KERBEROS, t0);
+	/* a failure is the bind's to report, as without --timing */
+	(void)bpa_client_kerberos(r.ev, r.lp_ctx, r.creds, r.timing);
 	realm = pick_realm(o, r.creds, r.lp_ctx);
 	ok = pick_authority(mem_ctx, o, &r, realm);
 	if (!ok) {
@@ -670,13 +683,15 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	       bpa_sid_format(&server_sid, sid_buf),
 	       o->server_sid != NULL ? "given" : r.authority_name);
 
+	r.mark = bpa_client_clock_ns();
 	ok = local_blob(mem_ctx, o, &r, &local);
 	if (!ok) {
 		return 1;
 	}
+	bpa_client_timing_add(r.timing, BPA_CLIENT_PHASE_LOCAL_CERT, r.mark);
 	printf("binding: %s\n", r.binding);
-	hr = bpa_client_exchange(mem_ctx, r.ev, r.lp_ctx, r.creds, r.binding,
-				 &local, &res);
+	hr = bpa_client_exchange_timed(mem_ctx, r.ev, r.lp_ctx, r.creds,
+				       r.binding, &local, &res, r.timing);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(NULL, "ExchangePublicKeys", hr);
 		return refused_exit(hr);
@@ -685,7 +700,23 @@ static int run_exchange(TALLOC_CTX *mem_ctx, const struct exchange_opts *o)
 	       res->auth_type, res->auth_level);
 	printf("server key: %zu bytes (port %u)\n", res->server_blob.length,
 	       (unsigned)res->port);
-	return accept_server_key(mem_ctx, o, &r, &server_sid, res);
+	t0 = bpa_client_clock_ns();
+	rc = accept_server_key(mem_ctx, o, &r, &server_sid, res);
+	bpa_client_timing_add(r.timing, BPA_CLIENT_PHASE_STORE, t0);
+	return rc;
+}
+
+/* --timing: one line, milliseconds per phase and in all (issue 15) */
+static void print_timing(const struct bpa_client_timing *t,
+			 uint64_t total_ns)
+{
+	int i;
+
+	printf("timing:");
+	for (i = 0; i < BPA_CLIENT_PHASE_COUNT; i++) {
+		printf(" %s=%.3f", bpa_client_phase_name(i), t->ns[i] / 1e6);
+	}
+	printf(" total=%.3f ms\n", total_ns / 1e6);
 }
 
 /* popt malloc()s the strings of POPT_ARG_STRING options: ours to free */
@@ -709,6 +740,8 @@ static void free_opts(struct exchange_opts *o)
 int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 {
 	struct exchange_opts o = { .server = NULL };
+	struct bpa_client_timing timing = { .ns = { 0 } };
+	uint64_t start = bpa_client_clock_ns();
 	TALLOC_CTX *frame = NULL;
 	poptContext pc = NULL;
 	int ret;
@@ -762,6 +795,8 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		  "The client's peer table", "FILE" },
 		{ "no-store", 0, POPT_ARG_NONE, &o.no_store, 0,
 		  "Validate, do not add to the peer table", NULL },
+		{ "timing", 0, POPT_ARG_NONE, &o.timing, 0,
+		  "Print the time of each part of the exchange", NULL },
 		{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
 		  "smb.conf to use", "FILE" },
 		POPT_TABLEEND
@@ -786,7 +821,10 @@ int bpa_cmd_exchange(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		ret = 2;
 		goto done;
 	}
-	ret = run_exchange(frame, &o);
+	ret = run_exchange(frame, &o, o.timing != 0 ? &timing : NULL);
+	if (o.timing != 0) {
+		print_timing(&timing, bpa_client_clock_ns() - start);
+	}
 done:
 	poptFreeContext(pc);
 	free_opts(&o);

@@ -86,6 +86,11 @@ WRAP=""
 check "a server certificate that is not the expected account is refused (valgrind)" \
 	1 "$rc" "$out" "HRES_SEC_E_WRONG_PRINCIPAL"
 
+# issue 15: --timing, one line with every part (bench_dc.sh part 5)
+out=$(exchange PEER2 --timing); rc=$?
+check "--timing: the wall time of each part of the exchange" 0 "$rc" "$out" \
+	"^timing: kerberos=[0-9.]+ lookup=[0-9.]+ local_cert=[0-9.]+ bind=[0-9.]+ call=[0-9.]+ store=[0-9.]+ total=[0-9.]+ ms\$"
+
 out=$(exchange PEER2 --no-store --client-cert "$DC_DIR/p2-cert.pem" \
 	--client-key "$DC_DIR/p2-key.pem"); rc=$?
 check "--no-store validates only; --client-cert/--client-key created" 0 \
