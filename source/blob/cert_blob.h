@@ -130,7 +130,8 @@ const char *bpa_blob_prop_name(uint32_t id);
  * are logged at DBG_NOTICE.
  */
 enum bpa_blob_err bpa_blob_decode(TALLOC_CTX *mem_ctx,
-				  const uint8_t *buf, size_t len,
+				  const uint8_t *buf,
+				  size_t len,
 				  struct bpa_cert_blob **pblob);
 
 /**
@@ -169,7 +170,8 @@ const DATA_BLOB *bpa_blob_find_prop(const struct bpa_cert_blob *blob,
  */
 enum bpa_blob_err bpa_blob_prop_compute(TALLOC_CTX *mem_ctx,
 					const DATA_BLOB *cert_der,
-					uint32_t id, DATA_BLOB *out);
+					uint32_t id,
+					DATA_BLOB *out);
 
 /**
  * Build a blob for @cert_der with the properties Windows Vista sends
