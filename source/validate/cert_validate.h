@@ -58,10 +58,11 @@ struct bpa_cert_verdict;
  * Return 0 to accept, any error HRESULT to refuse (it becomes the
  * verdict's HRESULT and BPA_CERT_R_PHASE_TWO is set).
  */
-typedef HRESULT (*bpa_cert_phase_two_fn)(void *private_data,
-					 const struct bpa_cert_blob *blob,
-					 enum bpa_cert_role role,
-					 const struct bpa_cert_verdict *phase_one);
+typedef HRESULT (*bpa_cert_phase_two_fn)(
+	void *private_data,
+	const struct bpa_cert_blob *blob,
+	enum bpa_cert_role role,
+	const struct bpa_cert_verdict *phase_one);
 
 /* Largest RSA modulus accepted by default ("max rsa bits") */
 #define BPA_MAX_RSA_BITS_DEFAULT 16384
@@ -144,10 +145,10 @@ struct bpa_cert_verdict {
  *
  * HRESULT, first match: DER -> CRYPT_E_ASN1_ERROR; subject not one CN,
  * not a SID, or not the expected SID -> 0x80070005 (3.1.4.1); not
- * self-issued and no anchors -> TRUST_E_CERT_SIGNATURE; not RSA, modulus outside
- * min..max, bad exponent, degenerate -> NTE_BAD_KEY; weak signature ->
- * NTE_BAD_ALGID; validity -> CERT_E_EXPIRED; EKU -> CERT_E_WRONG_USAGE;
- * hashes -> CRYPT_E_HASH_VALUE; self-signature ->
+ * self-issued and no anchors -> TRUST_E_CERT_SIGNATURE; not RSA,
+ * modulus outside min..max, bad exponent, degenerate -> NTE_BAD_KEY;
+ * weak signature -> NTE_BAD_ALGID; validity -> CERT_E_EXPIRED; EKU ->
+ * CERT_E_WRONG_USAGE; hashes -> CRYPT_E_HASH_VALUE; self-signature ->
  * TRUST_E_CERT_SIGNATURE; CA-issued and not issued by a valid anchor
  * -> CERT_E_CHAINING; phase two -> its own HRESULT.
  */
@@ -175,8 +176,10 @@ char *bpa_cert_verdict_string(TALLOC_CTX *mem_ctx,
  * only the DER: cost linear in @len, no public-key operation.
  * *@pbits (if not NULL) is the modulus size.
  */
-uint32_t bpa_cert_check_rsa_key(const uint8_t *der, size_t len,
-				uint32_t min_bits, uint32_t max_bits,
+uint32_t bpa_cert_check_rsa_key(const uint8_t *der,
+				size_t len,
+				uint32_t min_bits,
+				uint32_t max_bits,
 				uint32_t *pbits);
 
 #endif /* _BPA_CERT_VALIDATE_H_ */
