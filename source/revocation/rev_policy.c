@@ -137,6 +137,19 @@ HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 			   time_t now, bool *paccept,
 			   struct bpa_rev_status *status)
 {
+	return bpa_rev_check_cert_flags(mem_ctx, s, mode, leaf_der, extra,
+					n_extra, 0, now, paccept, status);
+}
+
+HRESULT bpa_rev_check_cert_flags(TALLOC_CTX *mem_ctx,
+				 struct bpa_rev_stack *s,
+				 enum bpa_rev_mode mode,
+				 const DATA_BLOB *leaf_der,
+				 const DATA_BLOB *extra, size_t n_extra,
+				 uint32_t leaf_flags, time_t now,
+				 bool *paccept,
+				 struct bpa_rev_status *status)
+{
 	TALLOC_CTX *frame = NULL;
 	struct bpa_rev_chain *chain = NULL;
 	struct bpa_rev_para para = { .now = now };
@@ -157,8 +170,8 @@ HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 		status->error = HRES_CRYPT_E_NO_REVOCATION_DLL;
 		status->detail = "no revocation stack";
 	} else {
-		hr = bpa_rev_chain_build(frame, s, leaf_der, extra, n_extra,
-					 &chain);
+		hr = bpa_rev_chain_build_flags(frame, s, leaf_der, extra,
+					       n_extra, leaf_flags, &chain);
 		if (HRES_IS_EQUAL(hr, HRES_E_OUTOFMEMORY)) {
 			TALLOC_FREE(frame);
 			return hr;
@@ -166,7 +179,11 @@ HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 		bpa_rev_verify(frame, s, chain, &para, status);
 	}
 	*paccept = bpa_rev_accept(mode, status);
-	text = bpa_rev_status_string(frame, status);
+	/* the line is made only for a log that takes it */
+	if (!*paccept || !HRES_IS_OK(status->error) ||
+	    CHECK_DEBUGLVLC(DBGC_CLASS, DBGLVL_INFO)) {
+		text = bpa_rev_status_string(frame, status);
+	}
 	if (!*paccept) {
 		DBG_WARNING("revocation (%s): refused: %s\n",
 			    bpa_rev_mode_name(mode), text ? text : "");

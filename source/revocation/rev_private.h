@@ -67,6 +67,14 @@ struct bpa_rev_stack {
 /** Is @c self-issued and does its signature verify with its own key? */
 bool bpa_rev_self_signed(gnutls_x509_crt_t c);
 
+/** chain->certs[i], parsed on first use; NULL if it does not parse */
+gnutls_x509_crt_t bpa_rev_chain_crt(const struct bpa_rev_chain *chain,
+				    uint32_t i);
+
+/** bpa_rev_self_signed() of chain->certs[i], found out once per chain */
+bool bpa_rev_chain_self_signed(const struct bpa_rev_chain *chain,
+			       uint32_t i);
+
 /** The issuer of chain->certs[i]: certs[i + 1], or NULL. */
 gnutls_x509_crt_t bpa_rev_issuer(const struct bpa_rev_chain *chain,
 				 uint32_t i);

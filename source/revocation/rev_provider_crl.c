@@ -199,7 +199,7 @@ HRESULT bpa_rev_provider_crl(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 			     const struct bpa_rev_para *para,
 			     struct bpa_rev_status *st)
 {
-	gnutls_x509_crt_t cert = chain->certs[first];
+	gnutls_x509_crt_t cert = bpa_rev_chain_crt(chain, first);
 	gnutls_x509_crt_t issuer = bpa_rev_issuer(chain, first);
 	struct crl_verdict v;
 	const char *failure = NULL;

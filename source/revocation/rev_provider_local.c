@@ -50,7 +50,7 @@ HRESULT bpa_rev_provider_local(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 		st->detail = "local: the revocation list cannot be read";
 		return st->error;
 	}
-	if (!bpa_rev_self_signed(chain->certs[first])) {
+	if (!bpa_rev_chain_self_signed(chain, first)) {
 		st->error = HRES_CRYPT_E_NO_REVOCATION_CHECK;
 		st->detail = "local: not listed (CA-issued: left to the CA)";
 		return st->error;

@@ -365,7 +365,9 @@ static int chain_destructor(struct bpa_rev_chain *c)
 	uint32_t i;
 
 	for (i = 0; i < c->count; i++) {
-		gnutls_x509_crt_deinit(c->certs[i]);
+		if (c->certs[i] != NULL) {
+			gnutls_x509_crt_deinit(c->certs[i]);
+		}
 	}
 	return 0;
 }
@@ -398,8 +400,50 @@ static bool chain_append(struct bpa_rev_chain *ch, gnutls_x509_crt_t c)
 	if (ch->der[ch->count].data == NULL) {
 		return false;
 	}
+	ch->self_signed[ch->count] = -1;
 	ch->certs[ch->count++] = c;
 	return true;
+}
+
+/* The leaf: its DER as given (no export); @c may be NULL (parse later) */
+static bool chain_append_leaf(struct bpa_rev_chain *ch, gnutls_x509_crt_t c,
+			      const DATA_BLOB *der, int8_t self_signed)
+{
+	ch->der[0] = data_blob_talloc(ch->der, der->data, der->length);
+	if (ch->der[0].data == NULL) {
+		return false;
+	}
+	ch->self_signed[0] = self_signed;
+	ch->certs[0] = c;
+	ch->count = 1;
+	return true;
+}
+
+gnutls_x509_crt_t bpa_rev_chain_crt(const struct bpa_rev_chain *chain,
+				    uint32_t i)
+{
+	if (chain == NULL || i >= chain->count) {
+		return NULL;
+	}
+	if (chain->certs[i] == NULL) {
+		chain->certs[i] = crt_from_der(&chain->der[i]);
+	}
+	return chain->certs[i];
+}
+
+bool bpa_rev_chain_self_signed(const struct bpa_rev_chain *chain,
+			       uint32_t i)
+{
+	gnutls_x509_crt_t c = NULL;
+
+	if (chain == NULL || i >= chain->count) {
+		return false;
+	}
+	if (chain->self_signed[i] < 0) {
+		c = bpa_rev_chain_crt(chain, i);
+		chain->self_signed[i] = c != NULL && bpa_rev_self_signed(c);
+	}
+	return chain->self_signed[i] == 1;
 }
 
 /* Is @issuer the issuer of @c, by name and by signature? */
@@ -439,6 +483,17 @@ HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 			    const DATA_BLOB *extra, size_t n_extra,
 			    struct bpa_rev_chain **pchain)
 {
+	return bpa_rev_chain_build_flags(mem_ctx, stack, leaf_der, extra,
+					 n_extra, 0, pchain);
+}
+
+HRESULT bpa_rev_chain_build_flags(TALLOC_CTX *mem_ctx,
+				  const struct bpa_rev_stack *stack,
+				  const DATA_BLOB *leaf_der,
+				  const DATA_BLOB *extra, size_t n_extra,
+				  uint32_t leaf_flags,
+				  struct bpa_rev_chain **pchain)
+{
 	TALLOC_CTX *frame = NULL;
 	struct bpa_rev_chain *ch = NULL;
 	gnutls_x509_crt_t *pool = NULL;
@@ -459,16 +514,30 @@ HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 	ch->certs = talloc_zero_array(ch, gnutls_x509_crt_t,
 				      BPA_REV_MAX_CHAIN);
 	ch->der = talloc_zero_array(ch, DATA_BLOB, BPA_REV_MAX_CHAIN);
-	if (ch->certs == NULL || ch->der == NULL) {
+	ch->self_signed = talloc_zero_array(ch, int8_t, BPA_REV_MAX_CHAIN);
+	if (ch->certs == NULL || ch->der == NULL || ch->self_signed == NULL) {
 		goto done;
 	}
 	talloc_set_destructor(ch, chain_destructor);
+	if ((leaf_flags & BPA_REV_LEAF_SELF_SIGNED) != 0) {
+		/* the caller verified it: a chain of one, parsed if asked */
+		if (leaf_der->length == 0 ||
+		    !chain_append_leaf(ch, NULL, leaf_der, 1)) {
+			hr = leaf_der->length == 0 ? HRES_E_INVALIDARG :
+			     HRES_E_OUTOFMEMORY;
+			goto done;
+		}
+		ch->checked = 1;
+		*pchain = talloc_steal(mem_ctx, ch);
+		hr = BPA_S_OK;
+		goto done;
+	}
 	c = crt_from_der(leaf_der);
 	if (c == NULL) {
 		hr = HRES_E_INVALIDARG;
 		goto done;
 	}
-	if (!chain_append(ch, c)) {
+	if (!chain_append_leaf(ch, c, leaf_der, -1)) {
 		gnutls_x509_crt_deinit(c);
 		goto done;
 	}
@@ -498,7 +567,9 @@ HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 		gnutls_x509_crt_t last = ch->certs[ch->count - 1];
 		gnutls_x509_crt_t next = NULL;
 
-		if (bpa_rev_self_signed(last)) {
+		if (n_pool == 0 ||
+		    bpa_rev_chain_self_signed(ch, ch->count - 1)) {
+			/* no candidate issuer, or the end of the chain */
 			break;
 		}
 		for (i = 0; i < n_pool; i++) {
@@ -520,7 +591,7 @@ HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 		pool[i] = NULL;	/* each certificate once: no loops */
 	}
 	ch->checked = ch->count;
-	if (ch->count > 1 && bpa_rev_self_signed(ch->certs[ch->count - 1])) {
+	if (ch->count > 1 && bpa_rev_chain_self_signed(ch, ch->count - 1)) {
 		/* issue 17: a self-signed trust anchor is not checked */
 		ch->checked = ch->count - 1;
 	}

@@ -53,10 +53,17 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-/* A chain to check: leaf first, certs[i] issued by certs[i + 1] */
+/*
+ * A chain to check: leaf first, certs[i] issued by certs[i + 1].  A
+ * leaf the caller vouched for (BPA_REV_LEAF_SELF_SIGNED) is parsed only
+ * when a provider asks (bpa_rev_chain_crt()): certs[0] may be NULL.
+ */
 struct bpa_rev_chain {
 	gnutls_x509_crt_t *certs;	/* owned by the chain (destructor) */
 	DATA_BLOB *der;			/* the same, DER */
+	int8_t *self_signed;		/* per certificate: 1, 0, or -1 not
+					 * known yet (bpa_rev_chain_self_
+					 * signed() finds out once) */
 	uint32_t count;
 	uint32_t checked;		/* certificates to check: count, or
 					 * count - 1 when the last one is a
@@ -79,6 +86,14 @@ HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 			    const DATA_BLOB *leaf_der,
 			    const DATA_BLOB *extra, size_t n_extra,
 			    struct bpa_rev_chain **pchain);
+
+/** bpa_rev_chain_build() with @leaf_flags (BPA_REV_LEAF_*, below) */
+HRESULT bpa_rev_chain_build_flags(TALLOC_CTX *mem_ctx,
+				  const struct bpa_rev_stack *stack,
+				  const DATA_BLOB *leaf_der,
+				  const DATA_BLOB *extra, size_t n_extra,
+				  uint32_t leaf_flags,
+				  struct bpa_rev_chain **pchain);
 
 /* The seed's CERT_REVOCATION_PARA */
 struct bpa_rev_para {
@@ -218,5 +233,23 @@ HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 			   const DATA_BLOB *extra, size_t n_extra,
 			   time_t now, bool *paccept,
 			   struct bpa_rev_status *status);
+
+/*
+ * What the caller has verified of the leaf already: it is self-issued
+ * and its signature verifies with its own key (phase one of an MS-BPAU
+ * peer certificate that is not CA-issued).  The chain is then the leaf
+ * alone, and neither parsed again nor verified again.
+ */
+#define BPA_REV_LEAF_SELF_SIGNED 0x1u
+
+/** bpa_rev_check_cert() with @leaf_flags (BPA_REV_LEAF_*) */
+HRESULT bpa_rev_check_cert_flags(TALLOC_CTX *mem_ctx,
+				 struct bpa_rev_stack *s,
+				 enum bpa_rev_mode mode,
+				 const DATA_BLOB *leaf_der,
+				 const DATA_BLOB *extra, size_t n_extra,
+				 uint32_t leaf_flags, time_t now,
+				 bool *paccept,
+				 struct bpa_rev_status *status);
 
 #endif /* _BPA_REVOCATION_H_ */

@@ -163,17 +163,22 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 /* Seed ocsp-revocation-provider: the certificate before it is stored */
 static bool revocation_check(TALLOC_CTX *mem_ctx,
 			     const struct bpa_srv_state *state,
-			     const struct bpa_cert_blob *blob, time_t now,
+			     const struct bpa_cert_blob *blob,
+			     const struct bpa_cert_verdict *verdict, time_t now,
 			     struct bpa_exchange_result *res)
 {
 	enum bpa_rev_mode mode = (enum bpa_rev_mode)
 				 state->cfg->revocation_check;
 	struct bpa_rev_status st;
+	/* phase one accepted it: a peer's own certificate has a verified
+	 * self-signature, which the revocation check need not redo */
+	uint32_t flags = verdict->ca_issued ? 0 : BPA_REV_LEAF_SELF_SIGNED;
 	bool accept = false;
 	HRESULT hr;
 
-	hr = bpa_rev_check_cert(mem_ctx, state->rev, mode, &blob->cert_der,
-				NULL, 0, now, &accept, &st);
+	hr = bpa_rev_check_cert_flags(mem_ctx, state->rev, mode,
+				      &blob->cert_der, NULL, 0, flags, now,
+				      &accept, &st);
 	if (!HRES_IS_OK(hr)) {
 		refuse(res, BPA_EXCHANGE_ERROR, hr, "no-memory");
 		return false;
@@ -287,7 +292,7 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		       "subject-is-not-the-caller");
 		goto done;
 	}
-	ok = revocation_check(frame, state, blob, now, res);
+	ok = revocation_check(frame, state, blob, verdict, now, res);
 	if (!ok) {
 		goto done;
 	}

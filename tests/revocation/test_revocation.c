@@ -333,6 +333,52 @@ static void test_local_self_signed(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * BPA_REV_LEAF_SELF_SIGNED (issue 15): a chain of the leaf alone, not
+ * parsed until a provider asks, with the same answers as without it;
+ * a listed certificate is still REVOKED
+ */
+static void test_leaf_self_signed_flag(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct bpa_rev_stack *s = stack(mem, NULL, NULL);
+	struct bpa_rev_stack *no_local = stack(mem, "ocsp crl", NULL);
+	struct bpa_rev_chain *ch = NULL;
+	struct bpa_rev_status st;
+	struct bpa_rev_para para = { .now = time(NULL) };
+	DATA_BLOB c = der_of(mem, "selfsigned");
+	bool accept = false;
+
+	assert_hr(bpa_rev_chain_build_flags(mem, s, &c, NULL, 0,
+					    BPA_REV_LEAF_SELF_SIGNED, &ch),
+		  BPA_S_OK);
+	assert_int_equal(ch->count, 1);
+	assert_int_equal(ch->checked, 1);
+	assert_null(ch->certs[0]);
+	assert_int_equal(ch->self_signed[0], 1);
+	assert_memory_equal(ch->der[0].data, c.data, c.length);
+	assert_hr(bpa_rev_verify(mem, s, ch, &para, &st), BPA_S_OK);
+	assert_string_equal(st.provider, "local");
+	assert_hr(bpa_rev_verify(mem, no_local, ch, &para, &st),
+		  HRES_CRYPT_E_NO_REVOCATION_CHECK);
+
+	assert_hr(bpa_rev_local_add(list_path, &c,
+				    BPA_CRL_REASON_KEY_COMPROMISE,
+				    "S-1-5-21-1-2-3-1000", 1000), BPA_S_OK);
+	assert_hr(bpa_rev_check_cert_flags(mem, s, BPA_REV_MODE_SOFT, &c,
+					   NULL, 0, BPA_REV_LEAF_SELF_SIGNED,
+					   time(NULL), &accept, &st),
+		  BPA_S_OK);
+	assert_false(accept);
+	assert_hr(st.error, HRES_CRYPT_E_REVOKED);
+	/* the same without the flag */
+	assert_hr(bpa_rev_check_cert(mem, s, BPA_REV_MODE_SOFT, &c, NULL, 0,
+				     time(NULL), &accept, &st), BPA_S_OK);
+	assert_false(accept);
+	assert_hr(st.error, HRES_CRYPT_E_REVOKED);
+	talloc_free(mem);
+}
+
 /* local: a CA-issued certificate listed is REVOKED before ocsp (which
  * would say good) is asked */
 static void test_local_before_ocsp(void **state)
@@ -570,6 +616,7 @@ int main(void)
 		cmocka_unit_test_setup(test_responder_down_is_offline, setup),
 		cmocka_unit_test_setup(test_chain_of_three, setup),
 		cmocka_unit_test_setup(test_local_self_signed, setup),
+		cmocka_unit_test_setup(test_leaf_self_signed_flag, setup),
 		cmocka_unit_test_setup(test_local_before_ocsp, setup),
 		cmocka_unit_test_setup(test_local_foreign_file, setup),
 		cmocka_unit_test_setup(test_freshness, setup),
