@@ -37,7 +37,7 @@ cached_only=false
 PACKAGES="samba samba-dev samba-testsuite python3-samba python3-impacket
 libgnutls28-dev libgmp-dev gnutls-bin libcmocka-dev libtdb-dev tdb-tools libpopt-dev
 libwbclient-dev libtalloc-dev libtevent-dev meson ninja-build pkg-config
-krb5-user libparse-yapp-perl iproute2 util-linux valgrind gcc make
+krb5-user libparse-yapp-perl iproute2 util-linux valgrind strace gcc make
 clang libclang-rt-14-dev libcurl4-gnutls-dev openssl python3-cryptography
 xsltproc docbook-xsl docbook-xml libxml2-utils man-db
 dpkg-dev debhelper fakeroot lintian git"
