@@ -13,31 +13,18 @@
 #include <stdbool.h>
 #include <string.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/file.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
-#include <gnutls/crypto.h>
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 #include "blob/cert_blob.h"
 #include "validate/cert_validate.h"
 #include "localcert/local_cert.h"
+#include "localcert/local_cert_private.h"
 
-#define PEM_FILE_MAX (1024 * 1024)
-#define SECONDS_PER_DAY 86400
-
-struct bpa_local_cert_gnutls {
-	gnutls_x509_crt_t crt;		/* the leaf */
-	gnutls_x509_privkey_t key;
-	gnutls_x509_crt_t *issuers;	/* after the leaf in the file */
-	unsigned int num_issuers;
-};
-
-static int gnutls_objects_destructor(struct bpa_local_cert_gnutls *gt)
+int bpa_lc_objects_release(struct bpa_local_cert_gnutls *gt)
 {
 	unsigned int i;
 
@@ -67,7 +54,7 @@ static struct bpa_local_cert_gnutls *gnutls_objects_new(TALLOC_CTX *mem_ctx)
 	if (gt == NULL) {
 		return NULL;
 	}
-	talloc_set_destructor(gt, gnutls_objects_destructor);
+	talloc_set_destructor(gt, bpa_lc_objects_release);
 	rc = gnutls_x509_crt_init(&gt->crt);
 	if (rc < 0) {
 		DBG_ERR("gnutls_x509_crt_init: %s\n", gnutls_strerror(rc));
@@ -83,130 +70,7 @@ static struct bpa_local_cert_gnutls *gnutls_objects_new(TALLOC_CTX *mem_ctx)
 	return gt;
 }
 
-/*
- * Whole file @path into @out (an errno otherwise: ENOENT absent, ELOOP a
- * symbolic link when !@follow, EINVAL not a regular file of 1 byte..1
- * MiB).  A partial read is wiped before it is freed (it may be a key).
- */
-static int read_small_file(TALLOC_CTX *mem_ctx, const char *path,
-			   bool follow, DATA_BLOB *out, mode_t *pmode)
-{
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t got = 0;
-	int ret = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-	if (fd == -1) {
-		return errno;
-	}
-	ret = fstat(fd, &st);
-	if (ret == -1) {
-		ret = errno;
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > PEM_FILE_MAX) {
-		ret = EINVAL;
-		goto done;
-	}
-	buf = talloc_size(mem_ctx, (size_t)st.st_size);
-	if (buf == NULL) {
-		ret = ENOMEM;
-		goto done;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n == -1 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			ret = n == 0 ? EIO : errno;
-			gnutls_memset(buf, 0, (size_t)st.st_size);
-			TALLOC_FREE(buf);
-			goto done;
-		}
-		got += (size_t)n;
-	}
-	*out = data_blob_const(buf, got);
-	*pmode = st.st_mode;
-	ret = 0;
-done:
-	close(fd);
-	return ret;
-}
-
-/*
- * Write @data to @path atomically: a temporary file next to it, created
- * with O_EXCL (mkstemp) and mode @mode before anything is written, then
- * fsync and rename over @path.
- */
-static int write_file_atomic(TALLOC_CTX *mem_ctx, const char *path,
-			     const gnutls_datum_t *data, mode_t mode)
-{
-	char *tmp = NULL;
-	size_t done_len = 0;
-	int ret = 0;
-	int fd = -1;
-
-	tmp = talloc_asprintf(mem_ctx, "%s.XXXXXX", path);
-	if (tmp == NULL) {
-		return ENOMEM;
-	}
-	fd = mkstemp(tmp);	/* O_CREAT | O_EXCL, mode 0600 */
-	if (fd == -1) {
-		ret = errno;
-		goto done;
-	}
-	ret = fchmod(fd, mode);
-	if (ret == -1) {
-		ret = errno;
-		goto done;
-	}
-	while (done_len < data->size) {
-		ssize_t n = write(fd, data->data + done_len,
-				  data->size - done_len);
-
-		if (n == -1 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			ret = n == 0 ? EIO : errno;
-			goto done;
-		}
-		done_len += (size_t)n;
-	}
-	ret = fsync(fd);
-	if (ret == -1) {
-		ret = errno;
-		goto done;
-	}
-	ret = close(fd);
-	fd = -1;
-	if (ret == -1) {
-		ret = errno;
-		goto done;
-	}
-	ret = rename(tmp, path);
-	if (ret == -1) {
-		ret = errno;
-		goto done;
-	}
-	ret = 0;
-done:
-	if (fd != -1) {
-		close(fd);
-	}
-	if (ret != 0 && tmp != NULL) {
-		unlink(tmp);
-	}
-	TALLOC_FREE(tmp);
-	return ret;
-}
-
-static bool export_der(struct bpa_local_cert *lc)
+bool bpa_lc_export_der(struct bpa_local_cert *lc)
 {
 	gnutls_datum_t der = { NULL, 0 };
 	int rc;
@@ -242,7 +106,8 @@ static const char *file_error(int err)
 }
 
 /* The certificate file: the leaf, then its issuers (PEM, in order) */
-static bool import_chain(struct bpa_local_cert *lc, const char *file,
+static bool import_chain(struct bpa_local_cert *lc,
+			 const char *file,
 			 const DATA_BLOB *pem)
 {
 	gnutls_datum_t d = { pem->data, (unsigned)pem->length };
@@ -306,9 +171,9 @@ static enum load_result try_load(struct bpa_local_cert *lc,
 		return LOAD_REFUSE;
 	}
 	/* configured files may be links the administrator made */
-	cret = read_small_file(frame, p->cert_file, configured, &cert_pem,
+	cret = bpa_lc_read_file(frame, p->cert_file, configured, &cert_pem,
 			       &mode);
-	kret = read_small_file(frame, p->key_file, configured, &key_pem,
+	kret = bpa_lc_read_file(frame, p->key_file, configured, &key_pem,
 			       &mode);
 	if (cret != 0 && cret != ENOENT) {
 		DBG_ERR("%scertificate file %s %s: refusing to serve, the "
@@ -366,7 +231,7 @@ static enum load_result try_load(struct bpa_local_cert *lc,
 			p->cert_file);
 		goto done;
 	}
-	if (!export_der(lc)) {
+	if (!bpa_lc_export_der(lc)) {
 		goto done;
 	}
 	berr = bpa_blob_from_cert(frame, &lc->cert_der, &blob);
@@ -447,197 +312,6 @@ done:
 	return res;
 }
 
-/*
- * Serialise creation between processes (samba's workers, the CLI): one
- * creates, the rest load.  O_NOFOLLOW: a link planted there is refused,
- * never followed to create or lock another file.
- */
-static int cert_lock(TALLOC_CTX *mem_ctx, const char *cert_file)
-{
-	char *path = talloc_asprintf(mem_ctx, "%s.lock", cert_file);
-	int fd;
-	int ret;
-
-	if (path == NULL) {
-		return -1;
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		DBG_ERR("cannot open the lock file %s: %s\n", path,
-			errno == ELOOP ? "it is a symbolic link" :
-			strerror(errno));
-		return -1;
-	}
-	do {
-		ret = flock(fd, LOCK_EX);
-	} while (ret == -1 && errno == EINTR);
-	if (ret == -1) {
-		DBG_ERR("cannot lock %s: %s\n", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* MS-BPAU 3.1.1.1: a new self-signed certificate for @p->sid */
-static HRESULT create(struct bpa_local_cert *lc,
-		      const struct bpa_local_cert_params *p)
-{
-	TALLOC_CTX *frame = talloc_new(lc);
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t key_pem = { NULL, 0 };
-	gnutls_datum_t cert_pem = { NULL, 0 };
-	HRESULT hres = HRES_E_FAIL;
-	uint8_t serial[16];
-	char *sid = NULL;
-	time_t nb = p->now - 3600;
-	time_t na = p->now + (time_t)p->lifetime_days * SECONDS_PER_DAY;
-	bool exported = false;
-	int ret, rc;
-
-	if (frame == NULL) {
-		return HRES_E_OUTOFMEMORY;
-	}
-	/* a failed load may have left state in the objects */
-	gnutls_objects_destructor(lc->gt);
-	rc = gnutls_x509_crt_init(&lc->gt->crt);
-	if (rc >= 0) {
-		rc = gnutls_x509_privkey_init(&lc->gt->key);
-	}
-	if (rc < 0) {
-		DBG_ERR("gnutls init: %s\n", gnutls_strerror(rc));
-		goto done;
-	}
-	crt = lc->gt->crt;
-	sid = bpa_sid_string(frame, p->sid);
-	if (sid == NULL) {
-		hres = HRES_E_OUTOFMEMORY;
-		goto done;
-	}
-
-	rc = gnutls_x509_privkey_generate(lc->gt->key, GNUTLS_PK_RSA,
-					  p->key_bits, 0);
-	if (rc < 0) {
-		DBG_ERR("RSA %" PRIu32 " key generation: %s\n", p->key_bits,
-			gnutls_strerror(rc));
-		goto done;
-	}
-	rc = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial));
-	if (rc < 0) {
-		DBG_ERR("gnutls_rnd: %s\n", gnutls_strerror(rc));
-		goto done;
-	}
-	serial[0] = (serial[0] & 0x7f) | 0x01;	/* positive, 16 bytes */
-
-	rc = gnutls_x509_crt_set_version(crt, 3);
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_activation_time(crt, nb);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_expiration_time(crt, na);
-	}
-	if (rc >= 0) {	/* subject CN = the SID string, MS-BPAU 3.1.4.1 */
-		rc = gnutls_x509_crt_set_dn_by_oid(crt,
-			GNUTLS_OID_X520_COMMON_NAME, 0, sid, strlen(sid));
-	}
-	if (rc >= 0 && p->dns_name != NULL && p->dns_name[0] != '\0') {
-		rc = gnutls_x509_crt_set_subject_alt_name(crt,
-			GNUTLS_SAN_DNSNAME, p->dns_name,
-			(unsigned)strlen(p->dns_name), GNUTLS_FSAN_SET);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_key_purpose_oid(crt,
-			GNUTLS_KP_TLS_WWW_SERVER, 0);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_key_purpose_oid(crt,
-			GNUTLS_KP_TLS_WWW_CLIENT, 0);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_key_usage(crt,
-			GNUTLS_KEY_DIGITAL_SIGNATURE |
-			GNUTLS_KEY_KEY_ENCIPHERMENT);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_basic_constraints(crt, 0, -1);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_key(crt, lc->gt->key);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_sign2(crt, crt, lc->gt->key,
-					   GNUTLS_DIG_SHA256, 0);
-	}
-	if (rc < 0) {
-		DBG_ERR("building the certificate: %s\n", gnutls_strerror(rc));
-		goto done;
-	}
-
-	rc = gnutls_x509_privkey_export2(lc->gt->key, GNUTLS_X509_FMT_PEM,
-					 &key_pem);
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM,
-					     &cert_pem);
-	}
-	if (rc < 0) {
-		DBG_ERR("PEM export: %s\n", gnutls_strerror(rc));
-		goto done;
-	}
-	/* the key first: a certificate never points at a missing key */
-	ret = write_file_atomic(frame, p->key_file, &key_pem, 0600);
-	if (ret != 0) {
-		DBG_ERR("cannot write %s: %s\n", p->key_file, strerror(ret));
-		goto done;
-	}
-	ret = write_file_atomic(frame, p->cert_file, &cert_pem, 0644);
-	if (ret != 0) {
-		DBG_ERR("cannot write %s: %s\n", p->cert_file,
-			strerror(ret));
-		goto done;
-	}
-	exported = export_der(lc);
-	if (!exported) {
-		goto done;
-	}
-	/* hand out a parsed certificate, not the one under construction
-	 * (GnuTLS does not return e.g. the SAN of the latter) */
-	gnutls_x509_crt_deinit(lc->gt->crt);
-	lc->gt->crt = NULL;
-	rc = gnutls_x509_crt_init(&lc->gt->crt);
-	if (rc >= 0) {
-		gnutls_datum_t der = {
-			.data = lc->cert_der.data,
-			.size = (unsigned)lc->cert_der.length,
-		};
-
-		rc = gnutls_x509_crt_import(lc->gt->crt, &der,
-					    GNUTLS_X509_FMT_DER);
-	}
-	if (rc < 0) {
-		DBG_ERR("re-reading the certificate: %s\n",
-			gnutls_strerror(rc));
-		goto done;
-	}
-	lc->not_before = nb;
-	lc->not_after = na;
-	lc->created = true;
-	DBG_NOTICE("created local certificate %s for %s (RSA %" PRIu32
-		   ", %" PRIu32 " days)\n", p->cert_file, sid, p->key_bits,
-		   p->lifetime_days);
-	hres = BPA_S_OK;
-done:
-	if (key_pem.data != NULL) {
-		gnutls_memset(key_pem.data, 0, key_pem.size);
-		gnutls_free(key_pem.data);
-	}
-	gnutls_free(cert_pem.data);
-	TALLOC_FREE(frame);
-	return hres;
-}
-
 static bool params_ok(const struct bpa_local_cert_params *p)
 {
 	char buf[BPA_SID_STRING_MAX];
@@ -699,7 +373,7 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 		goto done;
 	}
 	if (!p->configured) {
-		lock_fd = cert_lock(lc, p->cert_file);
+		lock_fd = bpa_lc_lock(lc, p->cert_file);
 		if (lock_fd == -1) {
 			hres = HRES_E_FAIL;
 			goto done;
@@ -711,7 +385,7 @@ HRESULT bpa_local_cert_load_or_create(TALLOC_CTX *mem_ctx,
 		goto done;
 	}
 	if (loaded != LOAD_OK) {
-		hres = create(lc, p);
+		hres = bpa_lc_create(lc, p);
 		if (!HRES_IS_OK(hres)) {
 			goto done;
 		}
@@ -754,13 +428,14 @@ gnutls_x509_privkey_t bpa_local_cert_key(const struct bpa_local_cert *lc)
 }
 
 bool bpa_local_cert_needs_renewal(const struct bpa_local_cert *lc,
-				  time_t now, uint32_t renew_days)
+				  time_t now,
+				  uint32_t renew_days)
 {
 	if (lc == NULL) {
 		return true;
 	}
 	if (lc->configured) {
-		/* never renewed: due (to be loaded, and refused) once expired */
+		/* never renewed: due (loaded, and refused) once expired */
 		return (int64_t)lc->not_after < (int64_t)now;
 	}
 	return (int64_t)lc->not_after - (int64_t)renew_days * SECONDS_PER_DAY
@@ -780,3 +455,4 @@ gnutls_x509_crt_t bpa_local_cert_issuer(const struct bpa_local_cert *lc,
 	}
 	return lc->gt->issuers[i];
 }
+

@@ -88,7 +88,8 @@ gnutls_x509_privkey_t bpa_local_cert_key(const struct bpa_local_cert *lc);
  * configured one (never renewed) only once it has expired.
  */
 bool bpa_local_cert_needs_renewal(const struct bpa_local_cert *lc,
-				  time_t now, uint32_t renew_days);
+				  time_t now,
+				  uint32_t renew_days);
 
 /**
  * The certificates that followed the leaf in the certificate file, its
