@@ -50,8 +50,14 @@ dc_start() {
 # CASE for the result, then the env again (it gains BPA_MEMBER_*).
 # The environment of the call reaches the member (BPA_RPCD=...).
 member_start() {
-	local name=$1 out=$DC_DIR/member-start.out st
+	local name=$1 out st
 	shift
+	# a restart joins afresh: keep the logs of the member it replaces
+	if [ -n "${BPA_MEMBER_LOGS:-}" ] && [ -d "$BPA_MEMBER_LOGS" ]; then
+		cp -a "$BPA_MEMBER_LOGS" "$DC_DIR/member-logs.${MEMBER_STARTS:-0}"
+	fi
+	MEMBER_STARTS=$((${MEMBER_STARTS:-0} + 1))
+	out=$DC_DIR/member-start.$MEMBER_STARTS.out
 	"$HARNESS" member-start "$DC_DIR" "$@" >"$out" 2>&1
 	st=$?
 	ok $st "$name" "$(tail -5 "$out")"
