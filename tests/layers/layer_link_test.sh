@@ -5,10 +5,14 @@
 # (meson.build); this reruns exactly that link, as ninja has it, with one
 # more object that calls a function of another layer, and expects it to
 # fail with an undefined reference when that layer is to the right (or
-# not listed), and to link when it is one the layer may use.
-# usage: layer_link_test.sh BUILD_ROOT NINJA CC...
+# not listed), and to link when it is one the layer may use.  Headers
+# too (an inline function, a struct) must come only from the layer itself
+# or the layers its check links: what a folder #includes "<folder>/..."
+# is compared with the archives on its check's link line (linking cannot
+# see those).
+# usage: layer_link_test.sh BUILD_ROOT SOURCE_ROOT NINJA CC...
 set -u
-build=$1; ninja=$2; shift 2
+build=$1; src=$2; ninja=$3; shift 3
 cc="$*"
 n=0
 fail=0
@@ -16,11 +20,18 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+# command_of LAYER: ninja's command line for the layer's check
+command_of() {
+	[ -s "$tmp/cmd.$1" ] || "$ninja" -C "$build" -t commands \
+		"bpa_layer_check_$1.so" | tail -n 1 > "$tmp/cmd.$1"
+	cat "$tmp/cmd.$1"
+}
+
 # link LAYER [SYMBOL]: the layer's check link into $tmp, plus a probe
 # calling SYMBOL; its output in $tmp/err
 link() {
 	target=bpa_layer_check_$1.so
-	cmd=$("$ninja" -C "$build" -t commands "$target" | tail -n 1)
+	cmd=$(command_of "$1")
 	case $cmd in
 	*"-o $target "*) ;;
 	*) echo "# no link command for $target: $cmd"; return 2 ;;
@@ -62,6 +73,29 @@ refused() {
 		sed 's/^/# /' "$tmp/err"
 	fi
 }
+
+# LAYER: the folders it #includes from are itself and those it links
+includes() {
+	dir=source/$1
+	[ "$1" = wire ] && dir=librpc
+	# the archives of its link line, as folder names, and its own
+	{ command_of "$1" | tr ' ' '\n' |
+		sed -n 's,^\(source/\)*\([a-z_]*\)/lib[a-z_]*\.a$,\2,p'
+	  echo "${dir##*/}"; } | sort -u > "$tmp/may"
+	bad=$(sed -n 's,^#include "\([a-z_]*\)/.*,\1,p' "$src/$dir"/*.[ch] |
+		sort -u | grep -vxF -f "$tmp/may" | tr '\n' ' ')
+	if [ -z "$bad" ]; then
+		ok "$1 includes only from what it links:" \
+			"$(tr '\n' ' ' < "$tmp/may")"
+	else
+		not_ok "$1 includes from ${bad% }, which it does not link"
+	fi
+}
+
+for layer in wire util blob ocsp validate revocation validator localcert \
+	     prefetch peers client rpc_server; do
+	includes "$layer"
+done
 
 # the build links every layer alone already; these add one call each
 allowed blob bpa_sid_format
