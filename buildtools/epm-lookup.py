@@ -10,8 +10,10 @@
 # ADDR: the host whose endpoint mapper is asked (default 127.0.0.1).
 # With UUID: prints that interface's port (exit 1 if not registered).
 # Without: prints "UUID VERSION PORT ANNOTATION" for every TCP entry.
+# Exit 3 when the endpoint mapper cannot be asked (three tries).
 # Needs Debian's /usr/bin/python3 (python3-samba).
 import sys
+import time
 
 from samba.credentials import Credentials
 from samba.dcerpc import epmapper, misc
@@ -57,7 +59,18 @@ def main():
                          "[UUID]\n")
         return 2
     want = args[1].lower() if len(args) == 2 else None
-    for uuid, ver, port, ann in tcp_entries(args[0], host):
+    # a connection that fails or times out (a loaded machine) is asked
+    # again, twice; an interface that is not registered is an answer
+    for attempt in range(3):
+        try:
+            entries = list(tcp_entries(args[0], host))
+            break
+        except Exception as e:  # samba raises RuntimeError subclasses
+            sys.stderr.write(f"epm-lookup: {host}: {e}\n")
+            if attempt == 2:
+                return 3
+            time.sleep(0.5)
+    for uuid, ver, port, ann in entries:
         if want is None:
             print(uuid, ver, port, ann)
         elif uuid.lower() == want:
