@@ -399,12 +399,10 @@ int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	if (frame == NULL) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
-	pc = poptGetContext(who, argc, argv, options, 0);
-	if (!bpa_tool_options(pc, who)) {
+	if (!bpa_tool_parse(who, argc, argv, options, &pc, &args)) {
 		goto done;
 	}
-	args = poptGetArgs(pc);
-	if (args == NULL || args[0] == NULL || args[1] != NULL ||
+	if (args[0] == NULL || args[1] != NULL ||
 	    (strcmp(args[0], "status") != 0 &&
 	     strcmp(args[0], "fetch") != 0) ||
 	    (strcmp(args[0], "fetch") == 0 && cert == NULL) ||

@@ -632,12 +632,10 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	/* options may come before or after the subcommand */
-	pc = poptGetContext("bitspeerauth peers", argc, argv, options, 0);
-	if (!bpa_tool_options(pc, "bitspeerauth peers")) {
+	if (!bpa_tool_parse(BPA_PEERS_WHO, argc, argv, options, &pc, &args)) {
 		goto done;
 	}
-	args = poptGetArgs(pc);
-	if (args == NULL || args[0] == NULL) {
+	if (args[0] == NULL) {
 		peers_usage(stderr);
 		goto done;
 	}

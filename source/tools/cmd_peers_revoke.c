@@ -323,12 +323,10 @@ int bpa_cmd_peers_revoke(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	if (frame == NULL) {
 		return BPA_PEERS_EXIT_ERROR;
 	}
-	pc = poptGetContext("bitspeerauth peers", argc, argv, options, 0);
-	if (!bpa_tool_options(pc, "bitspeerauth peers")) {
+	if (!bpa_tool_parse(BPA_PEERS_WHO, argc, argv, options, &pc, &args)) {
 		goto done;
 	}
-	args = poptGetArgs(pc);
-	if (args == NULL || args[0] == NULL) {
+	if (args[0] == NULL) {
 		fprintf(stderr, "%s", usage);
 		goto done;
 	}

@@ -127,12 +127,10 @@ int bpa_cmd_revocation(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	if (frame == NULL) {
 		return BPA_REV_EXIT_ERROR;
 	}
-	pc = poptGetContext(who, argc, argv, options, 0);
-	if (!bpa_tool_options(pc, who)) {
+	if (!bpa_tool_parse(who, argc, argv, options, &pc, &args)) {
 		goto done;
 	}
-	args = poptGetArgs(pc);
-	if (args == NULL || args[0] == NULL || strcmp(args[0], "check") != 0 ||
+	if (args[0] == NULL || strcmp(args[0], "check") != 0 ||
 	    args[1] == NULL || args[2] != NULL) {
 		fprintf(stderr, "Usage: bitspeerauth revocation check CERTFILE "
 			"[--chain FILE] [--json] [--mode no|soft|hard] "

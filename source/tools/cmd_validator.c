@@ -117,12 +117,10 @@ int bpa_cmd_validator(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	if (frame == NULL) {
 		return VEXIT_ERROR;
 	}
-	pc = poptGetContext(who, argc, argv, options, 0);
-	if (!bpa_tool_options(pc, who)) {
+	if (!bpa_tool_parse(who, argc, argv, options, &pc, &args)) {
 		goto done;
 	}
-	args = poptGetArgs(pc);
-	if (args == NULL || args[0] == NULL || args[1] != NULL ||
+	if (args[0] == NULL || args[1] != NULL ||
 	    (strcmp(args[0], "failures") != 0 &&
 	     strcmp(args[0], "reset") != 0)) {
 		fprintf(stderr, "Usage: bitspeerauth validator failures "

@@ -17,3 +17,25 @@ bool bpa_tool_options(poptContext pc, const char *who)
 	}
 	return true;
 }
+
+bool bpa_tool_parse(const char *who,
+		    int argc,
+		    const char **argv,
+		    const struct poptOption *options,
+		    poptContext *ppc,
+		    const char ***pargs)
+{
+	static const char *none[] = { NULL };
+	const char **args = NULL;
+
+	*pargs = none;
+	*ppc = poptGetContext(who, argc, argv, options, 0);
+	if (*ppc == NULL || !bpa_tool_options(*ppc, who)) {
+		return false;
+	}
+	args = poptGetArgs(*ppc);
+	if (args != NULL) {
+		*pargs = args;
+	}
+	return true;
+}

@@ -13,4 +13,18 @@
  */
 bool bpa_tool_options(poptContext pc, const char *who);
 
+/**
+ * Start command @who: a popt context for @argv and @options in *@ppc
+ * (the caller frees it with poptFreeContext(), whatever this returns),
+ * every option consumed (bpa_tool_options()), the arguments left in
+ * *@pargs: an empty list when there are none, never NULL.  false on a
+ * bad option (printed).
+ */
+bool bpa_tool_parse(const char *who,
+		    int argc,
+		    const char **argv,
+		    const struct poptOption *options,
+		    poptContext *ppc,
+		    const char ***pargs);
+
 #endif /* _BPA_TOOL_POPT_H_ */
