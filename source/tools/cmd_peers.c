@@ -30,6 +30,7 @@
 #include "revocation/revocation.h"
 #include "tools/cmd_peers.h"
 #include "tools/cmd_revocation.h"
+#include "tools/tool_input.h"
 #include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
@@ -353,93 +354,23 @@ static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	return BPA_PEERS_EXIT_OK;
 }
 
-/* A certificate file, PEM ("-----BEGIN CERTIFICATE-----") or DER */
-static bool load_cert(TALLOC_CTX *mem_ctx, const char *path, DATA_BLOB *der)
-{
-	static const char pem_begin[] = "-----BEGIN CERTIFICATE-----";
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t in = { NULL, 0 };
-	gnutls_datum_t out = { NULL, 0 };
-	DATA_BLOB file = data_blob_null;
-	struct stat st;
-	const void *pem = NULL;
-	bool ok = false;
-	ssize_t n;
-	int fd = -1;
-	int rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	rc = (fd == -1) ? -1 : fstat(fd, &st);
-	if (rc != 0) {
-		fprintf(stderr, "bitspeerauth peers: %s: %s\n", path,
-			strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > BPA_PEER_TABLE_MAX_BLOB * 2) {
-		fprintf(stderr, "bitspeerauth peers: %s: not a certificate "
-			"file (size)\n", path);
-		goto done;
-	}
-	file = data_blob_talloc(mem_ctx, NULL, st.st_size + 1);
-	n = (file.data == NULL) ? -1 : read(fd, file.data, st.st_size);
-	if (n != st.st_size) {
-		fprintf(stderr, "bitspeerauth peers: %s: read failed\n", path);
-		goto done;
-	}
-	file.data[st.st_size] = '\0';
-	file.length = st.st_size;
-	pem = memmem(file.data, file.length, pem_begin,
-		     sizeof(pem_begin) - 1);
-	if (pem != NULL) {
-		in = (gnutls_datum_t) { file.data, (unsigned int)file.length };
-		rc = gnutls_pem_base64_decode2("CERTIFICATE", &in, &out);
-		if (rc < 0) {
-			fprintf(stderr, "bitspeerauth peers: %s: bad PEM: "
-				"%s\n", path, gnutls_strerror(rc));
-			goto done;
-		}
-		*der = data_blob_talloc(mem_ctx, out.data, out.size);
-		gnutls_free(out.data);
-	} else {
-		*der = file;
-	}
-	if (der->data == NULL) {
-		goto done;
-	}
-	rc = gnutls_x509_crt_init(&crt);
-	if (rc < 0) {
-		goto done;
-	}
-	in = (gnutls_datum_t) { der->data, (unsigned int)der->length };
-	rc = gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_DER);
-	gnutls_x509_crt_deinit(crt);
-	if (rc < 0) {
-		fprintf(stderr, "bitspeerauth peers: %s: not an X.509 "
-			"certificate: %s\n", path, gnutls_strerror(rc));
-		goto done;
-	}
-	ok = true;
-done:
-	if (fd != -1) {
-		close(fd);
-	}
-	return ok;
-}
-
 /* MS-BPAU 3.1.6.1: exit 0 known, 1 unknown */
 static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		     const struct peers_opts *o, const char *arg)
 {
+	DATA_BLOB *certs = NULL;
 	DATA_BLOB der = data_blob_null;
 	struct dom_sid sid;
 	char buf[BPA_SID_STRING_MAX];
+	size_t n = 0;
 	bool ok;
 
-	ok = load_cert(mem_ctx, arg, &der);
+	/* PEM (the first certificate) or DER */
+	ok = bpa_tool_read_certs(mem_ctx, BPA_PEERS_WHO, arg, &certs, &n);
 	if (!ok) {
 		return BPA_PEERS_EXIT_ERROR;
 	}
+	der = certs[0];
 	ok = bpa_peer_table_known_cert(t, &der, &sid);
 	if (!ok) {
 		printf("unknown\n");

@@ -3,6 +3,11 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <talloc.h>
@@ -13,12 +18,54 @@
 /* Files we read: certificates and chains are small */
 #define MAX_CERT_FILE (4 * 1024 * 1024)
 
+/* The whole regular file @path, 1 byte .. MAX_CERT_FILE; errors printed */
+static bool read_small_file(TALLOC_CTX *mem_ctx,
+			    const char *who,
+			    const char *path,
+			    DATA_BLOB *out)
+{
+	struct stat st;
+	DATA_BLOB file = data_blob_null;
+	bool ok = false;
+	ssize_t n;
+	int fd;
+	int rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	rc = (fd == -1) ? -1 : fstat(fd, &st);
+	if (rc != 0) {
+		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > MAX_CERT_FILE) {
+		fprintf(stderr, "%s: %s: not a certificate file (size)\n",
+			who, path);
+		goto done;
+	}
+	file = data_blob_talloc(mem_ctx, NULL, st.st_size);
+	n = (file.data == NULL) ? -1 : read(fd, file.data, st.st_size);
+	if (n != st.st_size) {
+		fprintf(stderr, "%s: %s: read failed\n", who, path);
+		data_blob_free(&file);
+		goto done;
+	}
+	*out = file;
+	ok = true;
+done:
+	if (fd != -1) {
+		close(fd);
+	}
+	return ok;
+}
+
 bool bpa_tool_read_certs(TALLOC_CTX *mem_ctx,
 			 const char *who,
 			 const char *path,
 			 DATA_BLOB **pcerts,
 			 size_t *pn)
 {
+	DATA_BLOB file = data_blob_null;
 	gnutls_datum_t d = { NULL, 0 };
 	gnutls_x509_crt_t *list = NULL;
 	unsigned n = 0, i;
@@ -28,17 +75,11 @@ bool bpa_tool_read_certs(TALLOC_CTX *mem_ctx,
 
 	*pcerts = NULL;
 	*pn = 0;
-	rc = gnutls_load_file(path, &d);
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", who, path,
-			gnutls_strerror(rc));
+	if (!read_small_file(mem_ctx, who, path, &file)) {
 		return false;
 	}
-	if (d.size == 0 || d.size > MAX_CERT_FILE) {
-		fprintf(stderr, "%s: %s: not a certificate file (size)\n",
-			who, path);
-		goto done;
-	}
+	d.data = file.data;
+	d.size = (unsigned int)file.length;
 	rc = gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM,
 					  0);
 	if (rc < 0 || n == 0) {
@@ -81,7 +122,7 @@ done:
 		gnutls_x509_crt_deinit(list[i]);
 	}
 	gnutls_free(list);
-	gnutls_free(d.data);
+	data_blob_free(&file);
 	TALLOC_FREE(out);
 	return ok;
 }
