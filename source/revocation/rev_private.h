@@ -30,31 +30,23 @@ typedef HRESULT (*bpa_rev_provider_fn)(TALLOC_CTX *mem_ctx,
 				       const struct bpa_rev_para *para,
 				       struct bpa_rev_status *st);
 
-HRESULT bpa_rev_provider_local(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			       const struct bpa_rev_chain *chain,
-			       uint32_t first,
-			       const struct bpa_rev_para *para,
-			       struct bpa_rev_status *st);
-HRESULT bpa_rev_provider_ocsp(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			      const struct bpa_rev_chain *chain,
-			      uint32_t first,
-			      const struct bpa_rev_para *para,
-			      struct bpa_rev_status *st);
-HRESULT bpa_rev_provider_crl(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			     const struct bpa_rev_chain *chain,
-			     uint32_t first,
-			     const struct bpa_rev_para *para,
-			     struct bpa_rev_status *st);
+/* A provider as "bitspeerauth:revocation providers" names it; each
+ * rev_provider_<name>.c defines its own */
+struct bpa_rev_provider {
+	const char *name;
+	bpa_rev_provider_fn fn;
+};
+
+extern const struct bpa_rev_provider bpa_rev_provider_local;
+extern const struct bpa_rev_provider bpa_rev_provider_ocsp;
+extern const struct bpa_rev_provider bpa_rev_provider_crl;
 
 #define BPA_REV_MAX_PROVIDERS 8
 #define BPA_REV_MAX_CHAIN 16
 
 struct bpa_rev_stack {
 	struct bpa_rev_params p;		/* strings owned by the stack */
-	struct {
-		const char *name;
-		bpa_rev_provider_fn fn;
-	} providers[BPA_REV_MAX_PROVIDERS];
+	const struct bpa_rev_provider *providers[BPA_REV_MAX_PROVIDERS];
 	size_t n_providers;
 	gnutls_x509_trust_list_t anchors;	/* "ca file", or NULL */
 	gnutls_x509_crt_t *anchor_certs;	/* the same, for chains */

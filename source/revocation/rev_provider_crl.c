@@ -193,11 +193,12 @@ static bool apply(TALLOC_CTX *mem_ctx, const struct crl_verdict *v,
 	return false;
 }
 
-HRESULT bpa_rev_provider_crl(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			     const struct bpa_rev_chain *chain,
-			     uint32_t first,
-			     const struct bpa_rev_para *para,
-			     struct bpa_rev_status *st)
+static HRESULT crl_check(TALLOC_CTX *mem_ctx,
+			 struct bpa_rev_stack *s,
+			 const struct bpa_rev_chain *chain,
+			 uint32_t first,
+			 const struct bpa_rev_para *para,
+			 struct bpa_rev_status *st)
 {
 	gnutls_x509_crt_t cert = bpa_rev_chain_crt(chain, first);
 	gnutls_x509_crt_t issuer = bpa_rev_issuer(chain, first);
@@ -279,3 +280,8 @@ HRESULT bpa_rev_provider_crl(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 	st->detail = "crl: no CRL of this issuer";
 	return st->error;
 }
+
+const struct bpa_rev_provider bpa_rev_provider_crl = {
+	.name = "crl",
+	.fn = crl_check,
+};

@@ -13,11 +13,12 @@
 #include "revocation/rev_local.h"
 #include "revocation/rev_private.h"
 
-HRESULT bpa_rev_provider_local(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			       const struct bpa_rev_chain *chain,
-			       uint32_t first,
-			       const struct bpa_rev_para *para,
-			       struct bpa_rev_status *st)
+static HRESULT local_check(TALLOC_CTX *mem_ctx,
+			   struct bpa_rev_stack *s,
+			   const struct bpa_rev_chain *chain,
+			   uint32_t first,
+			   const struct bpa_rev_para *para,
+			   struct bpa_rev_status *st)
 {
 	struct bpa_rev_entry *e = NULL;
 	HRESULT hr;
@@ -64,3 +65,8 @@ HRESULT bpa_rev_provider_local(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 	st->error = BPA_S_OK;
 	return st->error;
 }
+
+const struct bpa_rev_provider bpa_rev_provider_local = {
+	.name = "local",
+	.fn = local_check,
+};

@@ -40,11 +40,12 @@ static char *cache_key(TALLOC_CTX *mem_ctx, const DATA_BLOB *cert,
 	return k;
 }
 
-HRESULT bpa_rev_provider_ocsp(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
-			      const struct bpa_rev_chain *chain,
-			      uint32_t first,
-			      const struct bpa_rev_para *para,
-			      struct bpa_rev_status *st)
+static HRESULT ocsp_check(TALLOC_CTX *mem_ctx,
+			  struct bpa_rev_stack *s,
+			  const struct bpa_rev_chain *chain,
+			  uint32_t first,
+			  const struct bpa_rev_para *para,
+			  struct bpa_rev_status *st)
 {
 	gnutls_x509_crt_t cert = bpa_rev_chain_crt(chain, first);
 	gnutls_x509_crt_t issuer = bpa_rev_issuer(chain, first);
@@ -149,3 +150,8 @@ HRESULT bpa_rev_provider_ocsp(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 	}
 	return st->error;
 }
+
+const struct bpa_rev_provider bpa_rev_provider_ocsp = {
+	.name = "ocsp",
+	.fn = ocsp_check,
+};

@@ -26,13 +26,10 @@ void bpa_rev_params_init(struct bpa_rev_params *p)
 	p->max_response = BPA_OCSP_DEFAULT_MAX_RESPONSE;
 }
 
-static const struct {
-	const char *name;
-	bpa_rev_provider_fn fn;
-} known_providers[] = {
-	{ "local", bpa_rev_provider_local },
-	{ "ocsp", bpa_rev_provider_ocsp },
-	{ "crl", bpa_rev_provider_crl },
+static const struct bpa_rev_provider *const known_providers[] = {
+	&bpa_rev_provider_local,
+	&bpa_rev_provider_ocsp,
+	&bpa_rev_provider_crl,
 };
 
 static int stack_destructor(struct bpa_rev_stack *s)
@@ -66,7 +63,7 @@ static HRESULT parse_providers(struct bpa_rev_stack *s, const char *list)
 
 		for (i = 0; i < sizeof(known_providers) /
 				sizeof(known_providers[0]); i++) {
-			if (strcasecmp(tok, known_providers[i].name) == 0) {
+			if (strcasecmp(tok, known_providers[i]->name) == 0) {
 				found = true;
 				break;
 			}
@@ -82,9 +79,7 @@ static HRESULT parse_providers(struct bpa_rev_stack *s, const char *list)
 				"than %d\n", BPA_REV_MAX_PROVIDERS);
 			return HRES_E_INVALIDARG;
 		}
-		s->providers[s->n_providers].name = known_providers[i].name;
-		s->providers[s->n_providers].fn = known_providers[i].fn;
-		s->n_providers++;
+		s->providers[s->n_providers++] = known_providers[i];
 	}
 	TALLOC_FREE(copy);
 	return BPA_S_OK;
@@ -643,9 +638,9 @@ HRESULT bpa_rev_verify(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
 			HRESULT hr;
 
 			status_init(&st);
-			hr = s->providers[i].fn(mem_ctx, s, chain, first,
+			hr = s->providers[i]->fn(mem_ctx, s, chain, first,
 						para, &st);
-			st.provider = s->providers[i].name;
+			st.provider = s->providers[i]->name;
 			if (HRES_IS_OK(hr)) {
 				/* all the rest is good */
 				if (st.has_freshness_time) {
