@@ -95,8 +95,10 @@ static void take(struct cursor *cur, uint8_t tag, struct bpa_der_tlv *tlv)
 }
 
 /* The next element if it has tag @tag; @present says whether it had */
-static void take_optional(struct cursor *cur, uint8_t tag,
-			  struct bpa_der_tlv *tlv, bool *present)
+static void take_optional(struct cursor *cur,
+			  uint8_t tag,
+			  struct bpa_der_tlv *tlv,
+			  bool *present)
 {
 	*present = cur->ok && cur->rest.len > 0 && cur->rest.p[0] == tag;
 	if (*present) {
@@ -168,7 +170,8 @@ static bool parse_tbs(struct bpa_der_span tbs, struct bpa_der_cert *c)
 	return cur.ok && spki.ok && c->serial.len > 0;
 }
 
-bool bpa_der_cert_parse(const uint8_t *der, size_t len,
+bool bpa_der_cert_parse(const uint8_t *der,
+			size_t len,
 			struct bpa_der_cert *c)
 {
 	struct bpa_der_span whole = { .p = der, .len = len };
@@ -194,7 +197,8 @@ bool bpa_der_cert_parse(const uint8_t *der, size_t len,
 }
 
 bool bpa_der_cert_find_ext(const struct bpa_der_cert *c,
-			   const uint8_t *oid, size_t oid_len,
+			   const uint8_t *oid,
+			   size_t oid_len,
 			   struct bpa_der_span *value)
 {
 	struct cursor exts = cursor_of(c->extensions);
@@ -231,8 +235,11 @@ bool bpa_der_cert_find_ext(const struct bpa_der_cert *c,
 	return exts.ok;
 }
 
-bool bpa_der_eku_has(const uint8_t *der, size_t len,
-		     const uint8_t *oid, size_t oid_len, bool *has_oid)
+bool bpa_der_eku_has(const uint8_t *der,
+		     size_t len,
+		     const uint8_t *oid,
+		     size_t oid_len,
+		     bool *has_oid)
 {
 	struct bpa_der_span whole = { .p = der, .len = len };
 	struct cursor top = cursor_of(whole);

@@ -57,7 +57,8 @@ bool bpa_der_read(const uint8_t *buf, size_t len, struct bpa_der_tlv *tlv);
  * Split @der (exactly one Certificate, nothing after it) into @c.
  * @return false if the structure is not a certificate.
  */
-bool bpa_der_cert_parse(const uint8_t *der, size_t len,
+bool bpa_der_cert_parse(const uint8_t *der,
+			size_t len,
 			struct bpa_der_cert *c);
 
 /**
@@ -66,7 +67,8 @@ bool bpa_der_cert_parse(const uint8_t *der, size_t len,
  *         true and @value->len == 0 if absent; false if malformed.
  */
 bool bpa_der_cert_find_ext(const struct bpa_der_cert *c,
-			   const uint8_t *oid, size_t oid_len,
+			   const uint8_t *oid,
+			   size_t oid_len,
 			   struct bpa_der_span *value);
 
 /**
@@ -74,8 +76,11 @@ bool bpa_der_cert_find_ext(const struct bpa_der_cert *c,
  * @return false if malformed; else true with *@has_oid set if @oid
  *         (contents octets) or anyExtendedKeyUsage is in it.
  */
-bool bpa_der_eku_has(const uint8_t *der, size_t len,
-		     const uint8_t *oid, size_t oid_len, bool *has_oid);
+bool bpa_der_eku_has(const uint8_t *der,
+		     size_t len,
+		     const uint8_t *oid,
+		     size_t oid_len,
+		     bool *has_oid);
 
 /* OID contents octets */
 extern const uint8_t bpa_oid_server_auth[8];	/* 1.3.6.1.5.5.7.3.1 */

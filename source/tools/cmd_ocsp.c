@@ -29,8 +29,11 @@
 #include "tools/tool_popt.h"
 
 /* The certificates of a file as GnuTLS objects on @mem_ctx */
-static bool read_crts(TALLOC_CTX *mem_ctx, const char *who,
-		      const char *path, gnutls_x509_crt_t **pcrts, size_t *pn)
+static bool read_crts(TALLOC_CTX *mem_ctx,
+		      const char *who,
+		      const char *path,
+		      gnutls_x509_crt_t **pcrts,
+		      size_t *pn)
 {
 	DATA_BLOB *der = NULL;
 	gnutls_x509_crt_t *out = NULL;
@@ -193,9 +196,12 @@ static bool print_json(const struct ocsp_view *v, TALLOC_CTX *m)
 }
 
 /* The response file checked as the prefetcher would at its start */
-static const char *file_state(TALLOC_CTX *m, const char *path,
-			      gnutls_x509_crt_t leaf, gnutls_x509_crt_t issuer,
-			      const struct bpa_config *cfg, time_t now,
+static const char *file_state(TALLOC_CTX *m,
+			      const char *path,
+			      gnutls_x509_crt_t leaf,
+			      gnutls_x509_crt_t issuer,
+			      const struct bpa_config *cfg,
+			      time_t now,
 			      bool *present)
 {
 	struct bpa_ocsp_result *r = NULL;
@@ -232,8 +238,10 @@ static const char *file_state(TALLOC_CTX *m, const char *path,
 	return bpa_ocsp_result_string(m, r, now);
 }
 
-static int cmd_status(TALLOC_CTX *m, const char *who,
-		      const struct bpa_config *cfg, bool json)
+static int cmd_status(TALLOC_CTX *m,
+		      const char *who,
+		      const struct bpa_config *cfg,
+		      bool json)
 {
 	struct ocsp_view v = {
 		.cert_file = cfg->certificate_file,
@@ -287,9 +295,14 @@ static int cmd_status(TALLOC_CTX *m, const char *who,
 	return BPA_OCSP_EXIT_OK;
 }
 
-static int cmd_fetch(TALLOC_CTX *m, const char *who, const char *cert_file,
-		     const char *issuer_file, const char *out_file,
-		     const struct bpa_config *cfg, int timeout_ms, bool json)
+static int cmd_fetch(TALLOC_CTX *m,
+		     const char *who,
+		     const char *cert_file,
+		     const char *issuer_file,
+		     const char *out_file,
+		     const struct bpa_config *cfg,
+		     int timeout_ms,
+		     bool json)
 {
 	gnutls_x509_crt_t *crts = NULL;
 	gnutls_x509_crt_t *iss = NULL;

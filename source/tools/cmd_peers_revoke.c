@@ -113,8 +113,10 @@ static struct bpa_peer_table *open_table(TALLOC_CTX *mem_ctx,
 	return t;
 }
 
-static int revoke_sid(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
-		      const char *arg, uint32_t reason)
+static int revoke_sid(TALLOC_CTX *mem_ctx,
+		      const struct revoke_opts *o,
+		      const char *arg,
+		      uint32_t reason)
 {
 	struct bpa_peer_table *t = NULL;
 	struct bpa_peer *peer = NULL;
@@ -160,7 +162,8 @@ static int revoke_sid(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 	return BPA_PEERS_EXIT_OK;
 }
 
-static int revoke_cert(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
+static int revoke_cert(TALLOC_CTX *mem_ctx,
+		       const struct revoke_opts *o,
 		       uint32_t reason)
 {
 	struct bpa_peer_table *t = NULL;
@@ -199,7 +202,8 @@ static int revoke_cert(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
 	return BPA_PEERS_EXIT_OK;
 }
 
-static int unrevoke(TALLOC_CTX *mem_ctx, const struct revoke_opts *o,
+static int unrevoke(TALLOC_CTX *mem_ctx,
+		    const struct revoke_opts *o,
 		    const char *arg)
 {
 	HRESULT hr;

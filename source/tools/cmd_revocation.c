@@ -24,7 +24,8 @@
 #include "tools/tool_popt.h"
 
 static void print_text(const struct bpa_rev_status *st,
-		       enum bpa_rev_mode mode, bool accept)
+		       enum bpa_rev_mode mode,
+		       bool accept)
 {
 	const char *name = bpa_rev_error_name(st->error);
 
@@ -53,8 +54,10 @@ static void print_text(const struct bpa_rev_status *st,
 	       "refused");
 }
 
-static bool print_json(TALLOC_CTX *mem_ctx, const struct bpa_rev_status *st,
-		       enum bpa_rev_mode mode, bool accept)
+static bool print_json(TALLOC_CTX *mem_ctx,
+		       const struct bpa_rev_status *st,
+		       enum bpa_rev_mode mode,
+		       bool accept)
 {
 	const char *name = bpa_rev_error_name(st->error);
 	const char *rn = HRES_IS_EQUAL(st->error, HRES_CRYPT_E_REVOKED) ?
