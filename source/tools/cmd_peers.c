@@ -42,14 +42,20 @@ struct peers_opts {
 	int json;
 };
 
+/* What a subcommand works on */
+struct peers_ctx {
+	TALLOC_CTX *mem_ctx;
+	struct bpa_peer_table *t;	/* opened as the subcommand asks */
+	const struct peers_opts *o;
+};
+
 struct peers_subcommand {
 	const char *name;
 	const char *args;	/* positional arguments, for usage */
 	int nargs;
 	bool write;		/* opens the table read-write */
 	bool json;		/* takes --json */
-	int (*fn)(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		  const struct peers_opts *o, const char *arg);
+	int (*fn)(const struct peers_ctx *c, const char *arg);
 };
 
 static int hr_exit(HRESULT hr)
@@ -127,7 +133,8 @@ static int cmp_peer(const void *a, const void *b)
 	return strcmp(sa, sb);
 }
 
-static HRESULT collect(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+static HRESULT collect(TALLOC_CTX *mem_ctx,
+		       struct bpa_peer_table *t,
 		       struct peer_list *l)
 {
 	HRESULT hr;
@@ -143,7 +150,8 @@ static HRESULT collect(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	return hr;
 }
 
-static int list_json(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+static int list_json(TALLOC_CTX *mem_ctx,
+		     struct bpa_peer_table *t,
 		     const struct peer_list *l)
 {
 	size_t i;
@@ -183,20 +191,19 @@ static int list_json(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	return BPA_PEERS_EXIT_OK;
 }
 
-static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		    const struct peers_opts *o, const char *arg)
+static int cmd_list(const struct peers_ctx *c, const char *arg)
 {
 	struct peer_list l;
 	HRESULT hr;
 	size_t i;
 
-	hr = collect(mem_ctx, t, &l);
+	hr = collect(c->mem_ctx, c->t, &l);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(BPA_PEERS_WHO, "list", hr);
 		return hr_exit(hr);
 	}
-	if (o->json) {
-		return list_json(mem_ctx, t, &l);
+	if (c->o->json) {
+		return list_json(c->mem_ctx, c->t, &l);
 	}
 	printf("%-46s %-20s %-20s %-16s %s\n", "SID", "INSERTED",
 	       "LAST EXCHANGE", "SHA-256", "ADDRESS");
@@ -205,7 +212,7 @@ static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		char sid[BPA_SID_STRING_MAX];
 		char hex[65];
 		char ins[BPA_TIME_STRING_MAX], last[BPA_TIME_STRING_MAX];
-		TALLOC_CTX *row = talloc_new(mem_ctx);
+		TALLOC_CTX *row = talloc_new(c->mem_ctx);
 		const char *addr = "-";
 
 		bpa_sid_format(&p->sid, sid);
@@ -222,7 +229,7 @@ static int cmd_list(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		TALLOC_FREE(row);
 	}
 	printf("%zu of at most %" PRIu32 " peers\n", l.n,
-	       bpa_peer_table_max_peers(t));
+	       bpa_peer_table_max_peers(c->t));
 	return BPA_PEERS_EXIT_OK;
 }
 
@@ -292,8 +299,7 @@ done:
 	gnutls_x509_crt_deinit(crt);
 }
 
-static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		    const struct peers_opts *o, const char *arg)
+static int cmd_show(const struct peers_ctx *c, const char *arg)
 {
 	struct bpa_peer *p = NULL;
 	struct dom_sid sid;
@@ -308,7 +314,7 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	if (!ok) {
 		return BPA_PEERS_EXIT_USAGE;
 	}
-	hr = bpa_peer_table_get(mem_ctx, t, &sid, &p);
+	hr = bpa_peer_table_get(c->mem_ctx, c->t, &sid, &p);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(BPA_PEERS_WHO, arg, hr);
 		return hr_exit(hr);
@@ -321,12 +327,12 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	printf("inserted:       %s\n", ins);
 	printf("last exchange:  %s\n", last);
 	printf("address:        %s\n",
-	       p->address ? bpa_printable(mem_ctx, p->address) : "-");
+	       p->address ? bpa_printable(c->mem_ctx, p->address) : "-");
 	printf("cert sha256:    %s\n", hex);
 	printf("cert length:    %zu\n", p->cert_der.length);
 	printf("properties:     %zu bytes\n", p->properties.length);
 	print_cert_info(&p->cert_der);
-	pem = pem_of(mem_ctx, &p->cert_der);
+	pem = pem_of(c->mem_ctx, &p->cert_der);
 	if (pem == NULL) {
 		return BPA_PEERS_EXIT_ERROR;
 	}
@@ -334,8 +340,7 @@ static int cmd_show(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	return BPA_PEERS_EXIT_OK;
 }
 
-static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		      const struct peers_opts *o, const char *arg)
+static int cmd_remove(const struct peers_ctx *c, const char *arg)
 {
 	struct dom_sid sid;
 	bool ok;
@@ -345,7 +350,7 @@ static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	if (!ok) {
 		return BPA_PEERS_EXIT_USAGE;
 	}
-	hr = bpa_peer_table_remove(t, &sid);
+	hr = bpa_peer_table_remove(c->t, &sid);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(BPA_PEERS_WHO, arg, hr);
 		return hr_exit(hr);
@@ -355,8 +360,7 @@ static int cmd_remove(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 }
 
 /* MS-BPAU 3.1.6.1: exit 0 known, 1 unknown */
-static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		     const struct peers_opts *o, const char *arg)
+static int cmd_check(const struct peers_ctx *c, const char *arg)
 {
 	DATA_BLOB *certs = NULL;
 	DATA_BLOB der = data_blob_null;
@@ -366,18 +370,18 @@ static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	bool ok;
 
 	/* PEM (the first certificate) or DER */
-	ok = bpa_tool_read_certs(mem_ctx, BPA_PEERS_WHO, arg, &certs, &n);
+	ok = bpa_tool_read_certs(c->mem_ctx, BPA_PEERS_WHO, arg, &certs, &n);
 	if (!ok) {
 		return BPA_PEERS_EXIT_ERROR;
 	}
 	der = certs[0];
-	ok = bpa_peer_table_known_cert(t, &der, &sid);
+	ok = bpa_peer_table_known_cert(c->t, &der, &sid);
 	if (!ok) {
 		printf("unknown\n");
 		return BPA_PEERS_EXIT_NO;
 	}
 	/* stored once, but it must be valid now (with the clock skew) */
-	ok = bpa_peer_table_known_cert_at(t, &der, time(NULL), NULL);
+	ok = bpa_peer_table_known_cert_at(c->t, &der, time(NULL), NULL);
 	if (!ok) {
 		printf("unknown: stored for %s, but outside its validity\n",
 		       bpa_sid_format(&sid, buf));
@@ -387,8 +391,7 @@ static int cmd_check(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	return BPA_PEERS_EXIT_OK;
 }
 
-static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		      const struct peers_opts *o, const char *arg)
+static int cmd_export(const struct peers_ctx *c, const char *arg)
 {
 	struct peer_list l;
 	HRESULT hr;
@@ -402,7 +405,7 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 			strerror(errno));
 		return BPA_PEERS_EXIT_ERROR;
 	}
-	hr = collect(mem_ctx, t, &l);
+	hr = collect(c->mem_ctx, c->t, &l);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(BPA_PEERS_WHO, "export", hr);
 		return hr_exit(hr);
@@ -442,18 +445,17 @@ static int cmd_export(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 }
 
 /* tdb_check() and the table's own invariants (bpa_peer_table_check()) */
-static int cmd_verify(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		      const struct peers_opts *o, const char *arg)
+static int cmd_verify(const struct peers_ctx *c, const char *arg)
 {
 	uint32_t n = 0;
 	HRESULT hr;
 
-	hr = bpa_peer_table_check(t);
+	hr = bpa_peer_table_check(c->t);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(BPA_PEERS_WHO, "verify", hr);
 		return BPA_PEERS_EXIT_ERROR;
 	}
-	hr = bpa_peer_table_count(t, &n);
+	hr = bpa_peer_table_count(c->t, &n);
 	if (!HRES_IS_OK(hr)) {
 		bpa_tool_print_hresult(BPA_PEERS_WHO, "verify", hr);
 		return BPA_PEERS_EXIT_ERROR;
@@ -533,6 +535,7 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	struct bpa_peer_table_params params;
 	struct bpa_peer_table *t = NULL;
 	struct bpa_config *cfg = NULL;
+	struct peers_ctx c;
 	TALLOC_CTX *frame = NULL;
 	poptContext pc = NULL;
 	const char **args = NULL;
@@ -631,7 +634,8 @@ int bpa_cmd_peers(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		bpa_peer_table_set_revocation(t, rev,
 					      (int)cfg->revocation_check);
 	}
-	ret = sub->fn(frame, t, &o, nargs > 0 ? args[0] : NULL);
+	c = (struct peers_ctx) { .mem_ctx = frame, .t = t, .o = &o };
+	ret = sub->fn(&c, nargs > 0 ? args[0] : NULL);
 done:
 	poptFreeContext(pc);
 	free(o.configfile);
