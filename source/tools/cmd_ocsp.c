@@ -295,13 +295,18 @@ static int cmd_status(TALLOC_CTX *m,
 	return BPA_OCSP_EXIT_OK;
 }
 
+/* What "ocsp fetch" is asked to do */
+struct fetch_args {
+	const char *cert_file;		/* --cert */
+	const char *issuer_file;	/* --issuer, or NULL */
+	const char *out_file;		/* --out, or NULL */
+	int timeout_ms;			/* --timeout, 0: the option's */
+};
+
 static int cmd_fetch(TALLOC_CTX *m,
 		     const char *who,
-		     const char *cert_file,
-		     const char *issuer_file,
-		     const char *out_file,
+		     const struct fetch_args *a,
 		     const struct bpa_config *cfg,
-		     int timeout_ms,
 		     bool json)
 {
 	gnutls_x509_crt_t *crts = NULL;
@@ -316,33 +321,33 @@ static int cmd_fetch(TALLOC_CTX *m,
 	HRESULT hr;
 	char *line = NULL;
 
-	if (!read_crts(m, who, cert_file, &crts, &n)) {
+	if (!read_crts(m, who, a->cert_file, &crts, &n)) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
-	if (issuer_file != NULL &&
-	    !read_crts(m, who, issuer_file, &iss, &ni)) {
+	if (a->issuer_file != NULL &&
+	    !read_crts(m, who, a->issuer_file, &iss, &ni)) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	hr = bpa_prefetch_issuer(m, crts[0], ni > 0 ? iss[0] :
 				 (n > 1 ? crts[1] : NULL),
-				 issuer_file == NULL ? cfg->ca_file : NULL,
+				 a->issuer_file == NULL ? cfg->ca_file : NULL,
 				 &issuer, &from);
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "%s: %s: its issuer is not in %s\n", who,
-			cert_file, issuer_file ? issuer_file :
+			a->cert_file, a->issuer_file ? a->issuer_file :
 			"the file nor in bitspeerauth:ca file");
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	bpa_ocsp_params_init(&p);
 	p.nonce = false;	/* as the prefetcher: see prefetcher.h */
-	p.timeout_ms = timeout_ms > 0 ? (uint32_t)timeout_ms :
+	p.timeout_ms = a->timeout_ms > 0 ? (uint32_t)a->timeout_ms :
 				       cfg->ocsp_url_timeout;
 	p.clock_skew = cfg->clock_skew;
 	hr = bpa_ocsp_query(m, crts[0], issuer, NULL, &p, now, &r);
 	if (HRES_IS_EQUAL(hr, HRES_CRYPT_E_NOT_FOUND)) {
 		fprintf(stderr, "%s: %s has no OCSP AIA URL "
 			"(CRYPT_E_NOT_IN_REVOCATION_DATABASE)\n", who,
-			cert_file);
+			a->cert_file);
 		return BPA_OCSP_EXIT_NOT_GOOD;
 	}
 	if (!HRES_IS_OK(hr)) {
@@ -360,7 +365,7 @@ static int cmd_fetch(TALLOC_CTX *m,
 		       jstr(m, r->has_next_update ?
 			    tstr(m, r->next_update) : NULL),
 		       jstr(m, line), jstr(m, r->outcome == BPA_OCSP_GOOD ?
-					   out_file : NULL));
+					   a->out_file : NULL));
 	} else {
 		printf("url: %s\nissuer: from %s\nresult: %s\n", r->url,
 		       from, line ? line : "?");
@@ -368,14 +373,14 @@ static int cmd_fetch(TALLOC_CTX *m,
 	if (r->outcome != BPA_OCSP_GOOD) {
 		return BPA_OCSP_EXIT_NOT_GOOD;
 	}
-	if (out_file != NULL &&
-	    !bpa_pf_write_atomic(out_file, r->response_der.data,
+	if (a->out_file != NULL &&
+	    !bpa_pf_write_atomic(a->out_file, r->response_der.data,
 				 r->response_der.length, 0644)) {
-		fprintf(stderr, "%s: cannot write %s\n", who, out_file);
+		fprintf(stderr, "%s: cannot write %s\n", who, a->out_file);
 		return BPA_OCSP_EXIT_ERROR;
 	}
-	if (out_file != NULL && !json) {
-		printf("written: %s\n", out_file);
+	if (a->out_file != NULL && !json) {
+		printf("written: %s\n", a->out_file);
 	}
 	return BPA_OCSP_EXIT_OK;
 }
@@ -438,8 +443,14 @@ int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	if (strcmp(args[0], "status") == 0) {
 		ret = cmd_status(frame, who, cfg, json != 0);
 	} else {
-		ret = cmd_fetch(frame, who, cert, issuer, out, cfg, timeout_ms,
-				json != 0);
+		struct fetch_args a = {
+			.cert_file = cert,
+			.issuer_file = issuer,
+			.out_file = out,
+			.timeout_ms = timeout_ms,
+		};
+
+		ret = cmd_fetch(frame, who, &a, cfg, json != 0);
 	}
 done:
 	poptFreeContext(pc);
