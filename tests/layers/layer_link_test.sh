@@ -80,7 +80,8 @@ includes() {
 	[ "$1" = wire ] && dir=librpc
 	# the archives of its link line, as folder names, and its own
 	{ command_of "$1" | tr ' ' '\n' |
-		sed -n 's,^\(source/\)*\([a-z_]*\)/lib[a-z_]*\.a$,\2,p'
+		sed -n 's,^\(.*/\)*libbpa_\([a-z_]*\)\.a$,\2,p' |
+		sed 's,^ndr$,librpc,'
 	  echo "${dir##*/}"; } | sort -u > "$tmp/may"
 	bad=$(sed -n 's,^#include "\([a-z_]*\)/.*,\1,p' "$src/$dir"/*.[ch] |
 		sort -u | grep -vxF -f "$tmp/may" | tr '\n' ' ')
