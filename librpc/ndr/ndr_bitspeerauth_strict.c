@@ -1,111 +1,120 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * bitspeerauth: the NDR checks pidl does not make.
+ * bitspeerauth: the hand-written NDR pull of ExchangePublicKeys.
  *
- * MS-BPAU 3.1.4 (and 3.2.4, which applies it to the client): the
- * runtime MUST reject a NULL unique pointer with a nonzero conformant
- * value.  pidl's generated pull accepts a NULL ClientKey (or
- * *pServerKey) with any length, so ExchangePublicKeys is [nopull] in
- * bitspeerauth.idl and pulled here: through the generated parser of the
- * identical bitspeerauth_wire function, then checked.  A stub that
- * fails the check is an NDR error, so dcesrv answers it with
+ * bitspeerauth.idl marks the method [nopull]: pidl generates its push,
+ * print and tables, and this file supplies the pull it declares,
+ * because pidl's pull makes two choices MS-BPAU does not allow:
+ *
+ * - MS-BPAU 3.1.4 (and 3.2.4 for the client): the runtime MUST reject
+ *   a NULL unique pointer with a nonzero conformant value; pidl's pull
+ *   accepts a NULL ClientKey (or *pServerKey) with any length.
+ * - pidl allocates max_count bytes before it compares max_count with
+ *   the length parameter, so a 13-byte stub could make the server
+ *   allocate up to 256 MiB.  Here the conformance is compared first
+ *   and nothing is allocated for bytes the stub does not hold.
+ *
+ * A stub that fails is an NDR error, so dcesrv answers it with
  * DCERPC_FAULT_NDR before the handler runs, the client stub returns an
- * error, and ndrdump refuses it.
+ * error, and ndrdump refuses it.  The NDR32/NDR64 differences (pointer
+ * and conformance widths, their alignment, NDR_ERR_NDR64 for values
+ * above 2^32-1) are the primitives' (ndr_pull_generic_ptr,
+ * ndr_pull_array_size), as in generated code.
  */
 
 #include <stdint.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
-#include "librpc/gen_ndr/ndr_bitspeerauth_wire.h"
 #include "librpc/ndr/ndr_bitspeerauth_strict.h"
 
 /*
- * The generated pull allocates max_count bytes before it compares
- * max_count with the length parameter: a 13-byte stub could make it
- * allocate up to 256 MiB.  Both directions start with the same three
- * scalars (length, unique pointer, conformance), so read them ahead
- * and refuse a conformance that is not the length before any
- * allocation.  Any other error is left to the generated pull, which
- * reports it at the same place with the same code.
+ * One key as MS-BPAU 6 puts it on the wire, the same in both
+ * directions: [range(0,65536)] uint32 length, then a unique pointer to
+ * a conformant byte array of that size (a top-level pointer: its
+ * referent follows at once).  *key is allocated on the pull's current
+ * memory context, NULL for a NULL pointer.
  */
-static enum ndr_err_code bpa_ndr_precheck_conformance(struct ndr_pull *ndr)
+static enum ndr_err_code bpa_ndr_pull_key(struct ndr_pull *ndr,
+					  const char *name,
+					  uint32_t *length,
+					  uint8_t **key)
 {
-	uint32_t saved_offset = ndr->offset;
-	uint32_t saved_ptr_count = ndr->ptr_count;
-	uint32_t length = 0;
-	uint32_t ptr = 0;
-	uint32_t max_count = 0;
-	enum ndr_err_code err;
+	uint32_t referent = 0;
+	uint32_t size = 0;
 
-	err = ndr_pull_uint32(ndr, NDR_SCALARS, &length);
-	if (NDR_ERR_CODE_IS_SUCCESS(err) &&
-	    length <= BITSPEERAUTH_MAX_KEY_LENGTH) {
-		err = ndr_pull_generic_ptr(ndr, &ptr);
+	*key = NULL;
+	NDR_CHECK(ndr_pull_uint32(ndr, NDR_SCALARS, length));
+	if (*length > BITSPEERAUTH_MAX_KEY_LENGTH) {
+		return ndr_pull_error(ndr, NDR_ERR_RANGE,
+				      "%s: length %" PRIu32 " above %d",
+				      name, *length,
+				      BITSPEERAUTH_MAX_KEY_LENGTH);
 	}
-	if (NDR_ERR_CODE_IS_SUCCESS(err) && ptr != 0) {
-		err = ndr_pull_uint3264(ndr, NDR_SCALARS, &max_count);
+	NDR_CHECK(ndr_pull_generic_ptr(ndr, &referent));
+	if (referent == 0) {
+		/* MS-BPAU 3.1.4: NULL unique pointer, nonzero conformance */
+		if (*length != 0) {
+			return ndr_pull_error(ndr, NDR_ERR_INVALID_POINTER,
+					      "%s: NULL with length %" PRIu32,
+					      name, *length);
+		}
+		return NDR_ERR_SUCCESS;
 	}
-	ndr->offset = saved_offset;
-	ndr->ptr_count = saved_ptr_count;
 
-	if (NDR_ERR_CODE_IS_SUCCESS(err) && ptr != 0 && max_count != length) {
+	/* the conformance (max_count), keyed by the slot it sizes */
+	NDR_CHECK(ndr_pull_array_size(ndr, key));
+	NDR_CHECK(ndr_steal_array_size(ndr, key, &size));
+	if (size != *length) {
 		return ndr_pull_error(ndr, NDR_ERR_ARRAY_SIZE,
-			"ExchangePublicKeys: conformance %" PRIu32
-			" is not the key length %" PRIu32,
-			max_count, length);
+				      "%s: conformance %" PRIu32
+				      " is not the length %" PRIu32,
+				      name, size, *length);
 	}
-	return NDR_ERR_SUCCESS;
+	NDR_PULL_NEED_BYTES(ndr, size);
+	NDR_PULL_ALLOC_N(ndr, *key, size);
+	return ndr_pull_array_uint8(ndr, NDR_SCALARS, *key, size);
 }
 
 _PUBLIC_ enum ndr_err_code ndr_pull_bitspeerauth_ExchangePublicKeys(
-	struct ndr_pull *ndr, int flags, struct bitspeerauth_ExchangePublicKeys *r)
+	struct ndr_pull *ndr,
+	int flags,
+	struct bitspeerauth_ExchangePublicKeys *r)
 {
-	struct bitspeerauth_wire_ExchangePublicKeys w = { .in = { 0 } };
-	enum ndr_err_code err;
-
-	/* With NDR_OUT only, the caller's [ref] out pointers are filled */
-	w.out.pServerKeyLength = r->out.pServerKeyLength;
-	w.out.pServerKey = r->out.pServerKey;
-
-	if ((flags & (NDR_IN | NDR_OUT)) != (NDR_IN | NDR_OUT)) {
-		err = bpa_ndr_precheck_conformance(ndr);
-		if (!NDR_ERR_CODE_IS_SUCCESS(err)) {
-			return err;
-		}
-	}
-
-	err = ndr_table_bitspeerauth_wire.calls[NDR_BITSPEERAUTH_WIRE_EXCHANGEPUBLICKEYS]
-		.ndr_pull(ndr, flags, &w);
-	if (!NDR_ERR_CODE_IS_SUCCESS(err)) {
-		return err;
-	}
+	NDR_PULL_CHECK_FN_FLAGS(ndr, flags);
 
 	if (flags & NDR_IN) {
-		/* MS-BPAU 3.1.4: NULL unique pointer, nonzero conformance */
-		if (w.in.ClientKey == NULL && w.in.ClientKeyLength != 0) {
-			return ndr_pull_error(ndr, NDR_ERR_INVALID_POINTER,
-				"ExchangePublicKeys: NULL ClientKey with "
-				"ClientKeyLength %" PRIu32,
-				w.in.ClientKeyLength);
-		}
-		r->in.ClientKeyLength = w.in.ClientKeyLength;
-		r->in.ClientKey = w.in.ClientKey;
+		NDR_ZERO_STRUCT(r->out);
+		NDR_CHECK(bpa_ndr_pull_key(ndr, "ClientKey",
+					   &r->in.ClientKeyLength,
+					   &r->in.ClientKey));
+		/* the [ref] out parameters the server's handler fills */
+		NDR_PULL_ALLOC(ndr, r->out.pServerKeyLength);
+		*r->out.pServerKeyLength = 0;
+		NDR_PULL_ALLOC(ndr, r->out.pServerKey);
+		*r->out.pServerKey = NULL;
 	}
+
 	if (flags & NDR_OUT) {
-		/* MS-BPAU 3.2.4 -> 3.1.4: the same rule for the response */
-		if (*w.out.pServerKey == NULL &&
-		    *w.out.pServerKeyLength != 0) {
-			return ndr_pull_error(ndr, NDR_ERR_INVALID_POINTER,
-				"ExchangePublicKeys: NULL pServerKey with "
-				"pServerKeyLength %" PRIu32,
-				*w.out.pServerKeyLength);
+		/*
+		 * [ref] pointers are not on the wire: the caller's, or new
+		 * ones when the caller asks for them (LIBNDR_FLAG_REF_ALLOC)
+		 */
+		if (ndr->flags & LIBNDR_FLAG_REF_ALLOC) {
+			NDR_PULL_ALLOC(ndr, r->out.pServerKeyLength);
+			NDR_PULL_ALLOC(ndr, r->out.pServerKey);
 		}
-		r->out.result = w.out.result;
+		if (r->out.pServerKeyLength == NULL ||
+		    r->out.pServerKey == NULL) {
+			return ndr_pull_error(ndr, NDR_ERR_INVALID_POINTER,
+					      "ExchangePublicKeys: NULL [ref]"
+					      " out parameter");
+		}
+		NDR_CHECK(bpa_ndr_pull_key(ndr, "pServerKey",
+					   r->out.pServerKeyLength,
+					   r->out.pServerKey));
+		NDR_CHECK(ndr_pull_HRESULT(ndr, NDR_SCALARS, &r->out.result));
 	}
-	/* NDR_IN allocates the [ref] out pointers; NDR_OUT may have */
-	r->out.pServerKeyLength = w.out.pServerKeyLength;
-	r->out.pServerKey = w.out.pServerKey;
 	return NDR_ERR_SUCCESS;
 }
 

@@ -243,6 +243,12 @@ static const struct bad_case bad_cases[] = {
 	  NDR_ERR_UNREAD_BYTES },
 	{ "rep_trailing_byte", NDR_OUT, N32,
 	  "00000000" "00000000" "00000000" "ff", NDR_ERR_UNREAD_BYTES },
+	/* a key that claims more bytes than the stub holds */
+	{ "req_64k_key_with_two_bytes", NDR_IN, N32,
+	  "00000100" "00000200" "00000100" "0102", NDR_ERR_BUFSIZE },
+	{ "rep_ndr64_64k_key_with_two_bytes", NDR_OUT, N64,
+	  "00000100" "00000000" "0000020000000000" "0000010000000000"
+	  "0102", NDR_ERR_BUFSIZE },
 	/* not a stub at all */
 	{ "req_empty", NDR_IN, N32, "", NDR_ERR_BUFSIZE },
 	{ "rep_empty", NDR_OUT, N64, "", NDR_ERR_BUFSIZE },
@@ -302,6 +308,71 @@ static void test_table_pull_leaves_trailing_bytes_to_caller(void **state)
 	assert_int_equal(err, NDR_ERR_SUCCESS);
 	assert_int_equal(ndr->offset, 8);
 	assert_int_equal(ndr->data_size, 9);
+	talloc_free(frame);
+}
+
+/* MS-BPAU 2.2.1: 65536 is the largest length, in both syntaxes */
+static void test_max_length_is_accepted(void **state)
+{
+	static const int dirs[] = { NDR_IN, NDR_OUT };
+	size_t s, d;
+
+	for (s = 0; s < 2; s++) {
+	for (d = 0; d < 2; d++) {
+		TALLOC_CTX *frame = talloc_new(NULL);
+		struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
+		struct bitspeerauth_ExchangePublicKeys got = { .in = { 0 } };
+		uint32_t len = BITSPEERAUTH_MAX_KEY_LENGTH;
+		uint8_t *key = make_key(frame, len, 5);
+		DATA_BLOB b = { 0 };
+		const uint8_t *pulled = NULL;
+
+		r.in.ClientKeyLength = len;
+		r.in.ClientKey = key;
+		r.out.pServerKeyLength = &len;
+		r.out.pServerKey = &key;
+		assert_int_equal(bpa_ndr_push_exchange_blob(frame, dirs[d],
+				 syntaxes[s], &r, &b), NDR_ERR_SUCCESS);
+		assert_int_equal(bpa_ndr_pull_exchange_blob(frame, &b,
+				 dirs[d], syntaxes[s], &got),
+				 NDR_ERR_SUCCESS);
+		pulled = dirs[d] == NDR_IN ? got.in.ClientKey :
+					     *got.out.pServerKey;
+		assert_non_null(pulled);
+		assert_memory_equal(pulled, key, len);
+		talloc_free(frame);
+	}
+	}
+}
+
+/*
+ * The table's NDR_OUT pull without LIBNDR_FLAG_REF_ALLOC fills the
+ * caller's [ref] out pointers; NULL ones are refused, not written.
+ */
+static void test_table_pull_refuses_null_ref_out(void **state)
+{
+	TALLOC_CTX *frame = talloc_new(NULL);
+	DATA_BLOB b = hex_blob(frame, "00000000" "00000000" "00000000");
+	struct ndr_pull *ndr = ndr_pull_init_blob(&b, frame);
+	struct bitspeerauth_ExchangePublicKeys r = { .in = { 0 } };
+	uint32_t len = 7;
+	enum ndr_err_code err;
+
+	assert_non_null(ndr);
+	err = ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS]
+		.ndr_pull(ndr, NDR_OUT, &r);
+	assert_int_equal(err, NDR_ERR_INVALID_POINTER);
+
+	/* with the caller's pointers the same stub pulls */
+	ndr->offset = 0;
+	r.out.pServerKeyLength = &len;
+	r.out.pServerKey = talloc_zero(frame, uint8_t *);
+	assert_non_null(r.out.pServerKey);
+	err = ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS]
+		.ndr_pull(ndr, NDR_OUT, &r);
+	assert_int_equal(err, NDR_ERR_SUCCESS);
+	assert_int_equal(len, 0);
+	assert_null(*r.out.pServerKey);
 	talloc_free(frame);
 }
 
@@ -458,6 +529,8 @@ int main(void)
 		cmocka_unit_test(test_bad_stubs_give_named_errors),
 		cmocka_unit_test(
 			test_table_pull_leaves_trailing_bytes_to_caller),
+		cmocka_unit_test(test_max_length_is_accepted),
+		cmocka_unit_test(test_table_pull_refuses_null_ref_out),
 		cmocka_unit_test(test_truncated_at_every_byte),
 		cmocka_unit_test(test_mutated_stubs_pull_or_refuse_by_name),
 	};
