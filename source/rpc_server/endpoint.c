@@ -32,6 +32,9 @@ static HRESULT dcesrv_bitspeerauth_ExchangePublicKeys(struct dcesrv_call_state *
 static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
 				const struct dcesrv_endpoint_server *ep);
 #define DCESRV_INTERFACE_BITSPEERAUTH_INIT_SERVER bpa_init_server
+static NTSTATUS bpa_bind(struct dcesrv_connection_context *context,
+			 const struct dcesrv_interface *iface);
+#define DCESRV_INTERFACE_BITSPEERAUTH_BIND bpa_bind
 
 /* pidl's glue compares an int with a uint32_t */
 #pragma GCC diagnostic push
@@ -43,10 +46,18 @@ static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
 static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
 				const struct dcesrv_endpoint_server *ep)
 {
+	/* the one place the state is created */
 	bpa_srv_state_init(dce_ctx);
-	/* only here: a retried initialisation runs in a worker */
 	bpa_srv_state_start_prefetch(dce_ctx);
 	return bitspeerauth__op_init_server(dce_ctx, ep);
+}
+
+/* In the serving process, before its first call on the connection */
+static NTSTATUS bpa_bind(struct dcesrv_connection_context *context,
+			 const struct dcesrv_interface *iface)
+{
+	bpa_srv_state_bind();
+	return NT_STATUS_OK;
 }
 
 /* MS-BPAU 3.1.4.1 */

@@ -76,6 +76,12 @@ done:
 	return n;
 }
 
+/*
+ * In each worker, before it serves: rpc_worker_main() (Samba's
+ * source3/rpc_server/rpc_worker.c) registers what this returns and so
+ * runs the endpoint server's init_server in the worker itself, which
+ * creates the worker's state (server_state.h); no fork follows.
+ */
 static size_t bpa_rpcd_servers(struct dcesrv_context *dce_ctx,
 			       const struct dcesrv_endpoint_server ***pservers,
 			       void *private_data)

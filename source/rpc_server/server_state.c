@@ -256,10 +256,6 @@ static bool state_load_identity(struct bpa_srv_state *s,
 
 const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call)
 {
-	if (bpa_state == NULL) {
-		/* init_server did not run or failed: try once more */
-		bpa_srv_state_init(dce_call->conn->dce_ctx);
-	}
 	return (bpa_state != NULL) ? bpa_state->cfg : NULL;
 }
 
@@ -297,25 +293,44 @@ static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 	return true;
 }
 
+/*
+ * No fork hook reaches an endpoint server: struct dcesrv_endpoint_server
+ * has only init_server and shutdown_server, the rpc task's post_fork
+ * (dcesrv_post_fork() in Samba's source4/rpc_server/service_rpc.c) only
+ * adds the single-process endpoints, and the standard model's fork at
+ * accept calls no hook at all.  The first hook that runs in the serving
+ * process is the interface's bind, so the pid is compared there, once
+ * per bind, not per call.
+ */
+void bpa_srv_state_bind(void)
+{
+	struct bpa_srv_state *s = bpa_state;
+
+	if (s == NULL || s->pid == getpid()) {
+		return;
+	}
+	/* on failure (logged) s->pid stays: the calls on this binding
+	 * answer E_FAIL and the next bind tries again */
+	(void)state_after_fork(s);
+}
+
 struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 {
 	time_t now = time(NULL);
-	pid_t pid = getpid();
-	struct bpa_srv_state *s = NULL;
+	struct bpa_srv_state *s = bpa_state;
 	bool ok = true;
 
-	if (bpa_state == NULL) {
-		/* init_server did not run or failed: try once more */
-		bpa_srv_state_init(dce_call->conn->dce_ctx);
-	}
-	s = bpa_state;
+	/* created by init_server only (bpa_srv_state_init()) */
 	if (s == NULL) {
 		return NULL;
 	}
-	if (s->pid != pid) {
-		ok = state_after_fork(s);
+	/* made ready for this process by bpa_srv_state_bind() */
+	if (s->pid != getpid()) {
+		DBG_ERR("pid %d: the state was not re-established after the "
+			"fork\n", (int)getpid());
+		return NULL;
 	}
-	if (ok && !s->have_identity) {
+	if (!s->have_identity) {
 		ok = state_load_identity(s, dce_call->event_ctx,
 					 dce_call->conn->dce_ctx->lp_ctx);
 	}

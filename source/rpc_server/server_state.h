@@ -19,7 +19,9 @@
  * open for the server's life, so the one tdb file is shared by all
  * workers.  A worker that inherited the handle re-establishes it
  * (bpa_peer_table_reopen(), see source/peers/peer_table.h) before its
- * first use: bpa_srv_state_get() does that when it sees a new pid.
+ * first use: the interface's bind hook (bpa_srv_state_bind()) does that
+ * when it runs in a new pid.  Nothing creates state later: if
+ * init_server failed, every call answers E_FAIL.
  *
  * On a member, samba-dcerpcd starts each worker as a process of its own
  * (no fork from a parent holding the table), and idle workers exit: the
@@ -123,8 +125,7 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx);
  * initialisation only (the process that forks the workers), after
  * bpa_srv_state_init(): on a host that runs_prefetch, load the identity
  * and the local certificate now and start the OCSP prefetch process
- * (server_prefetch.h).  Never from a retried initialisation in a
- * worker.
+ * (server_prefetch.h).
  */
 void bpa_srv_state_start_prefetch(struct dcesrv_context *dce_ctx);
 
@@ -138,6 +139,15 @@ void bpa_srv_state_start_prefetch(struct dcesrv_context *dce_ctx);
 HRESULT bpa_srv_table_start(struct loadparm_context *lp_ctx);
 
 /**
+ * From the interface's bind hook, in the process that serves the
+ * connection: if that process was forked after init_server (prefork
+ * workers, the standard model's per-connection children), re-establish
+ * the peer table and drop the inherited local certificate.  Samba offers
+ * endpoint servers no fork hook (server_state.c says where it looked).
+ */
+void bpa_srv_state_bind(void);
+
+/**
  * The configuration, for the checks made before any work (auth_check.h).
  * @return the options read at initialisation, or NULL (logged) if
  *         there is no state; callers then apply the defaults.
@@ -145,9 +155,10 @@ HRESULT bpa_srv_table_start(struct loadparm_context *lp_ctx);
 const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call);
 
 /**
- * The state of the process serving @dce_call, ready for a call: table
- * re-established after a fork, DC identity and local certificate
- * loaded (the certificate is created on first use).
+ * The state of the process serving @dce_call, ready for a call (table
+ * re-established after a fork by bpa_srv_state_bind()), with the
+ * host's identity and local certificate loaded (the certificate is
+ * created on first use).
  *
  * @return the state (owned by the dcesrv context, lives as long as the
  *         process), or NULL if it is not usable (logged); the caller
