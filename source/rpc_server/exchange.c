@@ -101,9 +101,6 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 			    struct bpa_cert_verdict **pv,
 			    struct bpa_exchange_result *res)
 {
-	const uint32_t subject_bad = BPA_CERT_R_SUBJECT_NOT_ONE_CN |
-				     BPA_CERT_R_CN_NOT_SID |
-				     BPA_CERT_R_WRONG_SUBJECT;
 	struct bpa_validate_policy policy;
 	struct bpa_validation_result *vr = NULL;
 	struct bpa_cert_verdict *v = NULL;
@@ -143,20 +140,17 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 		return false;
 	}
 	why = bpa_cert_verdict_string(mem_ctx, v);
+	if (!bpa_cert_verdict_subject_refused(v)) {
+		refuse(res, BPA_EXCHANGE_INVALID_CERT, hr,
+		       why ? why : "invalid-certificate");
+		return false;
+	}
+	/* validate decided (and its HRESULT); here only the audit word */
 	if (v->reasons & BPA_CERT_R_WRONG_SUBJECT) {
-		/* the subject MUST be the caller's Kerberos identity */
-		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
-		       "subject-is-not-the-caller");
-		return false;
+		why = "subject-is-not-the-caller";
 	}
-	if (v->reasons & subject_bad) {
-		/* 3.1.4.1: the subject MUST be a SID string */
-		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
-		       why ? why : "subject-not-a-sid");
-		return false;
-	}
-	refuse(res, BPA_EXCHANGE_INVALID_CERT, hr,
-	       why ? why : "invalid-certificate");
+	refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, hr,
+	       why ? why : "subject-not-a-sid");
 	return false;
 }
 
@@ -278,18 +272,10 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		       bpa_blob_strerror(berr));
 		goto done;
 	}
+	/* the subject is the caller's SID from here on (cert_validate.h) */
 	ok = validate_client(mem_ctx, state, caller, blob, now, &verdict,
 			     res);
 	if (!ok) {
-		goto done;
-	}
-	/* validate_client() compared the subject with the caller already;
-	 * kept as the last guard before the table */
-	ok = verdict->has_sid &&
-	     bpa_sid_equal(&verdict->subject_sid, &caller->sid);
-	if (!ok) {
-		refuse(res, BPA_EXCHANGE_WRONG_SUBJECT, HRES_E_ACCESSDENIED,
-		       "subject-is-not-the-caller");
 		goto done;
 	}
 	ok = revocation_check(frame, state, blob, verdict, now, res);

@@ -12,7 +12,12 @@
  *    certificate either phase refuses is refused with its HRESULT
  *    (the validator's own, or 0x80200074 when it is unavailable);
  *  - its subject must be a SID string naming the caller, else
- *    0x80070005;
+ *    0x80070005: source/validate decides that (the caller's SID is the
+ *    policy's expected_subject; bpa_cert_verdict_subject_refused() in
+ *    cert_validate.h), this layer only names the refusal
+ *    ("wrong-subject") for the audit and returns the verdict's HRESULT;
+ *    a certificate the table holds for another SID
+ *    (BPA_E_PEER_CERT_IN_USE, source/peers) is answered the same way;
  *  - the revocation stack (source/revocation) checks it under
  *    "bitspeerauth:revocation check": a certificate the policy refuses
  *    is refused with the provider's HRESULT (CRYPT_E_REVOKED

@@ -113,6 +113,11 @@ enum bpa_cert_reason {
 #define BPA_CERT_R_LAST BPA_CERT_R_UNTRUSTED_ISSUER
 #define BPA_CERT_R_ALL ((BPA_CERT_R_LAST << 1) - 1)
 
+/* Stage 2's reasons: the subject, and whose it is (MS-BPAU 3.1.4.1) */
+#define BPA_CERT_R_SUBJECT (BPA_CERT_R_SUBJECT_NOT_ONE_CN | \
+			    BPA_CERT_R_CN_NOT_SID | \
+			    BPA_CERT_R_WRONG_SUBJECT)
+
 /** Short text of one reason bit ("expired"); "unknown" otherwise. */
 const char *bpa_cert_reason_name(uint32_t reason);
 
@@ -158,6 +163,17 @@ HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,
 			  const struct bpa_validate_policy *policy,
 			  time_t now,
 			  struct bpa_cert_verdict **pverdict);
+
+/**
+ * MS-BPAU 3.1.4.1: did the subject decide @v (its HRESULT is then
+ * 0x80070005, HRES_E_ACCESSDENIED)?  This layer alone decides that a
+ * subject that is not one CN, not a SID string, or not the policy's
+ * expected_subject is refused, and with which HRESULT; callers (the
+ * server's exchange.c, the client) take v->hres and only classify the
+ * refusal for their audit.  Conversely a verdict with hres S_OK and an
+ * expected_subject has has_sid set and subject_sid equal to it.
+ */
+bool bpa_cert_verdict_subject_refused(const struct bpa_cert_verdict *v);
 
 /**
  * Human-readable verdict on @mem_ctx: "accepted", or the reasons in bit

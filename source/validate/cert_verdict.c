@@ -52,6 +52,14 @@ const char *bpa_cert_reason_name(uint32_t reason)
 	return "unknown";
 }
 
+bool bpa_cert_verdict_subject_refused(const struct bpa_cert_verdict *v)
+{
+	/* the subject's reasons, and no earlier stage's HRESULT first */
+	return v != NULL && (v->reasons & BPA_CERT_R_SUBJECT) != 0 &&
+	       HRES_IS_EQUAL(bpa_validate_hresult(v->reasons),
+			     HRES_E_ACCESSDENIED);
+}
+
 HRESULT bpa_validate_hresult(uint32_t r)
 {
 	if (r == 0) {
@@ -63,8 +71,7 @@ HRESULT bpa_validate_hresult(uint32_t r)
 	if (r & BPA_CERT_R_DER) {
 		return HRES_CRYPT_E_ASN1_ERROR;
 	}
-	if (r & (BPA_CERT_R_SUBJECT_NOT_ONE_CN | BPA_CERT_R_CN_NOT_SID |
-		 BPA_CERT_R_WRONG_SUBJECT)) {
+	if (r & BPA_CERT_R_SUBJECT) {
 		return HRES_E_ACCESSDENIED;	/* MS-BPAU 3.1.4.1 */
 	}
 	/* stage 3 in this order; stages 4 and 5 only come alone */

@@ -860,6 +860,35 @@ static void test_reason_names_distinct(void **state)
 	assert_string_equal(bpa_cert_reason_name(3), "unknown");
 }
 
+/*
+ * MS-BPAU 3.1.4.1: the subject decides 0x80070005 here, and callers
+ * only ask bpa_cert_verdict_subject_refused(); an earlier stage's
+ * HRESULT (DER, internal) wins over the subject's.
+ */
+static void test_subject_refusal_is_decided_here(void **state)
+{
+	struct bpa_cert_verdict v = { .reasons = 0 };
+	static const uint32_t subject[] = {
+		BPA_CERT_R_SUBJECT_NOT_ONE_CN, BPA_CERT_R_CN_NOT_SID,
+		BPA_CERT_R_WRONG_SUBJECT,
+	};
+	size_t i;
+
+	assert_false(bpa_cert_verdict_subject_refused(NULL));
+	assert_false(bpa_cert_verdict_subject_refused(&v));
+	for (i = 0; i < sizeof(subject) / sizeof(subject[0]); i++) {
+		v.reasons = subject[i];
+		assert_true(bpa_cert_verdict_subject_refused(&v));
+		/* a later stage's reason does not change it */
+		v.reasons |= BPA_CERT_R_EXPIRED | BPA_CERT_R_NOT_RSA;
+		assert_true(bpa_cert_verdict_subject_refused(&v));
+		v.reasons |= BPA_CERT_R_INTERNAL;
+		assert_false(bpa_cert_verdict_subject_refused(&v));
+	}
+	v.reasons = BPA_CERT_R_EXPIRED;
+	assert_false(bpa_cert_verdict_subject_refused(&v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -878,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_rsa_key_bounds_before_signature),
 		cmocka_unit_test(test_max_rsa_bits_from_policy),
 		cmocka_unit_test(test_worst_case_costs_less_than_normal),
+		cmocka_unit_test(test_subject_refusal_is_decided_here),
 	};
 	return cmocka_run_group_tests(tests, setup_keys, teardown_keys);
 }
