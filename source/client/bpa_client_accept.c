@@ -16,21 +16,6 @@
 #include "revocation/revocation.h"
 #include "client/bpa_client.h"
 
-/*
- * The property bytes of a decoded blob: everything before the
- * certificate element (12 byte header + DER) that ends it (2.2.2).
- */
-static DATA_BLOB property_bytes(const DATA_BLOB *wire,
-				const struct bpa_cert_blob *blob)
-{
-	size_t cert_part = 12 + blob->cert_der.length;
-
-	if (wire->length <= cert_part) {
-		return data_blob_null;
-	}
-	return data_blob_const(wire->data, wire->length - cert_part);
-}
-
 _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 	TALLOC_CTX *mem_ctx, const DATA_BLOB *server_blob,
 	const struct bpa_client_accept *a, struct bpa_cert_verdict **pverdict)
@@ -134,7 +119,11 @@ _PUBLIC_ HRESULT bpa_client_accept_server_blob(
 		hr = BPA_S_OK;
 		goto done;
 	}
-	props = property_bytes(server_blob, blob);
+	/* the same properties the server keeps (peer_record.h) */
+	hr = bpa_peer_properties_from_blob(frame, blob, &props);
+	if (!HRES_IS_OK(hr)) {
+		goto done;
+	}
 	hr = bpa_client_store_server_cert(a->table, a->server_sid,
 					  &v->subject_sid, &blob->cert_der,
 					  &props, a->now);

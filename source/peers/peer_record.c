@@ -7,6 +7,7 @@
 #include "util/sid_string.h"
 #include "util/bpa_bytes.h"
 #include "util/bpa_crypto.h"
+#include "blob/cert_blob.h"
 #include "peers/peer_table.h"
 #include "peers/peer_record.h"
 
@@ -25,7 +26,8 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 
 	memset(v, 0, sizeof(*v));
 	ok = bpa_reader_u32(&r, &v->version);
-	if (!ok || v->version != BPA_PEER_TABLE_VERSION) {
+	if (!ok || (v->version != BPA_PEER_TABLE_VERSION &&
+		    v->version != BPA_PEER_TABLE_VERSION_1)) {
 		return false;
 	}
 	ok = bpa_reader_u32(&r, &flags);
@@ -124,6 +126,90 @@ DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 	return out;
 }
 
+/* MS-BPAU 2.2.2: { PropertyID, Reserved, Length } before each Value */
+#define ELEMENT_HEADER_LEN 12
+
+_PUBLIC_ HRESULT bpa_peer_properties_from_blob(
+	TALLOC_CTX *mem_ctx,
+	const struct bpa_cert_blob *blob,
+	DATA_BLOB *props)
+{
+	DATA_BLOB all = data_blob_null;
+	size_t cert_part = 0;
+	enum bpa_blob_err err;
+
+	*props = data_blob_null;
+	if (blob == NULL || blob->cert_der.length == 0) {
+		return HRES_E_INVALIDARG;
+	}
+	/* <5>: the encoder leaves KEY_PROV_INFO out; the certificate
+	 * element comes last */
+	err = bpa_blob_encode(mem_ctx, blob, &all);
+	if (err != BPA_BLOB_OK) {
+		return bpa_blob_err_hresult(err);
+	}
+	cert_part = ELEMENT_HEADER_LEN + blob->cert_der.length;
+	if (all.length < cert_part) {
+		data_blob_free(&all);
+		return HRES_E_FAIL;
+	}
+	if (all.length == cert_part) {
+		data_blob_free(&all);
+		return BPA_S_OK;
+	}
+	*props = data_blob_talloc(mem_ctx, all.data, all.length - cert_part);
+	data_blob_free(&all);
+	return props->data != NULL ? BPA_S_OK : HRES_E_OUTOFMEMORY;
+}
+
+/*
+ * A version 1 row's props in the version 2 meaning (peer_record.h): the
+ * elements in order, without KEY_PROV_INFO, stopping at the certificate
+ * element.  Bytes that are not elements (never written by this project)
+ * are kept as they are.
+ */
+static DATA_BLOB props_from_v1(TALLOC_CTX *mem_ctx,
+			       const struct bpa_peer_record_view *v)
+{
+	uint8_t *out = talloc_size(mem_ctx, v->props_len);
+	size_t out_len = 0;
+	size_t at = 0;
+
+	if (out == NULL) {
+		return data_blob_null;
+	}
+	while (at < v->props_len) {
+		size_t left = v->props_len - at;
+		const uint8_t *e = v->props + at;
+		uint32_t id = 0;
+		size_t len = 0;
+
+		if (left < ELEMENT_HEADER_LEN) {
+			break;
+		}
+		id = PULL_LE_U32(e, 0);
+		len = PULL_LE_U32(e, 8);
+		if (len > left - ELEMENT_HEADER_LEN) {
+			break;
+		}
+		if (id == BPA_BLOB_CERT_ELEMENT_ID) {
+			/* the server's copy of the certificate: not kept */
+			at = v->props_len;
+			break;
+		}
+		if (id != BPA_PROP_KEY_PROV_INFO) {
+			memcpy(out + out_len, e, ELEMENT_HEADER_LEN + len);
+			out_len += ELEMENT_HEADER_LEN + len;
+		}
+		at += ELEMENT_HEADER_LEN + len;
+	}
+	if (at < v->props_len) {
+		memcpy(out + out_len, v->props + at, v->props_len - at);
+		out_len += v->props_len - at;
+	}
+	return (DATA_BLOB){ .data = out, .length = out_len };
+}
+
 struct bpa_peer *bpa_peer_record_to_peer(TALLOC_CTX *mem_ctx,
 					 const struct bpa_peer_record_view *v,
 					 const struct dom_sid *sid)
@@ -138,7 +224,12 @@ struct bpa_peer *bpa_peer_record_to_peer(TALLOC_CTX *mem_ctx,
 	if (peer->cert_der.data == NULL) {
 		goto nomem;
 	}
-	if (v->props_len > 0) {
+	if (v->props_len > 0 && v->version == BPA_PEER_TABLE_VERSION_1) {
+		peer->properties = props_from_v1(peer, v);
+		if (peer->properties.data == NULL) {
+			goto nomem;
+		}
+	} else if (v->props_len > 0) {
 		peer->properties = data_blob_talloc(peer, v->props,
 						    v->props_len);
 		if (peer->properties.data == NULL) {
@@ -180,7 +271,8 @@ HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 		return BPA_E_PEERS_FOREIGN;
 	}
 	*version = PULL_LE_U32(data, 8);
-	if (*version != BPA_PEER_TABLE_VERSION) {
+	if (*version != BPA_PEER_TABLE_VERSION &&
+	    *version != BPA_PEER_TABLE_VERSION_1) {
 		return BPA_E_PEERS_VERSION;
 	}
 	if (len != BPA_PEER_META_LEN) {

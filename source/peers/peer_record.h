@@ -2,6 +2,20 @@
 /*
  * Internal to source/peers: encoding and decoding of the peer table's
  * records, whose layout peer_table_private.h describes.
+ *
+ * A row's props (struct bpa_peer.properties) mean one thing in both
+ * roles: the CERTIFICATE_BLOB's property elements (MS-BPAU 2.2.2.1) in
+ * wire encoding and wire order, without KEY_PROV_INFO (3.1.4.1 <5>) and
+ * without the certificate element (2.2.2.2, kept as cert DER beside
+ * them): props followed by the certificate element is the blob again.
+ * bpa_peer_properties_from_blob() (peer_table.h) makes them.
+ *
+ * Record version 1 (BPA_PEER_TABLE_VERSION_1) stored what the roles
+ * happened to have: the server the whole re-encoded blob, the client
+ * the wire's prefix (KEY_PROV_INFO included).  Such rows are still read;
+ * bpa_peer_record_to_peer() converts their props (drops a trailing
+ * certificate element for this certificate and any KEY_PROV_INFO), so
+ * callers only ever see the version 2 meaning.
  */
 #ifndef _BPA_PEER_RECORD_H_
 #define _BPA_PEER_RECORD_H_
@@ -34,7 +48,8 @@ struct bpa_peer_record_view {
 
 /**
  * Decode @len bytes at @data into @v (pointers into @data).  Strict:
- * right version, no trailing bytes, a nonempty certificate, lengths
+ * version 2 or 1 (v->props as stored: see above), no trailing bytes,
+ * a nonempty certificate, lengths
  * within bounds, no NUL in the address.
  * @return false if the bytes are not a valid record
  */
@@ -51,7 +66,8 @@ DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 			       int64_t inserted, int64_t last_exchange);
 
 /**
- * Copy @v into a new struct bpa_peer on @mem_ctx (sid from @sid).
+ * Copy @v into a new struct bpa_peer on @mem_ctx (sid from @sid); a
+ * version 1 row's props are converted to the version 2 meaning.
  * @return NULL on ENOMEM
  */
 struct bpa_peer *bpa_peer_record_to_peer(TALLOC_CTX *mem_ctx,
@@ -63,8 +79,9 @@ void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count);
 
 /**
  * Decode the "BPA/TABLE" record.
- * @return S_OK, BPA_E_PEERS_FOREIGN (not our magic/length) or
- *         BPA_E_PEERS_VERSION; *version is set whenever the magic matched
+ * @return S_OK (version 2 or 1), BPA_E_PEERS_FOREIGN (not our
+ *         magic/length) or BPA_E_PEERS_VERSION; *version is set
+ *         whenever the magic matched
  */
 HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
 			   uint32_t *version, uint32_t *count);

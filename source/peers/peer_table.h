@@ -74,6 +74,7 @@
 /* Its HRESULTs (BPA_E_PEERS_*, BPA_E_PEER_*) are in util/bpa_hresult.h */
 
 struct bpa_peer_table;
+struct bpa_cert_blob;
 
 struct bpa_peer_table_params {
 	const char *path;	/* the tdb file */
@@ -96,14 +97,30 @@ struct bpa_peer_table_params {
 struct bpa_peer {
 	struct dom_sid sid;		/* the Kerberos principal */
 	DATA_BLOB cert_der;		/* the X.509 certificate, DER */
-	DATA_BLOB properties;		/* the certificate's kept properties
-					 * (opaque, may be empty) */
+	DATA_BLOB properties;		/* the blob's property elements
+					 * before the certificate, no
+					 * KEY_PROV_INFO, may be empty
+					 * (peer_record.h; made by
+					 * bpa_peer_properties_from_blob) */
 	uint8_t cert_hash[32];		/* SHA-256 of cert_der (set by the
 					 * table; ignored by add) */
 	time_t inserted;		/* when the row was (re)inserted */
 	time_t last_exchange;		/* last ExchangePublicKeys */
 	const char *address;		/* peer address or NULL */
 };
+
+/**
+ * The properties of a row (struct bpa_peer.properties) for a decoded
+ * CERTIFICATE_BLOB, the same in the server's and the client's table:
+ * @blob's property elements in wire encoding, without KEY_PROV_INFO
+ * (MS-BPAU 3.1.4.1 <5>) and without the certificate element.
+ * @props is allocated on @mem_ctx (data_blob_null when there are none).
+ * @return S_OK, HRES_E_INVALIDARG, HRES_E_OUTOFMEMORY or the encoder's
+ *         error (bpa_blob_err_hresult())
+ */
+HRESULT bpa_peer_properties_from_blob(TALLOC_CTX *mem_ctx,
+				      const struct bpa_cert_blob *blob,
+				      DATA_BLOB *props);
 
 /**
  * Fill @p with the defaults: max_peers 100, evict_min_age 60, not

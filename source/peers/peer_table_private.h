@@ -38,8 +38,16 @@
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
 
-/* Version of the on-disk record format (all three kinds of record) */
-#define BPA_PEER_TABLE_VERSION 1
+/*
+ * Version of the on-disk record format (all three kinds of record).
+ * 2: a row's props are the property prefix (peer_record.h).  Version 1
+ * rows and "BPA/TABLE" records are still read: a row's props then meant
+ * the whole re-encoded blob (server) or the wire's property prefix
+ * (client) and are converted when the row is read; the first write
+ * stores the meta record as version 2, every row written is version 2.
+ */
+#define BPA_PEER_TABLE_VERSION 2
+#define BPA_PEER_TABLE_VERSION_1 1
 
 #define BPA_PEER_META_KEY "BPA/TABLE"
 #define BPA_PEER_META_MAGIC "BPAPEERS"

@@ -163,9 +163,9 @@ HRESULT peer_check_meta(struct bpa_peer_table *t,
 	free(d.dptr);
 	if (HRES_IS_EQUAL(hr, BPA_E_PEERS_VERSION)) {
 		DBG_ERR("peer table %s: record format version %" PRIu32
-			", this build reads %d: BPA_E_PEERS_VERSION, file left "
-			"as it is\n", t->path, version,
-			BPA_PEER_TABLE_VERSION);
+			", this build reads %d and %d: BPA_E_PEERS_VERSION, "
+			"file left as it is\n", t->path, version,
+			BPA_PEER_TABLE_VERSION_1, BPA_PEER_TABLE_VERSION);
 	} else if (!HRES_IS_OK(hr)) {
 		DBG_ERR("peer table %s: bad %s record: BPA_E_PEERS_FOREIGN, "
 			"file left as it is\n", t->path, BPA_PEER_META_KEY);

@@ -200,14 +200,14 @@ static bool add_peer(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 		.cert_der = blob->cert_der,
 		.address = caller->remote,
 	};
-	enum bpa_blob_err berr;
 	HRESULT hr;
 
-	/* <5>: the properties are kept, re-encoded without KEY_PROV_INFO */
-	berr = bpa_blob_encode(mem_ctx, blob, &peer.properties);
-	if (berr != BPA_BLOB_OK) {
-		refuse(res, BPA_EXCHANGE_ERROR, bpa_blob_err_hresult(berr),
-		       bpa_blob_strerror(berr));
+	/* <5>: the properties are kept, without KEY_PROV_INFO */
+	hr = bpa_peer_properties_from_blob(mem_ctx, blob, &peer.properties);
+	if (!HRES_IS_OK(hr)) {
+		refuse(res, BPA_EXCHANGE_ERROR, hr,
+		       bpa_hresult_name(hr) ? bpa_hresult_name(hr)
+					    : "properties");
 		return false;
 	}
 	hr = bpa_peer_table_add(state->table, &peer, now);

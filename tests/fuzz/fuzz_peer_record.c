@@ -40,7 +40,8 @@ static void check_record(const uint8_t *data, size_t size)
 	if (!ok) {
 		return;
 	}
-	FUZZ_CHECK(v.version == BPA_PEER_TABLE_VERSION, "version");
+	FUZZ_CHECK(v.version == BPA_PEER_TABLE_VERSION ||
+		   v.version == BPA_PEER_TABLE_VERSION_1, "version");
 	FUZZ_CHECK(inside(data, size, v.hash, 32), "hash outside");
 	FUZZ_CHECK(v.cert_len > 0 && inside(data, size, v.cert, v.cert_len),
 		   "certificate outside or empty");
@@ -62,9 +63,21 @@ static void check_record(const uint8_t *data, size_t size)
 	again = bpa_peer_record_push(ctx, peer, v.hash, v.inserted,
 				     v.last_exchange);
 	FUZZ_CHECK(again.data != NULL, "push");
-	FUZZ_CHECK(again.length == size &&
-		   memcmp(again.data, data, size) == 0,
-		   "decoded record does not push to the same bytes");
+	if (v.version == BPA_PEER_TABLE_VERSION) {
+		FUZZ_CHECK(again.length == size &&
+			   memcmp(again.data, data, size) == 0,
+			   "decoded record does not push to the same bytes");
+	} else {
+		/* version 1: migrated, never larger, and now current */
+		struct bpa_peer_record_view w;
+
+		FUZZ_CHECK(again.length <= size, "migrated row grew");
+		FUZZ_CHECK(bpa_peer_record_view(again.data, again.length,
+						&w), "migrated row decodes");
+		FUZZ_CHECK(w.version == BPA_PEER_TABLE_VERSION &&
+			   w.props_len <= v.props_len &&
+			   w.cert_len == v.cert_len, "migrated row");
+	}
 	data_blob_free(&again);
 	TALLOC_FREE(peer);
 	fuzz_ctx_done(ctx);
@@ -80,9 +93,16 @@ static void check_meta(const uint8_t *data, size_t size)
 	h = bpa_peer_meta_pull(data, size, &version, &count);
 	if (HRES_IS_OK(h)) {
 		FUZZ_CHECK(size == BPA_PEER_META_LEN, "meta length");
-		FUZZ_CHECK(version == BPA_PEER_TABLE_VERSION, "meta version");
+		FUZZ_CHECK(version == BPA_PEER_TABLE_VERSION ||
+			   version == BPA_PEER_TABLE_VERSION_1,
+			   "meta version");
 		bpa_peer_meta_push(buf, count);
-		FUZZ_CHECK(memcmp(buf, data, size) == 0,
+		/* a version 1 record is written back as the current one */
+		FUZZ_CHECK(memcmp(buf, data, 8) == 0 &&
+			   memcmp(buf + 12, data + 12, 4) == 0,
+			   "meta record does not push to the same bytes");
+		FUZZ_CHECK(version != BPA_PEER_TABLE_VERSION ||
+			   memcmp(buf, data, size) == 0,
 			   "meta record does not push to the same bytes");
 		return;
 	}

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <tdb.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include "util/sid_string.h"
 #include "peers/peer_table.h"
 #include "peer_test_util.h"
@@ -727,6 +729,177 @@ static void test_batch_is_all_or_nothing(void **state)
 	TALLOC_FREE(t);
 }
 
+/*
+ * Record version 1, written byte by byte here (the layout of
+ * peer_table_private.h before version 2): u32 version 1 | u32 flags |
+ * i64 inserted | i64 last_exchange | SHA-256 | u32 cert_len | cert |
+ * u32 props_len | props | u32 addr_len or 0xFFFFFFFF.
+ */
+static void le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+/* One CERTIFICATE_BLOB element: id, Reserved 1, length, value */
+static size_t element(uint8_t *out,
+		      uint32_t id,
+		      const void *val,
+		      uint32_t len)
+{
+	le32(out, id);
+	le32(out + 4, 1);
+	le32(out + 8, len);
+	memcpy(out + 12, val, len);
+	return 12 + len;
+}
+
+static void put_v1_row(struct fixture *f,
+		       const char *sid,
+		       const DATA_BLOB *cert,
+		       const uint8_t *props,
+		       size_t props_len,
+		       int64_t inserted)
+{
+	uint8_t hash[32];
+	char hex[65];
+	char key[128];
+	size_t len = 4 + 4 + 16 + 32 + 4 + cert->length + 4 + props_len + 4;
+	uint8_t *rec = talloc_zero_size(f, len);
+	uint8_t *p = rec;
+	size_t i;
+
+	assert_non_null(rec);
+	assert_int_equal(gnutls_hash_fast(GNUTLS_DIG_SHA256, cert->data,
+					  cert->length, hash), 0);
+	le32(p, 1);
+	le32(p + 4, 0);
+	le32(p + 8, (uint32_t)inserted);
+	le32(p + 16, (uint32_t)inserted);
+	memcpy(p + 24, hash, 32);
+	p += 56;
+	le32(p, (uint32_t)cert->length);
+	memcpy(p + 4, cert->data, cert->length);
+	p += 4 + cert->length;
+	le32(p, (uint32_t)props_len);
+	memcpy(p + 4, props, props_len);
+	p += 4 + props_len;
+	le32(p, 0xFFFFFFFFu);
+	snprintf(key, sizeof(key), "sid/%s", sid);
+	poke(f->path, key, rec, len);
+	for (i = 0; i < 32; i++) {
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+	}
+	snprintf(key, sizeof(key), "cert/%s", hex);
+	poke(f->path, key, sid, strlen(sid));
+	talloc_free(rec);
+}
+
+static uint32_t raw_version(struct fixture *f, const char *key)
+{
+	struct tdb_context *tdb = tdb_open(f->path, 0, 0, O_RDONLY, 0600);
+	TDB_DATA k = { (unsigned char *)key, strlen(key) };
+	TDB_DATA d;
+	uint32_t v = 0;
+	size_t at = strcmp(key, "BPA/TABLE") == 0 ? 8 : 0;
+
+	assert_non_null(tdb);
+	d = tdb_fetch(tdb, k);
+	assert_non_null(d.dptr);
+	assert_true(d.dsize >= at + 4);
+	v = d.dptr[at] | (d.dptr[at + 1] << 8) | (d.dptr[at + 2] << 16) |
+	    ((uint32_t)d.dptr[at + 3] << 24);
+	free(d.dptr);
+	tdb_close(tdb);
+	return v;
+}
+
+/*
+ * Version 1 tables still open: a server row (props = the whole blob, the
+ * certificate element last) and a client row (props = the wire prefix,
+ * KEY_PROV_INFO included) both read as the version 2 meaning, the
+ * property elements alone; the first write makes the meta record
+ * version 2 and leaves the old rows readable.
+ */
+static void test_version_1_records_read_migrated(void **state)
+{
+	struct fixture *f = *state;
+	static const char *server = "S-1-5-21-1-2-3-2001";
+	static const char *client = "S-1-5-21-1-2-3-2002";
+	static const uint8_t sha1[20] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+		11, 12, 13, 14, 15, 16, 17, 18, 19, 20 };
+	static const uint8_t kpi[8] = { 'k', 'e', 'y', 'p', 'r', 'o', 'v', 0 };
+	uint8_t meta[16] = { 'B', 'P', 'A', 'P', 'E', 'E', 'R', 'S' };
+	uint8_t want[32];
+	uint8_t *props = NULL;
+	size_t want_len = 0;
+	size_t n = 0;
+	DATA_BLOB cert_s = data_blob_null;
+	DATA_BLOB cert_c = data_blob_null;
+	struct bpa_peer_table *t = NULL;
+	struct bpa_peer *row = NULL;
+	struct bpa_peer *d = ptu_peer(f, 2003, 1);
+	struct dom_sid sid, got;
+
+	assert_non_null(d);
+	assert_int_equal(ptu_selfsigned(f, server, &cert_s, NULL, NULL), 0);
+	assert_int_equal(ptu_selfsigned(f, client, &cert_c, NULL, NULL), 0);
+	want_len = element(want, 3, sha1, sizeof(sha1));
+
+	/* an empty table file, then its records as version 1 wrote them */
+	t = open_table(f, 10, 60, true);
+	TALLOC_FREE(t);
+	props = talloc_size(f, 2 * 12 + sizeof(sha1) + sizeof(kpi) +
+			    cert_s.length + cert_c.length);
+	assert_non_null(props);
+	n = element(props, 3, sha1, sizeof(sha1));
+	n += element(props + n, 32, cert_s.data, cert_s.length);
+	put_v1_row(f, server, &cert_s, props, n, T0);
+	n = element(props, 2, kpi, sizeof(kpi));
+	n += element(props + n, 3, sha1, sizeof(sha1));
+	put_v1_row(f, client, &cert_c, props, n, T0 + 1);
+	le32(meta + 8, 1);
+	le32(meta + 12, 2);
+	poke(f->path, "BPA/TABLE", meta, sizeof(meta));
+	assert_int_equal(raw_version(f, "BPA/TABLE"), 1);
+
+	t = open_table(f, 10, 60, true);
+	assert_int_equal(count_of(t), 2);
+	assert_consistent(t);
+	assert_true(bpa_sid_parse(server, &sid));
+	assert_hr(bpa_peer_table_get(f, t, &sid, &row), BPA_S_OK);
+	assert_int_equal(row->cert_der.length, cert_s.length);
+	assert_int_equal(row->properties.length, want_len);
+	assert_memory_equal(row->properties.data, want, want_len);
+	TALLOC_FREE(row);
+	assert_true(bpa_peer_table_known_cert(t, &cert_s, &got));
+	assert_true(bpa_sid_equal(&got, &sid));
+
+	assert_true(bpa_sid_parse(client, &sid));
+	assert_hr(bpa_peer_table_get(f, t, &sid, &row), BPA_S_OK);
+	assert_int_equal(row->properties.length, want_len);
+	assert_memory_equal(row->properties.data, want, want_len);
+	TALLOC_FREE(row);
+	assert_true(bpa_peer_table_known_cert(t, &cert_c, &got));
+
+	/* a write: the meta record is version 2, old rows stay readable */
+	assert_hr(bpa_peer_table_add(t, d, T0 + 2), BPA_S_OK);
+	assert_int_equal(count_of(t), 3);
+	assert_consistent(t);
+	TALLOC_FREE(t);
+	assert_int_equal(raw_version(f, "BPA/TABLE"), 2);
+	assert_int_equal(raw_version(f, "sid/S-1-5-21-1-2-3-2001"), 1);
+	assert_int_equal(raw_version(f, "sid/S-1-5-21-1-2-3-2003"), 2);
+	t = open_table(f, 10, 60, true);
+	assert_int_equal(count_of(t), 3);
+	assert_hr(bpa_peer_table_get(f, t, &sid, &row), BPA_S_OK);
+	assert_memory_equal(row->properties.data, want, want_len);
+	TALLOC_FREE(row);
+	TALLOC_FREE(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +933,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_foreign_or_corrupt_file_named_error_untouched,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_version_1_records_read_migrated,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_read_only_handle_refuses_writes,
