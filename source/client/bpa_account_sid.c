@@ -246,26 +246,19 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 {
 	TALLOC_CTX *frame = NULL;
 	struct dcerpc_pipe *p = NULL;
-	NTSTATUS status;
 	HRESULT hr;
-	bool ok;
 
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
 	    account == NULL || account[0] == '\0' || sid == NULL) {
-		return HRES_E_INVALIDARG;
-	}
-	ok = bpa_client_binding_ok(binding);
-	if (!ok) {
 		return HRES_E_INVALIDARG;
 	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
-	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
-				    &ndr_table_samr, &p);
-	if (!NT_STATUS_IS_OK(status)) {
-		hr = bpa_client_hresult_from_nt(status);
+	hr = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
+				&ndr_table_samr, &p);
+	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
 	hr = bpa_client_samr_lookup(frame, p->binding_handle, account, sid);

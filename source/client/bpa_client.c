@@ -179,22 +179,27 @@ bool bpa_client_binding_ok(const char *binding)
 	return ok;
 }
 
-NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
-			    struct tevent_context *ev,
-			    struct loadparm_context *lp_ctx,
-			    struct cli_credentials *creds,
-			    const char *binding,
-			    const struct ndr_interface_table *table,
-			    struct dcerpc_pipe **pp)
+HRESULT bpa_client_connect(TALLOC_CTX *mem_ctx,
+			   struct tevent_context *ev,
+			   struct loadparm_context *lp_ctx,
+			   struct cli_credentials *creds,
+			   const char *binding,
+			   const struct ndr_interface_table *table,
+			   struct dcerpc_pipe **pp)
 {
 	struct dcerpc_pipe *p = NULL;
 	enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
 	enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
 	NTSTATUS status;
+	bool ok;
 
+	ok = bpa_client_binding_ok(binding);
+	if (!ok) {
+		return HRES_E_INVALIDARG;
+	}
 	status = dcerpc_init();
 	if (!NT_STATUS_IS_OK(status)) {
-		return status;
+		goto done;
 	}
 	/*
 	 * Samba's Kerberos code (the KDC exchange during the bind) runs a
@@ -209,7 +214,7 @@ NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 	if (!NT_STATUS_IS_OK(status)) {
 		DBG_NOTICE("connect to %s (%s) failed: %s\n", binding,
 			   table->name, nt_errstr(status));
-		return status;
+		goto done;
 	}
 	/* MS-BPAU 3.2.3: Kerberos, and (our rule) at least integrity */
 	dcerpc_binding_handle_auth_info(p->binding_handle, &type, &level);
@@ -219,7 +224,8 @@ NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 			    "(auth type %d, level %d): refused\n",
 			    binding, (int)type, (int)level);
 		TALLOC_FREE(p);
-		return NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL;
+		status = NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL;
+		goto done;
 	}
 	/* MS-BPAU 3.2.2: 15 s call timeout */
 	dcerpc_binding_handle_set_timeout(p->binding_handle,
@@ -227,7 +233,11 @@ NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
 	/* no call waits on Nagle: smb.conf "socket options" */
 	bpa_client_socket_options(p, lp_ctx);
 	*pp = p;
-	return NT_STATUS_OK;
+done:
+	if (!NT_STATUS_IS_OK(status)) {
+		return bpa_client_hresult_from_nt(status);
+	}
+	return BPA_S_OK;
 }
 
 /* The port the endpoint mapper gave and the pipe connected to */
@@ -280,7 +290,6 @@ _PUBLIC_ HRESULT bpa_client_exchange_timed(TALLOC_CTX *mem_ctx,
 	uint8_t *server_key = NULL;
 	NTSTATUS status;
 	HRESULT hr;
-	bool ok;
 
 	*presult = NULL;
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
@@ -289,20 +298,15 @@ _PUBLIC_ HRESULT bpa_client_exchange_timed(TALLOC_CTX *mem_ctx,
 		DBG_ERR("invalid arguments\n");
 		return HRES_E_INVALIDARG;
 	}
-	ok = bpa_client_binding_ok(binding);
-	if (!ok) {
-		return HRES_E_INVALIDARG;
-	}
 	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
 
-	status = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
-				    &ndr_table_bitspeerauth, &p);
+	hr = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
+				&ndr_table_bitspeerauth, &p);
 	t0 = bpa_client_timing_add(t, BPA_CLIENT_PHASE_BIND, t0);
-	if (!NT_STATUS_IS_OK(status)) {
-		hr = bpa_client_hresult_from_nt(status);
+	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
 	dcerpc_binding_handle_auth_info(p->binding_handle, &type, &level);

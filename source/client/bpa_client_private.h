@@ -21,16 +21,18 @@ HRESULT bpa_client_hresult_from_nt(NTSTATUS status);
 bool bpa_client_binding_ok(const char *binding);
 
 /**
- * dcerpc_pipe_connect() to @binding for @table, then require Kerberos
- * with sign or seal (else NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL) and set the
+ * Check @binding (bpa_client_binding_ok(), else E_INVALIDARG), then
+ * dcerpc_pipe_connect() to it for @table, require Kerberos with sign or
+ * seal (else NT_STATUS_RPC_UNSUPPORTED_AUTHN_LEVEL) and set the
  * MS-BPAU 3.2.2 call timeout.  The pipe is allocated on @mem_ctx.
+ * @return S_OK or HRESULT_FROM_NT() of the failure
  */
-NTSTATUS bpa_client_connect(TALLOC_CTX *mem_ctx,
-			    struct tevent_context *ev,
-			    struct loadparm_context *lp_ctx,
-			    struct cli_credentials *creds,
-			    const char *binding,
-			    const struct ndr_interface_table *table,
-			    struct dcerpc_pipe **pp);
+HRESULT bpa_client_connect(TALLOC_CTX *mem_ctx,
+			   struct tevent_context *ev,
+			   struct loadparm_context *lp_ctx,
+			   struct cli_credentials *creds,
+			   const char *binding,
+			   const struct ndr_interface_table *table,
+			   struct dcerpc_pipe **pp);
 
 #endif /* _BPA_CLIENT_PRIVATE_H_ */
