@@ -119,8 +119,11 @@ _PUBLIC_ enum ndr_err_code ndr_pull_bitspeerauth_ExchangePublicKeys(
 }
 
 _PUBLIC_ enum ndr_err_code bpa_ndr_pull_exchange_blob(
-	TALLOC_CTX *mem_ctx, const DATA_BLOB *blob, int ndr_flags,
-	uint32_t libndr_flags, struct bitspeerauth_ExchangePublicKeys *r)
+	TALLOC_CTX *mem_ctx,
+	const DATA_BLOB *blob,
+	int ndr_flags,
+	uint32_t libndr_flags,
+	struct bitspeerauth_ExchangePublicKeys *r)
 {
 	TALLOC_CTX *tmp = NULL;
 	struct ndr_pull *ndr = NULL;
@@ -165,11 +168,14 @@ done:
 }
 
 _PUBLIC_ enum ndr_err_code bpa_ndr_push_exchange_blob(
-	TALLOC_CTX *mem_ctx, int ndr_flags, uint32_t libndr_flags,
-	const struct bitspeerauth_ExchangePublicKeys *r, DATA_BLOB *blob)
+	TALLOC_CTX *mem_ctx,
+	int ndr_flags,
+	uint32_t libndr_flags,
+	const struct bitspeerauth_ExchangePublicKeys *r,
+	DATA_BLOB *blob)
 {
-	const struct ndr_interface_call *call =
-		&ndr_table_bitspeerauth.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS];
+	const struct ndr_interface_call *call = &ndr_table_bitspeerauth
+		.calls[NDR_BITSPEERAUTH_EXCHANGEPUBLICKEYS];
 	struct ndr_push *ndr = NULL;
 	enum ndr_err_code err;
 

@@ -33,11 +33,12 @@
  * nonzero length), NDR_ERR_NDR64 (an NDR64 value above 2^32-1),
  * NDR_ERR_UNREAD_BYTES (trailing data), NDR_ERR_ALLOC.
  */
-enum ndr_err_code bpa_ndr_pull_exchange_blob(TALLOC_CTX *mem_ctx,
-					     const DATA_BLOB *blob,
-					     int ndr_flags,
-					     uint32_t libndr_flags,
-					     struct bitspeerauth_ExchangePublicKeys *r);
+enum ndr_err_code bpa_ndr_pull_exchange_blob(
+	TALLOC_CTX *mem_ctx,
+	const DATA_BLOB *blob,
+	int ndr_flags,
+	uint32_t libndr_flags,
+	struct bitspeerauth_ExchangePublicKeys *r);
 
 /**
  * Push the NDR_IN or NDR_OUT part of @r into @blob (allocated on
@@ -45,10 +46,11 @@ enum ndr_err_code bpa_ndr_pull_exchange_blob(TALLOC_CTX *mem_ctx,
  * length is above BITSPEERAUTH_MAX_KEY_LENGTH; NDR_ERR_INVALID_POINTER
  * for a NULL [ref] out pointer.
  */
-enum ndr_err_code bpa_ndr_push_exchange_blob(TALLOC_CTX *mem_ctx,
-					     int ndr_flags,
-					     uint32_t libndr_flags,
-					     const struct bitspeerauth_ExchangePublicKeys *r,
-					     DATA_BLOB *blob);
+enum ndr_err_code bpa_ndr_push_exchange_blob(
+	TALLOC_CTX *mem_ctx,
+	int ndr_flags,
+	uint32_t libndr_flags,
+	const struct bitspeerauth_ExchangePublicKeys *r,
+	DATA_BLOB *blob);
 
 #endif /* _NDR_BITSPEERAUTH_STRICT_H_ */
