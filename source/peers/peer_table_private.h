@@ -134,6 +134,17 @@ HRESULT peer_fetch(TALLOC_CTX *mem_ctx,
 		   struct bpa_peer_table *t,
 		   TDB_DATA key,
 		   DATA_BLOB *out);
+/*
+ * peer_fetch_row(): peer_fetch() of the "sid/" row @key and its view
+ * into *@rec (peer_record.h); BPA_E_PEERS_CORRUPT (logged) if it does
+ * not decode, else peer_fetch()'s result.
+ */
+struct bpa_peer_record_view;
+HRESULT peer_fetch_row(TALLOC_CTX *mem_ctx,
+		       struct bpa_peer_table *t,
+		       TDB_DATA key,
+		       DATA_BLOB *rec,
+		       struct bpa_peer_record_view *v);
 HRESULT peer_store(struct bpa_peer_table *t, TDB_DATA key, TDB_DATA data);
 HRESULT peer_delete(struct bpa_peer_table *t, TDB_DATA key);
 
@@ -141,10 +152,23 @@ HRESULT peer_delete(struct bpa_peer_table *t, TDB_DATA key);
 HRESULT peer_table_usable(struct bpa_peer_table *t, bool write);
 
 /*
+ * The start of a call naming a peer by SID: peer_table_usable(), then
+ * "sid/<SID>" into @sid_key (*@klen its length); HRES_E_INVALIDARG
+ * for a NULL or invalid @sid.
+ */
+HRESULT peer_sid_entry(struct bpa_peer_table *t,
+		       bool write,
+		       const struct dom_sid *sid,
+		       char sid_key[BPA_PEER_SID_KEY_MAX],
+		       size_t *klen);
+
+/*
  * The write transaction.  peer_tx_commit() runs the test hook at each
  * step; on failure tdb has cancelled the transaction.
  */
 HRESULT peer_tx_start(struct bpa_peer_table *t);
+/* peer_tx_start() and peer_meta_read(); no transaction left on error */
+HRESULT peer_tx_start_count(struct bpa_peer_table *t, uint32_t *count);
 void peer_tx_cancel(struct bpa_peer_table *t);
 HRESULT peer_tx_commit(struct bpa_peer_table *t);
 

@@ -121,31 +121,18 @@ HRESULT bpa_peer_table_get(TALLOC_CTX *mem_ctx,
 	struct bpa_peer_record_view v;
 	DATA_BLOB rec = data_blob_null;
 	size_t klen = 0;
-	bool ok;
 	HRESULT hr;
 
 	*ppeer = NULL;
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
-	hr = peer_table_usable(t, false);
+	hr = peer_sid_entry(t, false, sid, sid_key, &klen);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
-	klen = (sid != NULL) ? bpa_peer_sid_key(sid, sid_key) : 0;
-	if (klen == 0) {
-		hr = HRES_E_INVALIDARG;
-		goto done;
-	}
-	hr = peer_fetch(frame, t, peer_key(sid_key, klen), &rec);
+	hr = peer_fetch_row(frame, t, peer_key(sid_key, klen), &rec, &v);
 	if (!HRES_IS_OK(hr)) {
-		goto done;
-	}
-	ok = bpa_peer_record_view(rec.data, rec.length, &v);
-	if (!ok) {
-		DBG_ERR("peer table %s: row %s does not decode: "
-			"BPA_E_PEERS_CORRUPT\n", t->path, sid_key);
-		hr = BPA_E_PEERS_CORRUPT;
 		goto done;
 	}
 	*ppeer = bpa_peer_record_to_peer(mem_ctx, &v, sid);

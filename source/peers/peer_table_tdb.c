@@ -19,6 +19,7 @@
 #include "peers/peer_table.h"
 #include "peers/peer_table_private.h"
 #include "peers/peer_record.h"
+#include "peers/peer_record.h"
 
 /* tdb's own messages go to our debug class */
 void peer_tdb_log(struct tdb_context *tdb,
@@ -81,6 +82,28 @@ HRESULT peer_fetch(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	free(d.dptr);
 	if (out->data == NULL) {
 		return HRES_E_OUTOFMEMORY;
+	}
+	return BPA_S_OK;
+}
+
+HRESULT peer_fetch_row(TALLOC_CTX *mem_ctx,
+		       struct bpa_peer_table *t,
+		       TDB_DATA key,
+		       DATA_BLOB *rec,
+		       struct bpa_peer_record_view *v)
+{
+	HRESULT hr = peer_fetch(mem_ctx, t, key, rec);
+	bool ok;
+
+	if (!HRES_IS_OK(hr)) {
+		return hr;
+	}
+	ok = bpa_peer_record_view(rec->data, rec->length, v);
+	if (!ok) {
+		DBG_ERR("peer table %s: row %.*s does not decode: "
+			"BPA_E_PEERS_CORRUPT\n", t->path, (int)key.dsize,
+			(const char *)key.dptr);
+		return BPA_E_PEERS_CORRUPT;
 	}
 	return BPA_S_OK;
 }
@@ -185,6 +208,20 @@ HRESULT peer_tx_start(struct bpa_peer_table *t)
 	return BPA_S_OK;
 }
 
+HRESULT peer_tx_start_count(struct bpa_peer_table *t, uint32_t *count)
+{
+	HRESULT hr = peer_tx_start(t);
+
+	if (!HRES_IS_OK(hr)) {
+		return hr;
+	}
+	hr = peer_meta_read(t, count);
+	if (!HRES_IS_OK(hr)) {
+		peer_tx_cancel(t);
+	}
+	return hr;
+}
+
 void peer_tx_cancel(struct bpa_peer_table *t)
 {
 	int rc = tdb_transaction_cancel(t->tdb);
@@ -240,6 +277,22 @@ HRESULT peer_table_usable(struct bpa_peer_table *t, bool write)
 		return BPA_E_PEERS_READ_ONLY;
 	}
 	return BPA_S_OK;
+}
+
+HRESULT peer_sid_entry(struct bpa_peer_table *t,
+		       bool write,
+		       const struct dom_sid *sid,
+		       char sid_key[BPA_PEER_SID_KEY_MAX],
+		       size_t *klen)
+{
+	HRESULT hr = peer_table_usable(t, write);
+
+	*klen = 0;
+	if (!HRES_IS_OK(hr)) {
+		return hr;
+	}
+	*klen = (sid != NULL) ? bpa_peer_sid_key(sid, sid_key) : 0;
+	return (*klen != 0) ? BPA_S_OK : HRES_E_INVALIDARG;
 }
 
 HRESULT peer_meta_read(struct bpa_peer_table *t, uint32_t *count)

@@ -149,19 +149,11 @@ static HRESULT drop_row(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 	struct bpa_peer_record_view v;
 	DATA_BLOB rec = data_blob_null;
 	size_t plen = BPA_PEER_SID_PREFIX_LEN;
-	bool ok;
 	HRESULT hr;
 
-	hr = peer_fetch(mem_ctx, t, sid_key, &rec);
+	hr = peer_fetch_row(mem_ctx, t, sid_key, &rec, &v);
 	if (!HRES_IS_OK(hr)) {
 		return hr;
-	}
-	ok = bpa_peer_record_view(rec.data, rec.length, &v);
-	if (!ok) {
-		DBG_ERR("peer table %s: row %.*s does not decode: "
-			"BPA_E_PEERS_CORRUPT\n", t->path,
-			(int)sid_key.dsize, (const char *)sid_key.dptr);
-		return BPA_E_PEERS_CORRUPT;
 	}
 	hr = drop_cert_index(mem_ctx, t, v.hash,
 			     (const char *)sid_key.dptr + plen,
@@ -274,16 +266,10 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 		goto done;
 	}
 
-	hr = peer_fetch(frame, t, peer_key(sid_key, sid_klen), &old);
+	hr = peer_fetch_row(frame, t, peer_key(sid_key, sid_klen), &old,
+			    &v);
 	if (HRES_IS_OK(hr)) {
 		/* MS-BPAU <3> <4>: delete the prior row, insert the new */
-		ok = bpa_peer_record_view(old.data, old.length, &v);
-		if (!ok) {
-			DBG_ERR("peer table %s: row %s does not decode: "
-				"BPA_E_PEERS_CORRUPT\n", t->path, sid_str);
-			hr = BPA_E_PEERS_CORRUPT;
-			goto done;
-		}
 		c = memcmp(v.hash, hash, BPA_PEER_HASH_LEN);
 		if (c != 0) {
 			hr = drop_cert_index(frame, t, v.hash, sid_str,
@@ -355,15 +341,11 @@ HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
-	hr = peer_tx_start(t);
+	hr = peer_tx_start_count(t, &count);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
 	in_tx = true;
-	hr = peer_meta_read(t, &count);
-	if (!HRES_IS_OK(hr)) {
-		goto done;
-	}
 	for (i = 0; i < n; i++) {
 		hr = peer_add_in_tx(frame, t, &peers[i], now, &count);
 		if (!HRES_IS_OK(hr)) {
@@ -396,24 +378,15 @@ HRESULT bpa_peer_table_remove(struct bpa_peer_table *t,
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
-	hr = peer_table_usable(t, true);
+	hr = peer_sid_entry(t, true, sid, sid_key, &klen);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
-	klen = (sid != NULL) ? bpa_peer_sid_key(sid, sid_key) : 0;
-	if (klen == 0) {
-		hr = HRES_E_INVALIDARG;
-		goto done;
-	}
-	hr = peer_tx_start(t);
+	hr = peer_tx_start_count(t, &count);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
 	in_tx = true;
-	hr = peer_meta_read(t, &count);
-	if (!HRES_IS_OK(hr)) {
-		goto done;
-	}
 	hr = drop_row(frame, t, peer_key(sid_key, klen));
 	if (!HRES_IS_OK(hr)) {
 		goto done;
