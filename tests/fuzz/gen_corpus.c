@@ -391,6 +391,8 @@ int main(int argc, char **argv)
 		    strlen(sids[i]));
 	}
 
+	/* record version 2; corpus/peer_record/<name>-v1 are the same
+	 * seeds as version 1 wrote them, kept for the read migration */
 	put_peer(ctx, "record-addr", &c3, "192.0.2.7", true);
 	put_peer(ctx, "record-no-addr", &c3, NULL, false);
 	put_peer(ctx, "record-empty-addr", &c3, "", false);
