@@ -19,10 +19,14 @@
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
+#include "util/bpa_file.h"
 #include "blob/cert_blob.h"
 #include "validate/cert_validate.h"
 #include "localcert/local_cert.h"
 #include "localcert/local_cert_private.h"
+
+/* A certificate chain or key file is smaller than this */
+#define PEM_FILE_MAX (1024 * 1024)
 
 int bpa_lc_objects_release(struct bpa_local_cert_gnutls *gt)
 {
@@ -151,6 +155,9 @@ static enum load_result try_load(struct bpa_local_cert *lc,
 {
 	TALLOC_CTX *frame = talloc_new(lc);
 	const bool configured = p->configured;
+	/* configured files may be links the administrator made */
+	const unsigned int rflags = BPA_FILE_NONEMPTY |
+				    (configured ? BPA_FILE_FOLLOW : 0);
 	struct bpa_validate_policy policy;
 	struct bpa_cert_blob *blob = NULL;
 	struct bpa_cert_verdict *v = NULL;
@@ -170,11 +177,10 @@ static enum load_result try_load(struct bpa_local_cert *lc,
 	if (frame == NULL) {
 		return LOAD_REFUSE;
 	}
-	/* configured files may be links the administrator made */
-	cret = bpa_lc_read_file(frame, p->cert_file, configured, &cert_pem,
-			       &mode);
-	kret = bpa_lc_read_file(frame, p->key_file, configured, &key_pem,
-			       &mode);
+	cret = bpa_file_read(frame, p->cert_file, PEM_FILE_MAX, rflags,
+			     &cert_pem, &mode);
+	kret = bpa_file_read(frame, p->key_file, PEM_FILE_MAX, rflags,
+			     &key_pem, &mode);
 	if (cret != 0 && cret != ENOENT) {
 		DBG_ERR("%scertificate file %s %s: refusing to serve, the "
 			"file is left as it is\n", kind, p->cert_file,

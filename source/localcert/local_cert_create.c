@@ -14,6 +14,7 @@
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
 #include "util/sid_string.h"
+#include "util/bpa_file.h"
 #include "localcert/local_cert.h"
 #include "localcert/local_cert_private.h"
 
@@ -124,12 +125,14 @@ HRESULT bpa_lc_create(struct bpa_local_cert *lc,
 		goto done;
 	}
 	/* the key first: a certificate never points at a missing key */
-	ret = bpa_lc_write_atomic(frame, p->key_file, &key_pem, 0600);
+	ret = bpa_file_write_atomic(p->key_file, key_pem.data, key_pem.size,
+				    0600);
 	if (ret != 0) {
 		DBG_ERR("cannot write %s: %s\n", p->key_file, strerror(ret));
 		goto done;
 	}
-	ret = bpa_lc_write_atomic(frame, p->cert_file, &cert_pem, 0644);
+	ret = bpa_file_write_atomic(p->cert_file, cert_pem.data,
+				    cert_pem.size, 0644);
 	if (ret != 0) {
 		DBG_ERR("cannot write %s: %s\n", p->cert_file,
 			strerror(ret));

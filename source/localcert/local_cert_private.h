@@ -4,7 +4,8 @@
  * 3.2.1.1:
  *   local_cert.c         load (or refuse) the files, decide to create
  *   local_cert_create.c  a new self-signed certificate and key, written
- *   local_cert_file.c    reading, writing atomically and locking files
+ *   local_cert_lock.c    the creation lock (the files are read and
+ *                        written with util/bpa_file.h)
  */
 #ifndef _BPA_LOCAL_CERT_PRIVATE_H_
 #define _BPA_LOCAL_CERT_PRIVATE_H_
@@ -34,27 +35,6 @@ bool bpa_lc_export_der(struct bpa_local_cert *lc);
 /** MS-BPAU 3.1.1.1: a new self-signed certificate for @p->sid */
 HRESULT bpa_lc_create(struct bpa_local_cert *lc,
 		      const struct bpa_local_cert_params *p);
-
-/*
- * Whole file @path into @out (an errno otherwise: ENOENT absent, ELOOP a
- * symbolic link when !@follow, EINVAL not a regular file of 1 byte..1
- * MiB).  A partial read is wiped before it is freed (it may be a key).
- */
-int bpa_lc_read_file(TALLOC_CTX *mem_ctx,
-		     const char *path,
-		     bool follow,
-		     DATA_BLOB *out,
-		     mode_t *pmode);
-
-/*
- * Write @data to @path atomically: a temporary file next to it, created
- * with O_EXCL (mkstemp) and mode @mode before anything is written, then
- * fsync and rename over @path.
- */
-int bpa_lc_write_atomic(TALLOC_CTX *mem_ctx,
-			const char *path,
-			const gnutls_datum_t *data,
-			mode_t mode);
 
 /*
  * Serialise creation between processes (samba's workers, the CLI): one

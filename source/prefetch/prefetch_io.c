@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <tevent.h>
 #include "util/bpa_debug.h"
+#include "util/bpa_file.h"
 #include "util/bpa_hresult.h"
 #include "ocsp/ocsp_client.h"
 #include "util/bpa_crypto.h"
@@ -45,100 +46,23 @@ HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
 bool bpa_pf_write_atomic(const char *path, const uint8_t *data, size_t len,
 			 mode_t mode)
 {
-	char *tmp = talloc_asprintf(NULL, "%s.XXXXXX", path);
-	size_t off = 0;
-	bool ok = false;
-	int fd = -1;
+	int ret = bpa_file_write_atomic(path, data, len, mode);
 
-	if (tmp == NULL) {
-		return false;
+	if (ret != 0) {
+		DBG_ERR("cannot write %s: %s\n", path, strerror(ret));
 	}
-	fd = mkstemp(tmp);
-	if (fd == -1) {
-		DBG_ERR("cannot create a temporary file for %s: %s\n", path,
-			strerror(errno));
-		goto done;
-	}
-	if (fchmod(fd, mode) != 0) {
-		DBG_ERR("%s: chmod: %s\n", tmp, strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			DBG_ERR("%s: write: %s\n", tmp, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		DBG_ERR("%s: %s\n", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		DBG_ERR("cannot rename %s to %s: %s\n", tmp, path,
-			strerror(errno));
-		goto done;
-	}
-	ok = true;
-done:
-	if (fd != -1) {
-		close(fd);
-	}
-	if (!ok) {
-		(void)unlink(tmp);
-	}
-	TALLOC_FREE(tmp);
-	return ok;
+	return ret == 0;
 }
 
 bool bpa_pf_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
 		      DATA_BLOB *out, bool *missing)
 {
-	struct stat st;
-	size_t off = 0;
-	bool ok = false;
-	int fd;
+	int ret;
 
 	*out = data_blob_null;
-	*missing = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1) {
-		*missing = (errno == ENOENT);
-		return false;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > max) {
-		goto done;
-	}
-	*out = data_blob_talloc(mem_ctx, NULL, (size_t)st.st_size);
-	if (out->data == NULL && st.st_size > 0) {
-		goto done;
-	}
-	while (off < out->length) {
-		ssize_t n = read(fd, out->data + off, out->length - off);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	ok = true;
-done:
-	close(fd);
-	if (!ok) {
-		data_blob_free(out);
-	}
-	return ok;
+	ret = bpa_file_read(mem_ctx, path, max, 0, out, NULL);
+	*missing = (ret == ENOENT);
+	return ret == 0;
 }
 
 struct bpa_pf_fetch {

@@ -23,15 +23,15 @@ HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
 			gnutls_x509_crt_t *out);
 
 /**
- * Write @len bytes to @path atomically: a temporary file in the same
- * folder (O_EXCL), mode @mode, fsync, rename.  false (logged) on error,
- * nothing left behind.
+ * bpa_file_write_atomic() (util/bpa_file.h) of @len bytes to @path
+ * with mode @mode; false (logged) on error, nothing left behind.
  */
 bool bpa_pf_write_atomic(const char *path, const uint8_t *data, size_t len,
 			 mode_t mode);
 
-/** The whole of @path (at most @max bytes) on @mem_ctx; false if it
- * does not exist (*@missing true), cannot be read or is larger. */
+/** The whole of @path (at most @max bytes, not a link) on @mem_ctx,
+ * bpa_file_read(); false if it does not exist (*@missing true), cannot
+ * be read or is larger. */
 bool bpa_pf_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
 		      DATA_BLOB *out, bool *missing);
 

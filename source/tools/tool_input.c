@@ -5,14 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <talloc.h>
 #include <param.h>
 #include "util/bpa_config.h"
+#include "util/bpa_file.h"
 #include "tools/tool_input.h"
 
 /* Files we read: certificates and chains are small */
@@ -24,39 +22,19 @@ static bool read_small_file(TALLOC_CTX *mem_ctx,
 			    const char *path,
 			    DATA_BLOB *out)
 {
-	struct stat st;
-	DATA_BLOB file = data_blob_null;
-	bool ok = false;
-	ssize_t n;
-	int fd;
-	int rc;
+	int ret = bpa_file_read(mem_ctx, path, MAX_CERT_FILE,
+				BPA_FILE_FOLLOW | BPA_FILE_NONEMPTY, out,
+				NULL);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	rc = (fd == -1) ? -1 : fstat(fd, &st);
-	if (rc != 0) {
-		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > MAX_CERT_FILE) {
+	if (ret == EINVAL) {
 		fprintf(stderr, "%s: %s: not a certificate file (size)\n",
 			who, path);
-		goto done;
-	}
-	file = data_blob_talloc(mem_ctx, NULL, st.st_size);
-	n = (file.data == NULL) ? -1 : read(fd, file.data, st.st_size);
-	if (n != st.st_size) {
+	} else if (ret == EIO) {
 		fprintf(stderr, "%s: %s: read failed\n", who, path);
-		data_blob_free(&file);
-		goto done;
+	} else if (ret != 0) {
+		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(ret));
 	}
-	*out = file;
-	ok = true;
-done:
-	if (fd != -1) {
-		close(fd);
-	}
-	return ok;
+	return ret == 0;
 }
 
 bool bpa_tool_read_certs(TALLOC_CTX *mem_ctx,
