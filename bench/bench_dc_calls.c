@@ -248,8 +248,8 @@ static bool call_one(struct conn *c, enum mode m)
 	}
 	r.out.pServerKeyLength = &out_len;
 	r.out.pServerKey = &out_key;
-	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(c->bpa->binding_handle, frame,
-					     &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(
+		c->bpa->binding_handle, frame, &r);
 	ok = NT_STATUS_IS_OK(status) && HRES_IS_OK(r.out.result) &&
 	     out_len > 0;
 	if (!ok) {
@@ -349,7 +349,9 @@ static double median(double *v, unsigned n)
 	return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static void print_stats(const char *what, const char *unit, double *v,
+static void print_stats(const char *what,
+			const char *unit,
+			double *v,
 			unsigned n)
 {
 	double med = median(v, n);
@@ -431,7 +433,10 @@ static int first_calls(const struct opts *o)
 	return 0;
 }
 
-static int parse_list(const char *s, bool modes, int *m, unsigned *p,
+static int parse_list(const char *s,
+		      bool modes,
+		      int *m,
+		      unsigned *p,
 		      unsigned *n)
 {
 	char *copy = strdup(s), *save = NULL, *tok;

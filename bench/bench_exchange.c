@@ -83,7 +83,9 @@ static double clock_s(clockid_t id)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool open_state(TALLOC_CTX *mem_ctx, struct bench *b, int i,
+static bool open_state(TALLOC_CTX *mem_ctx,
+		       struct bench *b,
+		       int i,
 		       bool persistent)
 {
 	struct bpa_srv_state *s = &b->state[i];
@@ -300,7 +302,9 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void stats(const char *what, const char *unit, double *v,
+static void stats(const char *what,
+		  const char *unit,
+		  double *v,
 		  unsigned n)
 {
 	double med;

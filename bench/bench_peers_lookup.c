@@ -71,7 +71,9 @@ static void cert_bytes(uint32_t i, uint8_t buf[CERT_LEN])
 #endif
 
 /* Add peers first .. first + n - 1, in one batch or one by one */
-static bool add_peers(struct bpa_peer_table *t, uint32_t first, uint32_t n,
+static bool add_peers(struct bpa_peer_table *t,
+		      uint32_t first,
+		      uint32_t n,
 		      bool batch)
 {
 	struct bpa_peer *peers = calloc(n, sizeof(*peers));
@@ -125,8 +127,11 @@ static uint32_t rnd(uint64_t *s)
 }
 
 /* ns per known_cert() over @n lookups of peers below @have (or unknown) */
-static double time_lookups(struct bpa_peer_table *t, uint32_t have,
-			   uint32_t n, bool known, uint64_t *seed)
+static double time_lookups(struct bpa_peer_table *t,
+			   uint32_t have,
+			   uint32_t n,
+			   bool known,
+			   uint64_t *seed)
 {
 	uint8_t *bufs = malloc((size_t)n * CERT_LEN);
 	uint32_t i, hits = 0;

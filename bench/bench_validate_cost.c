@@ -89,7 +89,9 @@ static bool make_normal(TALLOC_CTX *ctx, DATA_BLOB *der)
 }
 
 /* The wire blob of @der: with Windows' properties, or bare if too big */
-static bool wire_of(TALLOC_CTX *ctx, const DATA_BLOB *der, bool props,
+static bool wire_of(TALLOC_CTX *ctx,
+		    const DATA_BLOB *der,
+		    bool props,
 		    DATA_BLOB *wire)
 {
 	struct bpa_cert_blob bare = { .cert_der = *der };
@@ -102,8 +104,10 @@ static bool wire_of(TALLOC_CTX *ctx, const DATA_BLOB *der, bool props,
 }
 
 /* Mean CPU seconds of the server path for @wire; its verdict's text */
-static double cost(TALLOC_CTX *mem_ctx, const DATA_BLOB *wire,
-		   uint32_t *reasons, char **text)
+static double cost(TALLOC_CTX *mem_ctx,
+		   const DATA_BLOB *wire,
+		   uint32_t *reasons,
+		   char **text)
 {
 	double spent = 0;
 	int n = 0;

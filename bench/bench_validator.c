@@ -47,9 +47,13 @@ static HRESULT accept_fn(void *private_data,
 }
 
 /* Mean seconds per check over at least @min_s (and 20 checks) */
-static double round_of(TALLOC_CTX *mem, struct bpa_validation_ctx *v,
-		       const struct bpa_cert_blob *blob, bool new_endpoint,
-		       double min_s, clockid_t clock, unsigned *serial)
+static double round_of(TALLOC_CTX *mem,
+		       struct bpa_validation_ctx *v,
+		       const struct bpa_cert_blob *blob,
+		       bool new_endpoint,
+		       double min_s,
+		       clockid_t clock,
+		       unsigned *serial)
 {
 	double start = clock_now(clock), t = 0;
 	unsigned n = 0;
@@ -75,8 +79,10 @@ static double round_of(TALLOC_CTX *mem, struct bpa_validation_ctx *v,
 }
 
 /* The best of 5 rounds: the least disturbed by other load */
-static double run(TALLOC_CTX *mem, struct bpa_validation_ctx *v,
-		  const struct bpa_cert_blob *blob, bool new_endpoint,
+static double run(TALLOC_CTX *mem,
+		  struct bpa_validation_ctx *v,
+		  const struct bpa_cert_blob *blob,
+		  bool new_endpoint,
 		  clockid_t clock)
 {
 	static unsigned serial;

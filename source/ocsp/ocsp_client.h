@@ -170,7 +170,8 @@ const char *bpa_ocsp_responder_status_name(int status);
  * @return S_OK and *@purl on @mem_ctx; HRES_CRYPT_E_NOT_FOUND when the
  *         certificate has none; HRES_E_OUTOFMEMORY.
  */
-HRESULT bpa_ocsp_aia_url(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
+HRESULT bpa_ocsp_aia_url(TALLOC_CTX *mem_ctx,
+			 gnutls_x509_crt_t cert,
 			 char **purl);
 
 /* A request: its DER and what the response must match */
@@ -187,8 +188,10 @@ struct bpa_ocsp_request {
  *         argument); HRES_E_OUTOFMEMORY; HRES_E_FAIL (a GnuTLS error,
  *         logged).
  */
-HRESULT bpa_ocsp_request_build(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
-			       gnutls_x509_crt_t issuer, bool with_nonce,
+HRESULT bpa_ocsp_request_build(TALLOC_CTX *mem_ctx,
+			       gnutls_x509_crt_t cert,
+			       gnutls_x509_crt_t issuer,
+			       bool with_nonce,
 			       struct bpa_ocsp_request **preq);
 
 /**
@@ -219,7 +222,8 @@ HRESULT bpa_ocsp_response_check(TALLOC_CTX *mem_ctx,
 				const struct bpa_ocsp_request *req,
 				gnutls_x509_crt_t cert,
 				gnutls_x509_crt_t issuer,
-				time_t now, uint32_t clock_skew,
+				time_t now,
+				uint32_t clock_skew,
 				struct bpa_ocsp_result **presult);
 
 /**
@@ -235,10 +239,14 @@ HRESULT bpa_ocsp_response_check(TALLOC_CTX *mem_ctx,
  *         text in *@perr (on @mem_ctx, if @perr not NULL);
  *         HRES_E_INVALIDARG; HRES_E_OUTOFMEMORY.
  */
-HRESULT bpa_ocsp_http_fetch(TALLOC_CTX *mem_ctx, const char *url,
-			    const DATA_BLOB *body, const char *content_type,
-			    uint32_t timeout_ms, size_t max_size,
-			    DATA_BLOB *pout, char **perr);
+HRESULT bpa_ocsp_http_fetch(TALLOC_CTX *mem_ctx,
+			    const char *url,
+			    const DATA_BLOB *body,
+			    const char *content_type,
+			    uint32_t timeout_ms,
+			    size_t max_size,
+			    DATA_BLOB *pout,
+			    char **perr);
 
 /**
  * The whole exchange: build the request for @cert/@issuer, POST it to
@@ -250,9 +258,12 @@ HRESULT bpa_ocsp_http_fetch(TALLOC_CTX *mem_ctx, const char *url,
  *         HRES_E_OUTOFMEMORY; HRES_E_FAIL (GnuTLS error building the
  *         request).
  */
-HRESULT bpa_ocsp_query(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
-		       gnutls_x509_crt_t issuer, const char *url,
-		       const struct bpa_ocsp_params *p, time_t now,
+HRESULT bpa_ocsp_query(TALLOC_CTX *mem_ctx,
+		       gnutls_x509_crt_t cert,
+		       gnutls_x509_crt_t issuer,
+		       const char *url,
+		       const struct bpa_ocsp_params *p,
+		       time_t now,
 		       struct bpa_ocsp_result **presult);
 
 /**
@@ -261,6 +272,7 @@ HRESULT bpa_ocsp_query(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
  * "responder-error (tryLater)".  NULL on ENOMEM.
  */
 char *bpa_ocsp_result_string(TALLOC_CTX *mem_ctx,
-			     const struct bpa_ocsp_result *r, time_t now);
+			     const struct bpa_ocsp_result *r,
+			     time_t now);
 
 #endif /* _BPA_OCSP_CLIENT_H_ */

@@ -43,10 +43,14 @@ static size_t fetch_write(char *ptr, size_t size, size_t nmemb, void *priv)
 	return n;
 }
 
-HRESULT bpa_ocsp_http_fetch(TALLOC_CTX *mem_ctx, const char *url,
-			    const DATA_BLOB *body, const char *content_type,
-			    uint32_t timeout_ms, size_t max_size,
-			    DATA_BLOB *pout, char **perr)
+HRESULT bpa_ocsp_http_fetch(TALLOC_CTX *mem_ctx,
+			    const char *url,
+			    const DATA_BLOB *body,
+			    const char *content_type,
+			    uint32_t timeout_ms,
+			    size_t max_size,
+			    DATA_BLOB *pout,
+			    char **perr)
 {
 	struct fetch_state st = { .mem_ctx = mem_ctx, .max = max_size };
 	CURL *h = NULL;

@@ -8,9 +8,12 @@
 #include "util/bpa_hresult.h"
 #include "ocsp/ocsp_client.h"
 
-HRESULT bpa_ocsp_query(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
-		       gnutls_x509_crt_t issuer, const char *url,
-		       const struct bpa_ocsp_params *p, time_t now,
+HRESULT bpa_ocsp_query(TALLOC_CTX *mem_ctx,
+		       gnutls_x509_crt_t cert,
+		       gnutls_x509_crt_t issuer,
+		       const char *url,
+		       const struct bpa_ocsp_params *p,
+		       time_t now,
 		       struct bpa_ocsp_result **presult)
 {
 	TALLOC_CTX *frame = NULL;

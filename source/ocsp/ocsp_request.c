@@ -122,7 +122,8 @@ const char *bpa_ocsp_responder_status_name(int status)
 }
 
 /* RFC 5280 4.2.2.1: AuthorityInfoAccess, accessMethod id-ad-ocsp */
-HRESULT bpa_ocsp_aia_url(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
+HRESULT bpa_ocsp_aia_url(TALLOC_CTX *mem_ctx,
+			 gnutls_x509_crt_t cert,
 			 char **purl)
 {
 	unsigned seq;
@@ -163,8 +164,10 @@ HRESULT bpa_ocsp_aia_url(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
 }
 
 /* RFC 6960 4.1.1 (request), 4.4.1 (nonce) */
-HRESULT bpa_ocsp_request_build(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
-			       gnutls_x509_crt_t issuer, bool with_nonce,
+HRESULT bpa_ocsp_request_build(TALLOC_CTX *mem_ctx,
+			       gnutls_x509_crt_t cert,
+			       gnutls_x509_crt_t issuer,
+			       bool with_nonce,
 			       struct bpa_ocsp_request **preq)
 {
 	gnutls_ocsp_req_t req = NULL;

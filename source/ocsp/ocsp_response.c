@@ -39,8 +39,10 @@ static void cert_id_free(struct cert_id *id)
 	memset(id, 0, sizeof(*id));
 }
 
-static int cert_id_make(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
-			gnutls_digest_algorithm_t dig, struct cert_id *id)
+static int cert_id_make(gnutls_x509_crt_t cert,
+			gnutls_x509_crt_t issuer,
+			gnutls_digest_algorithm_t dig,
+			struct cert_id *id)
 {
 	gnutls_ocsp_req_t req = NULL;
 	int rc;
@@ -62,7 +64,8 @@ done:
 }
 
 static void set_verify_error(struct bpa_ocsp_result *r,
-			     enum bpa_ocsp_verify_error e, const char *detail)
+			     enum bpa_ocsp_verify_error e,
+			     const char *detail)
 {
 	r->outcome = BPA_OCSP_VERIFY_ERROR;
 	r->verify_error = e;
@@ -99,7 +102,8 @@ static const char *signer_text(unsigned v)
  * response's certID is compared with ours computed with its own hash
  * algorithm (RFC 6960 4.1.1: all four fields).
  */
-static int find_single(gnutls_ocsp_resp_t resp, gnutls_x509_crt_t cert,
+static int find_single(gnutls_ocsp_resp_t resp,
+		       gnutls_x509_crt_t cert,
 		       gnutls_x509_crt_t issuer)
 {
 	unsigned i;
@@ -184,7 +188,8 @@ HRESULT bpa_ocsp_response_check(TALLOC_CTX *mem_ctx,
 				const struct bpa_ocsp_request *req,
 				gnutls_x509_crt_t cert,
 				gnutls_x509_crt_t issuer,
-				time_t now, uint32_t clock_skew,
+				time_t now,
+				uint32_t clock_skew,
 				struct bpa_ocsp_result **presult)
 {
 	struct bpa_ocsp_result *r = NULL;
@@ -372,7 +377,8 @@ static char *fmt_time(TALLOC_CTX *mem_ctx, time_t t)
 }
 
 char *bpa_ocsp_result_string(TALLOC_CTX *mem_ctx,
-			     const struct bpa_ocsp_result *r, time_t now)
+			     const struct bpa_ocsp_result *r,
+			     time_t now)
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);
 	char *s = NULL;

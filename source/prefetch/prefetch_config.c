@@ -22,7 +22,8 @@ const char *bpa_prefetch_mode_name(enum bpa_prefetch_mode m)
 	return "?";
 }
 
-bool bpa_prefetch_mode_parse(const char *s, bool has_url,
+bool bpa_prefetch_mode_parse(const char *s,
+			     bool has_url,
 			     enum bpa_prefetch_mode *m)
 {
 	if (s == NULL || strcasecmp(s, "auto") == 0) {
@@ -75,9 +76,11 @@ HRESULT bpa_prefetch_params_from_config(const struct bpa_config *cfg,
 	return BPA_S_OK;
 }
 
-HRESULT bpa_prefetch_issuer(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t leaf,
+HRESULT bpa_prefetch_issuer(TALLOC_CTX *mem_ctx,
+			    gnutls_x509_crt_t leaf,
 			    gnutls_x509_crt_t chain_first,
-			    const char *ca_file, gnutls_x509_crt_t *pissuer,
+			    const char *ca_file,
+			    gnutls_x509_crt_t *pissuer,
 			    const char **from)
 {
 	gnutls_datum_t d = { NULL, 0 };

@@ -29,7 +29,8 @@ const char *bpa_prefetch_mode_name(enum bpa_prefetch_mode m);
  * (async when @has_url, the local certificate's OCSP AIA URL, else no).
  * false for another word.
  */
-bool bpa_prefetch_mode_parse(const char *s, bool has_url,
+bool bpa_prefetch_mode_parse(const char *s,
+			     bool has_url,
 			     enum bpa_prefetch_mode *m);
 
 /**
@@ -50,9 +51,11 @@ HRESULT bpa_prefetch_params_from_config(const struct bpa_config *cfg,
  *         when neither has it; HRES_E_FAIL (an unreadable ca file,
  *         logged); HRES_E_OUTOFMEMORY.
  */
-HRESULT bpa_prefetch_issuer(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t leaf,
+HRESULT bpa_prefetch_issuer(TALLOC_CTX *mem_ctx,
+			    gnutls_x509_crt_t leaf,
 			    gnutls_x509_crt_t chain_first,
-			    const char *ca_file, gnutls_x509_crt_t *pissuer,
+			    const char *ca_file,
+			    gnutls_x509_crt_t *pissuer,
 			    const char **from);
 
 #endif /* _BPA_PREFETCH_CONFIG_H_ */

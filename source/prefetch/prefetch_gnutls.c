@@ -7,7 +7,8 @@
 #include "prefetch/prefetch_gnutls.h"
 
 /* gnutls_status_request_ocsp_func: a gnutls_malloc'ed copy, or none */
-static int staple(gnutls_session_t session, void *ptr,
+static int staple(gnutls_session_t session,
+		  void *ptr,
 		  gnutls_datum_t *ocsp_response)
 {
 	struct bpa_prefetch *pf = ptr;
@@ -29,7 +30,8 @@ static int staple(gnutls_session_t session, void *ptr,
 }
 
 int bpa_prefetch_gnutls_install(gnutls_certificate_credentials_t cred,
-				unsigned int idx, struct bpa_prefetch *pf)
+				unsigned int idx,
+				struct bpa_prefetch *pf)
 {
 	int rc;
 

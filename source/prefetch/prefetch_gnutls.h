@@ -23,6 +23,7 @@ struct bpa_prefetch;
  * @return 0 or a GnuTLS error code.
  */
 int bpa_prefetch_gnutls_install(gnutls_certificate_credentials_t cred,
-				unsigned int idx, struct bpa_prefetch *pf);
+				unsigned int idx,
+				struct bpa_prefetch *pf);
 
 #endif /* _BPA_PREFETCH_GNUTLS_H_ */

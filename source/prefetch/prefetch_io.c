@@ -20,7 +20,8 @@
 /* The child gets this much longer than libcurl's own timeout */
 #define FETCH_GUARD_MS	3000
 
-HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
+HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx,
+			gnutls_x509_crt_t in,
 			gnutls_x509_crt_t *out)
 {
 	gnutls_datum_t der = { NULL, 0 };
@@ -43,7 +44,9 @@ HRESULT bpa_pf_copy_crt(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t in,
 	return BPA_S_OK;
 }
 
-bool bpa_pf_write_atomic(const char *path, const uint8_t *data, size_t len,
+bool bpa_pf_write_atomic(const char *path,
+			 const uint8_t *data,
+			 size_t len,
 			 mode_t mode)
 {
 	int ret = bpa_file_write_atomic(path, data, len, mode);
@@ -54,8 +57,11 @@ bool bpa_pf_write_atomic(const char *path, const uint8_t *data, size_t len,
 	return ret == 0;
 }
 
-bool bpa_pf_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t max,
-		      DATA_BLOB *out, bool *missing)
+bool bpa_pf_read_file(TALLOC_CTX *mem_ctx,
+		      const char *path,
+		      size_t max,
+		      DATA_BLOB *out,
+		      bool *missing)
 {
 	int ret;
 
@@ -109,8 +115,11 @@ static int fetch_destructor(struct bpa_pf_fetch *f)
 }
 
 /* Report once; the handle stays the caller's to free */
-static void fetch_finish(struct bpa_pf_fetch *f, bool ok,
-			 const DATA_BLOB *body, const char *err, bool kill_it)
+static void fetch_finish(struct bpa_pf_fetch *f,
+			 bool ok,
+			 const DATA_BLOB *body,
+			 const char *err,
+			 bool kill_it)
 {
 	bpa_pf_fetch_done_fn done = f->done;
 
@@ -121,8 +130,10 @@ static void fetch_finish(struct bpa_pf_fetch *f, bool ok,
 	}
 }
 
-static void fetch_readable(struct tevent_context *ev, struct tevent_fd *fde,
-			   uint16_t flags, void *private_data)
+static void fetch_readable(struct tevent_context *ev,
+			   struct tevent_fd *fde,
+			   uint16_t flags,
+			   void *private_data)
 {
 	struct bpa_pf_fetch *f = talloc_get_type_abort(private_data,
 						       struct bpa_pf_fetch);
@@ -176,8 +187,10 @@ static void fetch_readable(struct tevent_context *ev, struct tevent_fd *fde,
 	fetch_finish(f, true, &body, NULL, false);
 }
 
-static void fetch_timeout(struct tevent_context *ev, struct tevent_timer *te,
-			  struct timeval now, void *private_data)
+static void fetch_timeout(struct tevent_context *ev,
+			  struct tevent_timer *te,
+			  struct timeval now,
+			  void *private_data)
 {
 	struct bpa_pf_fetch *f = talloc_get_type_abort(private_data,
 						       struct bpa_pf_fetch);
@@ -209,8 +222,10 @@ static void write_all(int fd, const void *p, size_t len)
 }
 
 /* In the child: one POST, the answer down the pipe, _exit */
-_Noreturn static void fetch_child(int fd, const char *url,
-				  const DATA_BLOB *req, uint32_t timeout_ms,
+_Noreturn static void fetch_child(int fd,
+				  const char *url,
+				  const DATA_BLOB *req,
+				  uint32_t timeout_ms,
 				  size_t max)
 {
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
@@ -242,7 +257,8 @@ struct bpa_pf_fetch *bpa_pf_fetch_start(TALLOC_CTX *mem_ctx,
 					struct tevent_context *ev,
 					const char *url,
 					const DATA_BLOB *req,
-					uint32_t timeout_ms, size_t max,
+					uint32_t timeout_ms,
+					size_t max,
 					bpa_pf_fetch_done_fn done,
 					void *private_data)
 {

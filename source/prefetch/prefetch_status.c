@@ -65,8 +65,10 @@ void bpa_pf_status_save(struct bpa_prefetch *pf, time_t now)
 	TALLOC_FREE(frame);
 }
 
-static bool parse_line(TALLOC_CTX *mem_ctx, struct bpa_prefetch_status *st,
-		       const char *key, const char *v)
+static bool parse_line(TALLOC_CTX *mem_ctx,
+		       struct bpa_prefetch_status *st,
+		       const char *key,
+		       const char *v)
 {
 	long long n = strtoll(v, NULL, 10);
 

@@ -72,8 +72,10 @@ const DATA_BLOB *bpa_prefetch_current(struct bpa_prefetch *pf, time_t now)
 	return &pf->der;
 }
 
-HRESULT bpa_prefetch_get(TALLOC_CTX *mem_ctx, struct bpa_prefetch *pf,
-			 time_t now, DATA_BLOB *presp)
+HRESULT bpa_prefetch_get(TALLOC_CTX *mem_ctx,
+			 struct bpa_prefetch *pf,
+			 time_t now,
+			 DATA_BLOB *presp)
 {
 	const DATA_BLOB *cur = bpa_prefetch_current(pf, now);
 
@@ -98,8 +100,10 @@ static void pf_set_error(struct bpa_prefetch *pf, const char *err)
  * Only a verified good response that is newer and usable replaces what
  * is held; a revoked one drops it.
  */
-static void pf_take(struct bpa_prefetch *pf, const DATA_BLOB *body,
-		    const char *err, time_t now)
+static void pf_take(struct bpa_prefetch *pf,
+		    const DATA_BLOB *body,
+		    const char *err,
+		    time_t now)
 {
 	TALLOC_CTX *frame = talloc_new(pf);
 	struct bpa_ocsp_result *r = NULL;
@@ -204,7 +208,8 @@ done:
 }
 
 /* What the retrieval sends: the certID, no nonce (see prefetcher.h) */
-static bool pf_request(TALLOC_CTX *mem_ctx, struct bpa_prefetch *pf,
+static bool pf_request(TALLOC_CTX *mem_ctx,
+		       struct bpa_prefetch *pf,
 		       DATA_BLOB *der)
 {
 	struct bpa_ocsp_request *req = NULL;
@@ -219,7 +224,9 @@ static bool pf_request(TALLOC_CTX *mem_ctx, struct bpa_prefetch *pf,
 	return true;
 }
 
-static void pf_fetch_done(void *private_data, bool ok, const DATA_BLOB *body,
+static void pf_fetch_done(void *private_data,
+			  bool ok,
+			  const DATA_BLOB *body,
 			  const char *err)
 {
 	struct bpa_prefetch *pf = talloc_get_type_abort(private_data,
@@ -231,8 +238,10 @@ static void pf_fetch_done(void *private_data, bool ok, const DATA_BLOB *body,
 	pf_arm(pf, now);
 }
 
-static void pf_retrieve(struct tevent_context *ev, struct tevent_timer *te,
-			struct timeval tv, void *private_data)
+static void pf_retrieve(struct tevent_context *ev,
+			struct tevent_timer *te,
+			struct timeval tv,
+			void *private_data)
 {
 	struct bpa_prefetch *pf = talloc_get_type_abort(private_data,
 							struct bpa_prefetch);
@@ -264,8 +273,10 @@ static void pf_retrieve(struct tevent_context *ev, struct tevent_timer *te,
 	}
 }
 
-static void pf_expire(struct tevent_context *ev, struct tevent_timer *te,
-		      struct timeval tv, void *private_data)
+static void pf_expire(struct tevent_context *ev,
+		      struct tevent_timer *te,
+		      struct timeval tv,
+		      void *private_data)
 {
 	struct bpa_prefetch *pf = talloc_get_type_abort(private_data,
 							struct bpa_prefetch);
@@ -406,9 +417,12 @@ static int pf_destructor(struct bpa_prefetch *pf)
 	return 0;
 }
 
-HRESULT bpa_prefetch_open(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
-			  gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
-			  uint32_t flags, const struct bpa_prefetch_params *p,
+HRESULT bpa_prefetch_open(TALLOC_CTX *mem_ctx,
+			  struct tevent_context *ev,
+			  gnutls_x509_crt_t cert,
+			  gnutls_x509_crt_t issuer,
+			  uint32_t flags,
+			  const struct bpa_prefetch_params *p,
 			  struct bpa_prefetch **ppf)
 {
 	struct bpa_prefetch *pf = NULL;

@@ -80,9 +80,12 @@ void bpa_prefetch_params_init(struct bpa_prefetch_params *p);
  *         URL (http://);
  *         HRES_E_OUTOFMEMORY; HRES_E_FAIL (a GnuTLS error).  Logged.
  */
-HRESULT bpa_prefetch_open(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
-			  gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
-			  uint32_t flags, const struct bpa_prefetch_params *p,
+HRESULT bpa_prefetch_open(TALLOC_CTX *mem_ctx,
+			  struct tevent_context *ev,
+			  gnutls_x509_crt_t cert,
+			  gnutls_x509_crt_t issuer,
+			  uint32_t flags,
+			  const struct bpa_prefetch_params *p,
 			  struct bpa_prefetch **ppf);
 
 /**
@@ -93,8 +96,10 @@ const DATA_BLOB *bpa_prefetch_current(struct bpa_prefetch *pf, time_t now);
 
 /** A copy of the current response on @mem_ctx: S_OK, or
  * HRES_CRYPT_E_NOT_FOUND when there is none; HRES_E_OUTOFMEMORY. */
-HRESULT bpa_prefetch_get(TALLOC_CTX *mem_ctx, struct bpa_prefetch *pf,
-			 time_t now, DATA_BLOB *presp);
+HRESULT bpa_prefetch_get(TALLOC_CTX *mem_ctx,
+			 struct bpa_prefetch *pf,
+			 time_t now,
+			 DATA_BLOB *presp);
 
 /** Stop and free (NULL is allowed). */
 void bpa_prefetch_close(struct bpa_prefetch *pf);

@@ -94,7 +94,8 @@ struct bpa_prefetch_sched bpa_prefetch_schedule(
 }
 
 bool bpa_prefetch_usable(const struct bpa_prefetch_settings *s,
-			 time_t next_update, time_t now)
+			 time_t next_update,
+			 time_t now)
 {
 	return next_update > now &&
 	       next_update - now >= (time_t)s->min_validity;

@@ -99,7 +99,8 @@ struct bpa_prefetch_sched bpa_prefetch_schedule(
  * or past its nextUpdate)?
  */
 bool bpa_prefetch_usable(const struct bpa_prefetch_settings *s,
-			 time_t next_update, time_t now);
+			 time_t next_update,
+			 time_t now);
 
 /**
  * The settings make sense together: min_before <= max_before.  Each

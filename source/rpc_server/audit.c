@@ -52,7 +52,9 @@ static const char *auth_level_name(enum dcerpc_AuthLevel l)
 	}
 }
 
-static char *json_field(char *out, const char *name, const char *value,
+static char *json_field(char *out,
+			const char *name,
+			const char *value,
 			bool last)
 {
 	out = talloc_asprintf_append_buffer(out, "\"%s\": ", name);
@@ -67,7 +69,8 @@ static char *json_field(char *out, const char *name, const char *value,
 
 char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 			 const struct bpa_srv_caller *caller,
-			 const struct bpa_exchange_result *res, time_t now)
+			 const struct bpa_exchange_result *res,
+			 time_t now)
 {
 	char ts[BPA_TIME_STRING_MAX];
 	char hr[16];
@@ -233,7 +236,8 @@ static void unauth_summary(const struct bpa_srv_caller *caller, time_t now)
 
 void bpa_srv_audit(const struct bpa_srv_caller *caller,
 		   const struct bpa_exchange_result *res,
-		   bool json, time_t now)
+		   bool json,
+		   time_t now)
 {
 	int level = bpa_srv_audit_level(caller, res);
 	/* the JSON line is at level 1, a flood's with its text line */

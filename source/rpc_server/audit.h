@@ -54,7 +54,8 @@ int bpa_srv_audit_level(const struct bpa_srv_caller *caller,
  */
 void bpa_srv_audit(const struct bpa_srv_caller *caller,
 		   const struct bpa_exchange_result *res,
-		   bool json, time_t now);
+		   bool json,
+		   time_t now);
 
 /**
  * The text line of one call on @mem_ctx (no newline), NULL on ENOMEM.
@@ -70,6 +71,7 @@ char *bpa_srv_audit_text(TALLOC_CTX *mem_ctx,
  */
 char *bpa_srv_audit_json(TALLOC_CTX *mem_ctx,
 			 const struct bpa_srv_caller *caller,
-			 const struct bpa_exchange_result *res, time_t now);
+			 const struct bpa_exchange_result *res,
+			 time_t now);
 
 #endif /* _BPA_SRV_AUDIT_H_ */

@@ -26,9 +26,10 @@
 #include "rpc_server/audit.h"
 #include "rpc_server/endpoint.h"
 
-static HRESULT dcesrv_bitspeerauth_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
-					 TALLOC_CTX *mem_ctx,
-					 struct bitspeerauth_ExchangePublicKeys *r);
+static HRESULT dcesrv_bitspeerauth_ExchangePublicKeys(
+	struct dcesrv_call_state *dce_call,
+	TALLOC_CTX *mem_ctx,
+	struct bitspeerauth_ExchangePublicKeys *r);
 static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
 				const struct dcesrv_endpoint_server *ep);
 #define DCESRV_INTERFACE_BITSPEERAUTH_INIT_SERVER bpa_init_server
@@ -61,9 +62,10 @@ static NTSTATUS bpa_bind(struct dcesrv_connection_context *context,
 }
 
 /* MS-BPAU 3.1.4.1 */
-static HRESULT dcesrv_bitspeerauth_ExchangePublicKeys(struct dcesrv_call_state *dce_call,
-					 TALLOC_CTX *mem_ctx,
-					 struct bitspeerauth_ExchangePublicKeys *r)
+static HRESULT dcesrv_bitspeerauth_ExchangePublicKeys(
+	struct dcesrv_call_state *dce_call,
+	TALLOC_CTX *mem_ctx,
+	struct bitspeerauth_ExchangePublicKeys *r)
 {
 	struct bpa_exchange_result res = {
 		.hr = HRES_E_ACCESSDENIED,

@@ -45,7 +45,9 @@ const char *bpa_exchange_verdict_name(enum bpa_exchange_verdict v)
 }
 
 static void refuse(struct bpa_exchange_result *res,
-		   enum bpa_exchange_verdict v, HRESULT hr, const char *why)
+		   enum bpa_exchange_verdict v,
+		   HRESULT hr,
+		   const char *why)
 {
 	res->verdict = v;
 	res->hr = hr;
@@ -55,7 +57,8 @@ static void refuse(struct bpa_exchange_result *res,
 
 /* The server's CERTIFICATE_BLOB, copied to the call's @mem_ctx */
 static bool copy_server_blob(TALLOC_CTX *mem_ctx,
-			     const struct bpa_srv_state *state, DATA_BLOB *out)
+			     const struct bpa_srv_state *state,
+			     DATA_BLOB *out)
 {
 	const DATA_BLOB *b = &state->cert->blob;
 
@@ -97,7 +100,8 @@ static void refuse_by_validator(TALLOC_CTX *mem_ctx,
 static bool validate_client(TALLOC_CTX *mem_ctx,
 			    const struct bpa_srv_state *state,
 			    const struct bpa_srv_caller *caller,
-			    const struct bpa_cert_blob *blob, time_t now,
+			    const struct bpa_cert_blob *blob,
+			    time_t now,
 			    struct bpa_cert_verdict **pv,
 			    struct bpa_exchange_result *res)
 {
@@ -158,7 +162,8 @@ static bool validate_client(TALLOC_CTX *mem_ctx,
 static bool revocation_check(TALLOC_CTX *mem_ctx,
 			     const struct bpa_srv_state *state,
 			     const struct bpa_cert_blob *blob,
-			     const struct bpa_cert_verdict *verdict, time_t now,
+			     const struct bpa_cert_verdict *verdict,
+			     time_t now,
 			     struct bpa_exchange_result *res)
 {
 	enum bpa_rev_mode mode = (enum bpa_rev_mode)
@@ -190,9 +195,11 @@ static bool revocation_check(TALLOC_CTX *mem_ctx,
 }
 
 /* MS-BPAU 3.1.4.1 <3>, <4>: add the caller's row, or replace it */
-static bool add_peer(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
+static bool add_peer(TALLOC_CTX *mem_ctx,
+		     struct bpa_srv_state *state,
 		     const struct bpa_srv_caller *caller,
-		     const struct bpa_cert_blob *blob, time_t now,
+		     const struct bpa_cert_blob *blob,
+		     time_t now,
 		     struct bpa_exchange_result *res)
 {
 	struct bpa_peer peer = {
@@ -228,9 +235,12 @@ static bool add_peer(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
 	return false;
 }
 
-void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
+void bpa_srv_exchange(TALLOC_CTX *mem_ctx,
+		      struct bpa_srv_state *state,
 		      const struct bpa_srv_caller *caller,
-		      const uint8_t *key, uint32_t key_len, time_t now,
+		      const uint8_t *key,
+		      uint32_t key_len,
+		      time_t now,
 		      struct bpa_exchange_result *res)
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);

@@ -82,9 +82,12 @@ struct bpa_exchange_result {
  * @param res      out: always filled; res->hr is S_OK only with a
  *                 non-empty server_blob
  */
-void bpa_srv_exchange(TALLOC_CTX *mem_ctx, struct bpa_srv_state *state,
+void bpa_srv_exchange(TALLOC_CTX *mem_ctx,
+		      struct bpa_srv_state *state,
 		      const struct bpa_srv_caller *caller,
-		      const uint8_t *key, uint32_t key_len, time_t now,
+		      const uint8_t *key,
+		      uint32_t key_len,
+		      time_t now,
 		      struct bpa_exchange_result *res);
 
 /** Stable name of @v for logs ("added", "refused-caller", ...) */

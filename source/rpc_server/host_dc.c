@@ -30,7 +30,8 @@ struct ldb_context *samdb_connect(TALLOC_CTX *mem_ctx,
 				  unsigned int flags);
 
 /* objectSid in its binary form (MS-DTYP 2.4.2.2) */
-static bool sid_from_binary(const uint8_t *data, size_t length,
+static bool sid_from_binary(const uint8_t *data,
+			    size_t length,
 			    struct dom_sid *sid)
 {
 	size_t i;
@@ -57,7 +58,8 @@ static bool sid_from_binary(const uint8_t *data, size_t length,
 }
 
 /* The DC's own computer object: objectSid and dNSHostName */
-static bool dc_find_identity(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+static bool dc_find_identity(TALLOC_CTX *mem_ctx,
+			     struct tevent_context *ev,
 			     struct loadparm_context *lp_ctx,
 			     struct bpa_srv_identity *id)
 {

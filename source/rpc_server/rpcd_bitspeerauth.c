@@ -28,7 +28,8 @@
 /* libsamba-hostconfig and libsmbconf, declared in no installed header */
 const struct loadparm_s3_helpers *loadparm_s3_helpers(void);
 struct loadparm_context *loadparm_init_s3(
-	TALLOC_CTX *mem_ctx, const struct loadparm_s3_helpers *s3_fns);
+	TALLOC_CTX *mem_ctx,
+	const struct loadparm_s3_helpers *s3_fns);
 
 /* libds/common/roles.h (not installed): samba serves it there */
 #define BPA_ROLE_ACTIVE_DIRECTORY_DC 4

@@ -43,8 +43,10 @@ void bpa_srv_set_host(const struct bpa_srv_host *host)
  * MS-BPAU 3.1.3: the table, empty at start unless persistent.  An open
  * that is not the server's start (@starting false) never empties it.
  */
-static HRESULT open_table(TALLOC_CTX *mem_ctx, const struct bpa_config *cfg,
-			  bool starting, struct bpa_peer_table **pt)
+static HRESULT open_table(TALLOC_CTX *mem_ctx,
+			  const struct bpa_config *cfg,
+			  bool starting,
+			  struct bpa_peer_table **pt)
 {
 	struct bpa_peer_table_params p;
 	HRESULT hr;
@@ -63,8 +65,10 @@ static HRESULT open_table(TALLOC_CTX *mem_ctx, const struct bpa_config *cfg,
 		return hr;
 	}
 	DBG_NOTICE("peer table %s (%s, at most %" PRIu32 " peers)\n",
-		   p.path, cfg->persistent_peers ? "persistent" :
-		   starting ? "emptied at start" : "emptied at the host's start",
+		   p.path,
+		   cfg->persistent_peers ? "persistent" :
+		   starting ? "emptied at start" :
+		   "emptied at the host's start",
 		   bpa_peer_table_max_peers(*pt));
 	return hr;
 }

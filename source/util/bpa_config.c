@@ -142,7 +142,8 @@ char *bpa_option_default_string(TALLOC_CTX *mem_ctx,
 }
 
 static uint32_t parm_u32(struct loadparm_context *lp_ctx,
-			 const struct bpa_option *o, struct bpa_config *c)
+			 const struct bpa_option *o,
+			 struct bpa_config *c)
 {
 	unsigned long v = lpcfg_parm_ulong(lp_ctx, NULL, BPA_PARM, o->name,
 					   o->def);
@@ -171,8 +172,10 @@ static bool parm_set(struct loadparm_context *lp_ctx, const char *name)
 	return v != NULL && v[0] != '\0';
 }
 
-static char *parm_str(TALLOC_CTX *mem_ctx, struct loadparm_context *lp_ctx,
-		      const struct bpa_option *o, bool *ok)
+static char *parm_str(TALLOC_CTX *mem_ctx,
+		      struct loadparm_context *lp_ctx,
+		      const struct bpa_option *o,
+		      bool *ok)
 {
 	const char *v = lpcfg_parm_string(lp_ctx, NULL, BPA_PARM, o->name);
 	const char *dir = NULL;

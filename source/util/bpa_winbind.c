@@ -15,7 +15,8 @@ bool bpa_winbind_available(void)
 	return WBC_ERROR_IS_OK(wbcPing());
 }
 
-HRESULT bpa_winbind_account_sid(const char *domain, const char *account,
+HRESULT bpa_winbind_account_sid(const char *domain,
+				const char *account,
 				struct dom_sid *sid)
 {
 	struct wbcDomainSid wsid;

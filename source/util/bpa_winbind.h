@@ -27,7 +27,8 @@ bool bpa_winbind_available(void);
  *         a user/computer account); HRES_E_FAIL (winbindd not
  *         reachable, or an unusable answer); HRES_E_INVALIDARG.
  */
-HRESULT bpa_winbind_account_sid(const char *domain, const char *account,
+HRESULT bpa_winbind_account_sid(const char *domain,
+				const char *account,
 				struct dom_sid *sid);
 
 #endif /* _BPA_WINBIND_H_ */

@@ -6,7 +6,9 @@
 #include "util/sid_string.h"
 
 /* One decimal number, canonical (no leading zero unless "0"), < 2^32 */
-static bool parse_dec32(const char *s, size_t len, size_t *pos,
+static bool parse_dec32(const char *s,
+			size_t len,
+			size_t *pos,
 			uint32_t *out)
 {
 	uint64_t v = 0;

@@ -127,7 +127,8 @@ HRESULT bpa_validation_ctx_from_config(TALLOC_CTX *mem_ctx,
  * success cache.  @fn NULL removes the validator (phase one only).
  */
 void bpa_validation_set_callback(struct bpa_validation_ctx *ctx,
-				 bpa_validator_fn fn, void *private_data);
+				 bpa_validator_fn fn,
+				 void *private_data);
 
 /** true if a validator is set or configured (also a broken one) */
 bool bpa_validation_has_validator(const struct bpa_validation_ctx *ctx);
@@ -144,14 +145,16 @@ HRESULT bpa_validation_check(TALLOC_CTX *mem_ctx,
 			     const struct bpa_cert_blob *blob,
 			     enum bpa_cert_role role,
 			     const struct bpa_validate_policy *policy,
-			     const char *endpoint, time_t now,
+			     const char *endpoint,
+			     time_t now,
 			     struct bpa_validation_result **pres);
 
 /**
  * The failure records of @cache_file, most recent first, on @mem_ctx.
  * A missing file is no records.
  */
-HRESULT bpa_validation_failures(TALLOC_CTX *mem_ctx, const char *cache_file,
+HRESULT bpa_validation_failures(TALLOC_CTX *mem_ctx,
+				const char *cache_file,
 				struct bpa_validator_failure **plist,
 				size_t *pcount);
 
@@ -160,7 +163,8 @@ HRESULT bpa_validation_failures(TALLOC_CTX *mem_ctx, const char *cache_file,
  * @cache_file (and, with @failures, the failure records).
  * *@pdropped (if not NULL) is the number of pairs dropped.
  */
-HRESULT bpa_validation_reset(const char *cache_file, bool failures,
+HRESULT bpa_validation_reset(const char *cache_file,
+			     bool failures,
 			     uint64_t *pdropped);
 
 #endif /* _BPA_VALIDATOR_H_ */

@@ -75,7 +75,9 @@ static struct tdb_context *vcache_tdb(struct bpa_vcache *c)
 	return c->tdb;
 }
 
-static int count_ok_fn(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
+static int count_ok_fn(struct tdb_context *tdb,
+		       TDB_DATA k,
+		       TDB_DATA v,
 		       void *priv)
 {
 	uint64_t *n = priv;
@@ -91,7 +93,9 @@ struct clear_state {
 	uint64_t dropped;
 };
 
-static int clear_fn(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
+static int clear_fn(struct tdb_context *tdb,
+		    TDB_DATA k,
+		    TDB_DATA v,
 		    void *priv)
 {
 	struct clear_state *cs = priv;
@@ -115,7 +119,8 @@ static int clear_fn(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
 }
 
 /* Inside a transaction: every record but the failures (unless asked) */
-static int clear_locked(struct tdb_context *tdb, bool failures,
+static int clear_locked(struct tdb_context *tdb,
+			bool failures,
 			uint64_t *dropped)
 {
 	struct clear_state cs = { .failures = failures };
@@ -125,7 +130,8 @@ static int clear_locked(struct tdb_context *tdb, bool failures,
 	return rc < 0 ? -1 : 0;
 }
 
-HRESULT bpa_vcache_clear(struct bpa_vcache *c, bool failures,
+HRESULT bpa_vcache_clear(struct bpa_vcache *c,
+			 bool failures,
 			 uint64_t *pdropped)
 {
 	struct tdb_context *tdb = vcache_tdb(c);
@@ -153,8 +159,10 @@ HRESULT bpa_vcache_clear(struct bpa_vcache *c, bool failures,
 	return BPA_S_OK;
 }
 
-static HRESULT vcache_open(TALLOC_CTX *mem_ctx, const char *path,
-			   uint32_t max, int open_flags,
+static HRESULT vcache_open(TALLOC_CTX *mem_ctx,
+			   const char *path,
+			   uint32_t max,
+			   int open_flags,
 			   struct bpa_vcache **pc)
 {
 	struct bpa_vcache *c = talloc_zero(mem_ctx, struct bpa_vcache);
@@ -193,8 +201,11 @@ static HRESULT vcache_open(TALLOC_CTX *mem_ctx, const char *path,
 	return BPA_S_OK;
 }
 
-HRESULT bpa_vcache_open(TALLOC_CTX *mem_ctx, const char *path, uint32_t max,
-			bool empty, struct bpa_vcache **pc)
+HRESULT bpa_vcache_open(TALLOC_CTX *mem_ctx,
+			const char *path,
+			uint32_t max,
+			bool empty,
+			struct bpa_vcache **pc)
 {
 	uint64_t dropped = 0;
 	HRESULT hr;
@@ -214,7 +225,8 @@ HRESULT bpa_vcache_open(TALLOC_CTX *mem_ctx, const char *path, uint32_t max,
 	return hr;
 }
 
-HRESULT bpa_vcache_open_ro(TALLOC_CTX *mem_ctx, const char *path,
+HRESULT bpa_vcache_open_ro(TALLOC_CTX *mem_ctx,
+			   const char *path,
 			   struct bpa_vcache **pc)
 {
 	return vcache_open(mem_ctx, path, 0, O_RDONLY, pc);
@@ -264,14 +276,16 @@ void bpa_vcache_sync_identity(struct bpa_vcache *c, const char *identity)
 	}
 }
 
-static char *ok_key(TALLOC_CTX *mem_ctx, const char *endpoint,
+static char *ok_key(TALLOC_CTX *mem_ctx,
+		    const char *endpoint,
 		    const char *sha256)
 {
 	return talloc_asprintf(mem_ctx, "%s%s/%s", BPA_VKEY_OK, sha256,
 			       endpoint);
 }
 
-bool bpa_vcache_hit(struct bpa_vcache *c, const char *endpoint,
+bool bpa_vcache_hit(struct bpa_vcache *c,
+		    const char *endpoint,
 		    const char *sha256)
 {
 	struct tdb_context *tdb = vcache_tdb(c);
@@ -301,7 +315,8 @@ static void meta_get(struct tdb_context *tdb, struct bpa_vmeta *m)
 }
 
 /* Oldest out until at most c->max pairs may exist (in a transaction) */
-static int evict_locked(struct tdb_context *tdb, uint32_t max,
+static int evict_locked(struct tdb_context *tdb,
+			uint32_t max,
 			struct bpa_vmeta *m)
 {
 	uint8_t sk[BPA_VSEQ_KEY_LEN];
@@ -330,8 +345,11 @@ static int evict_locked(struct tdb_context *tdb, uint32_t max,
 	return 0;
 }
 
-void bpa_vcache_add(struct bpa_vcache *c, const char *identity,
-		    const char *endpoint, const char *sha256, time_t now)
+void bpa_vcache_add(struct bpa_vcache *c,
+		    const char *identity,
+		    const char *endpoint,
+		    const char *sha256,
+		    time_t now)
 {
 	struct tdb_context *tdb = vcache_tdb(c);
 	uint8_t okv[BPA_VOK_LEN], mv[BPA_VMETA_LEN], sk[BPA_VSEQ_KEY_LEN];
@@ -395,7 +413,9 @@ struct oldest_fail {
 	size_t len;
 };
 
-static int oldest_fail_fn(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
+static int oldest_fail_fn(struct tdb_context *tdb,
+			  TDB_DATA k,
+			  TDB_DATA v,
 			  void *priv)
 {
 	struct oldest_fail *of = priv;
@@ -435,8 +455,10 @@ static void bound_failures_locked(struct tdb_context *tdb, uint32_t max)
 	free(of.key);
 }
 
-uint64_t bpa_vcache_failed(struct bpa_vcache *c, const char *endpoint,
-			   uint32_t hresult, time_t now)
+uint64_t bpa_vcache_failed(struct bpa_vcache *c,
+			   const char *endpoint,
+			   uint32_t hresult,
+			   time_t now)
 {
 	struct tdb_context *tdb = vcache_tdb(c);
 	uint8_t fv[BPA_VFAIL_LEN];
@@ -504,7 +526,9 @@ struct list_state {
 	bool nomem;
 };
 
-static int list_fn(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
+static int list_fn(struct tdb_context *tdb,
+		   TDB_DATA k,
+		   TDB_DATA v,
 		   void *priv)
 {
 	struct list_state *ls = priv;
@@ -538,7 +562,8 @@ static int list_fn(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
 	return 0;
 }
 
-HRESULT bpa_vcache_list_failures(TALLOC_CTX *mem_ctx, struct bpa_vcache *c,
+HRESULT bpa_vcache_list_failures(TALLOC_CTX *mem_ctx,
+				 struct bpa_vcache *c,
 				 struct bpa_validator_failure **plist,
 				 size_t *pcount)
 {

@@ -25,11 +25,15 @@ struct bpa_vcache;
  * @max pairs are kept.  @empty: drop the cached successes (the
  * failure records stay).  Logged on error.
  */
-HRESULT bpa_vcache_open(TALLOC_CTX *mem_ctx, const char *path, uint32_t max,
-			bool empty, struct bpa_vcache **pc);
+HRESULT bpa_vcache_open(TALLOC_CTX *mem_ctx,
+			const char *path,
+			uint32_t max,
+			bool empty,
+			struct bpa_vcache **pc);
 
 /** The same file read only; BPA_E_PEERS_NO_TABLE if it is missing */
-HRESULT bpa_vcache_open_ro(TALLOC_CTX *mem_ctx, const char *path,
+HRESULT bpa_vcache_open_ro(TALLOC_CTX *mem_ctx,
+			   const char *path,
 			   struct bpa_vcache **pc);
 
 /**
@@ -39,29 +43,37 @@ HRESULT bpa_vcache_open_ro(TALLOC_CTX *mem_ctx, const char *path,
 void bpa_vcache_sync_identity(struct bpa_vcache *c, const char *identity);
 
 /** true if <@endpoint, @sha256> is cached (for the current identity) */
-bool bpa_vcache_hit(struct bpa_vcache *c, const char *endpoint,
+bool bpa_vcache_hit(struct bpa_vcache *c,
+		    const char *endpoint,
 		    const char *sha256);
 
 /**
  * Cache <@endpoint, @sha256> accepted at @now by validator @identity;
  * nothing if the file names another validator by now.
  */
-void bpa_vcache_add(struct bpa_vcache *c, const char *identity,
-		    const char *endpoint, const char *sha256, time_t now);
+void bpa_vcache_add(struct bpa_vcache *c,
+		    const char *identity,
+		    const char *endpoint,
+		    const char *sha256,
+		    time_t now);
 
 /** Count a refusal of @endpoint; returns its count (0 on error) */
-uint64_t bpa_vcache_failed(struct bpa_vcache *c, const char *endpoint,
-			   uint32_t hresult, time_t now);
+uint64_t bpa_vcache_failed(struct bpa_vcache *c,
+			   const char *endpoint,
+			   uint32_t hresult,
+			   time_t now);
 
 /** Drop the cached successes (and the failures); how many pairs */
-HRESULT bpa_vcache_clear(struct bpa_vcache *c, bool failures,
+HRESULT bpa_vcache_clear(struct bpa_vcache *c,
+			 bool failures,
 			 uint64_t *pdropped);
 
 /** Cached pairs */
 uint64_t bpa_vcache_count(struct bpa_vcache *c);
 
 /** The failure records, in no particular order, on @mem_ctx */
-HRESULT bpa_vcache_list_failures(TALLOC_CTX *mem_ctx, struct bpa_vcache *c,
+HRESULT bpa_vcache_list_failures(TALLOC_CTX *mem_ctx,
+				 struct bpa_vcache *c,
 				 struct bpa_validator_failure **plist,
 				 size_t *pcount);
 

@@ -97,8 +97,13 @@ static char **make_env(TALLOC_CTX *mem_ctx,
  * The child, between fork() and exec: only async-signal-safe calls
  * (samba may have threads).  A failed exec writes its errno to @errfd.
  */
-static void child(const char *path, char **env, int fd_in, int fd_out,
-		  int fd_err, int errfd, int max_fd)
+static void child(const char *path,
+		  char **env,
+		  int fd_in,
+		  int fd_out,
+		  int fd_err,
+		  int errfd,
+		  int max_fd)
 {
 	char *argv[2] = { (char *)(uintptr_t)path, NULL };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -135,8 +140,12 @@ fail:
 }
 
 /* fork and exec @path; an exec failure is its errno */
-static int spawn(const char *path, char **env, int fd_in, int fd_out,
-		 int fd_err, pid_t *pid)
+static int spawn(const char *path,
+		 char **env,
+		 int fd_in,
+		 int fd_out,
+		 int fd_err,
+		 pid_t *pid)
 {
 	long open_max = sysconf(_SC_OPEN_MAX);
 	int max_fd = (open_max < 0 || open_max > 65536) ? 65536 :
@@ -178,7 +187,10 @@ static int spawn(const char *path, char **env, int fd_in, int fd_out,
 }
 
 /* Read what is there; false at EOF or on error (the fd is closed) */
-static void read_some(int *fd, char *buf, size_t max, size_t *len,
+static void read_some(int *fd,
+		      char *buf,
+		      size_t max,
+		      size_t *len,
 		      size_t *dropped)
 {
 	char tmp[4096];
@@ -335,7 +347,8 @@ static bool supervise(struct vrun *r, int64_t deadline)
 }
 
 /* Its standard error, a log line per line, bounded */
-static void log_stderr(TALLOC_CTX *mem_ctx, const char *path,
+static void log_stderr(TALLOC_CTX *mem_ctx,
+		       const char *path,
 		       struct vrun *r)
 {
 	char *line = NULL;
@@ -384,7 +397,8 @@ static int pidfd_of(pid_t pid)
 #endif
 }
 
-HRESULT bpa_vcommand_run(TALLOC_CTX *mem_ctx, const char *path,
+HRESULT bpa_vcommand_run(TALLOC_CTX *mem_ctx,
+			 const char *path,
 			 uint32_t timeout,
 			 const struct bpa_validator_request *req,
 			 char **why)

@@ -130,7 +130,8 @@ static struct bpa_vcache *ctx_cache(struct bpa_validation_ctx *ctx)
  * process, the how-many-th set), or the configured file as it is now.
  * NULL with *@why when the file cannot be looked at.
  */
-static char *identity(TALLOC_CTX *mem_ctx, struct bpa_validation_ctx *ctx,
+static char *identity(TALLOC_CTX *mem_ctx,
+		      struct bpa_validation_ctx *ctx,
 		      char **why)
 {
 	const char *kind = ctx->mode == VMODE_MODULE ? "module" : "command";
@@ -158,7 +159,8 @@ static char *identity(TALLOC_CTX *mem_ctx, struct bpa_validation_ctx *ctx,
 }
 
 void bpa_validation_set_callback(struct bpa_validation_ctx *ctx,
-				 bpa_validator_fn fn, void *private_data)
+				 bpa_validator_fn fn,
+				 void *private_data)
 {
 	struct bpa_vcache *c = NULL;
 	char *why = NULL;
@@ -241,7 +243,8 @@ HRESULT bpa_validation_ctx_from_config(TALLOC_CTX *mem_ctx,
 
 /* The configured module, (re)loaded when the file changed */
 static HRESULT call_module(TALLOC_CTX *mem_ctx,
-			   struct bpa_validation_ctx *ctx, const char *id,
+			   struct bpa_validation_ctx *ctx,
+			   const char *id,
 			   const struct bpa_validator_request *req,
 			   char **why)
 {
@@ -278,7 +281,8 @@ struct phase_two {
 	bool ran;
 };
 
-static HRESULT ask_validator(TALLOC_CTX *mem_ctx, struct phase_two *pt,
+static HRESULT ask_validator(TALLOC_CTX *mem_ctx,
+			     struct phase_two *pt,
 			     const char *id,
 			     const struct bpa_validator_request *req,
 			     char **why)
@@ -426,7 +430,8 @@ HRESULT bpa_validation_check(TALLOC_CTX *mem_ctx,
 			     const struct bpa_cert_blob *blob,
 			     enum bpa_cert_role role,
 			     const struct bpa_validate_policy *policy,
-			     const char *endpoint, time_t now,
+			     const char *endpoint,
+			     time_t now,
 			     struct bpa_validation_result **pres)
 {
 	struct bpa_validation_result *res = NULL;
@@ -492,7 +497,8 @@ static int by_last_desc(const void *a, const void *b)
 	return strcmp(x->endpoint, y->endpoint);
 }
 
-HRESULT bpa_validation_failures(TALLOC_CTX *mem_ctx, const char *cache_file,
+HRESULT bpa_validation_failures(TALLOC_CTX *mem_ctx,
+				const char *cache_file,
 				struct bpa_validator_failure **plist,
 				size_t *pcount)
 {
@@ -516,7 +522,8 @@ HRESULT bpa_validation_failures(TALLOC_CTX *mem_ctx, const char *cache_file,
 	return hr;
 }
 
-HRESULT bpa_validation_reset(const char *cache_file, bool failures,
+HRESULT bpa_validation_reset(const char *cache_file,
+			     bool failures,
 			     uint64_t *pdropped)
 {
 	struct bpa_vcache *c = NULL;

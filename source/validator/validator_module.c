@@ -31,8 +31,10 @@ static int vmodule_destructor(struct bpa_vmodule *m)
 	return 0;
 }
 
-HRESULT bpa_vmodule_load(TALLOC_CTX *mem_ctx, const char *path,
-			 struct bpa_vmodule **pm, char **why)
+HRESULT bpa_vmodule_load(TALLOC_CTX *mem_ctx,
+			 const char *path,
+			 struct bpa_vmodule **pm,
+			 char **why)
 {
 	struct bpa_vmodule *m = NULL;
 	bpa_validator_init_fn init = NULL;

@@ -36,7 +36,8 @@
  * the program's refusal, or BPA_E_VALIDATOR_UNAVAILABLE with *@why (on
  * @mem_ctx) saying why.
  */
-HRESULT bpa_vcommand_run(TALLOC_CTX *mem_ctx, const char *path,
+HRESULT bpa_vcommand_run(TALLOC_CTX *mem_ctx,
+			 const char *path,
 			 uint32_t timeout,
 			 const struct bpa_validator_request *req,
 			 char **why);
@@ -53,8 +54,10 @@ struct bpa_vmodule;
  * Unloaded (ops.unload, dlclose) when *@pm is freed.  Returns S_OK or
  * BPA_E_VALIDATOR_UNAVAILABLE with *@why.
  */
-HRESULT bpa_vmodule_load(TALLOC_CTX *mem_ctx, const char *path,
-			 struct bpa_vmodule **pm, char **why);
+HRESULT bpa_vmodule_load(TALLOC_CTX *mem_ctx,
+			 const char *path,
+			 struct bpa_vmodule **pm,
+			 char **why);
 
 /** The module's answer for @req, as bpa_validator_refusal() maps it */
 HRESULT bpa_vmodule_call(struct bpa_vmodule *m,

@@ -84,8 +84,10 @@ void bpa_vseq_key(uint64_t seq, uint8_t out[BPA_VSEQ_KEY_LEN])
 	PUSH_LE_U64(out, 4, seq);
 }
 
-bool bpa_vfail_key_endpoint(const uint8_t *key, size_t n,
-			    const uint8_t **ep, size_t *len)
+bool bpa_vfail_key_endpoint(const uint8_t *key,
+			    size_t n,
+			    const uint8_t **ep,
+			    size_t *len)
 {
 	const size_t plen = sizeof(BPA_VKEY_FAIL) - 1;
 

@@ -74,8 +74,10 @@ void bpa_vseq_key(uint64_t seq, uint8_t out[BPA_VSEQ_KEY_LEN]);
  * The endpoint of a "fail/<ep>" key: true with *@ep, *@len pointing
  * into @key if it is one with a valid endpoint.
  */
-bool bpa_vfail_key_endpoint(const uint8_t *key, size_t n,
-			    const uint8_t **ep, size_t *len);
+bool bpa_vfail_key_endpoint(const uint8_t *key,
+			    size_t n,
+			    const uint8_t **ep,
+			    size_t *len);
 
 /** A key "ok/..." (a cached success) */
 bool bpa_vkey_is_ok(const uint8_t *key, size_t n);
