@@ -413,22 +413,63 @@ struct oldest_fail {
 	size_t len;
 };
 
-static int oldest_fail_fn(struct tdb_context *tdb,
-			  TDB_DATA k,
-			  TDB_DATA v,
-			  void *priv)
+/* A failure record met by failures_traverse() */
+typedef int (*failure_fn)(TDB_DATA key,
+			  const uint8_t *endpoint,
+			  size_t len,
+			  const struct bpa_vfail *f,
+			  void *priv);
+
+struct failure_walk {
+	failure_fn fn;
+	void *priv;
+};
+
+static int failure_walk_fn(struct tdb_context *tdb,
+			   TDB_DATA k,
+			   TDB_DATA v,
+			   void *priv)
 {
-	struct oldest_fail *of = priv;
+	struct failure_walk *w = priv;
 	const uint8_t *ep = NULL;
 	struct bpa_vfail f;
 	size_t len;
 
 	if (!bpa_vfail_key_endpoint(k.dptr, k.dsize, &ep, &len) ||
 	    !bpa_vfail_pull(v.dptr, v.dsize, &f)) {
-		return 0;
+		return 0;	/* a success record, or not ours */
 	}
+	return w->fn(k, ep, len, &f, w->priv);
+}
+
+/*
+ * @fn on every failure record of @tdb (the others are passed over),
+ * under tdb_traverse_read() or, inside a transaction, tdb_traverse();
+ * their answer
+ */
+static int failures_traverse(struct tdb_context *tdb,
+			     bool read_only,
+			     failure_fn fn,
+			     void *priv)
+{
+	struct failure_walk w = { .fn = fn, .priv = priv };
+
+	if (read_only) {
+		return tdb_traverse_read(tdb, failure_walk_fn, &w);
+	}
+	return tdb_traverse(tdb, failure_walk_fn, &w);
+}
+
+static int oldest_fail_fn(TDB_DATA k,
+			  const uint8_t *ep,
+			  size_t len,
+			  const struct bpa_vfail *f,
+			  void *priv)
+{
+	struct oldest_fail *of = priv;
+
 	of->n++;
-	if (of->key == NULL || f.last < of->last) {
+	if (of->key == NULL || f->last < of->last) {
 		uint8_t *copy = realloc(of->key, k.dsize);
 
 		if (copy == NULL) {
@@ -437,7 +478,7 @@ static int oldest_fail_fn(struct tdb_context *tdb,
 		memcpy(copy, k.dptr, k.dsize);
 		of->key = copy;
 		of->len = k.dsize;
-		of->last = f.last;
+		of->last = f->last;
 	}
 	return 0;
 }
@@ -447,7 +488,8 @@ static void bound_failures_locked(struct tdb_context *tdb, uint32_t max)
 {
 	struct oldest_fail of = { .n = 0 };
 
-	if (tdb_traverse(tdb, oldest_fail_fn, &of) >= 0 && of.n >= max &&
+	if (failures_traverse(tdb, false, oldest_fail_fn, &of) >= 0 &&
+	    of.n >= max &&
 	    of.key != NULL) {
 		tdb_delete(tdb, (TDB_DATA) { .dptr = of.key,
 					     .dsize = of.len });
@@ -526,21 +568,15 @@ struct list_state {
 	bool nomem;
 };
 
-static int list_fn(struct tdb_context *tdb,
-		   TDB_DATA k,
-		   TDB_DATA v,
+static int list_fn(TDB_DATA k,
+		   const uint8_t *ep,
+		   size_t len,
+		   const struct bpa_vfail *f,
 		   void *priv)
 {
 	struct list_state *ls = priv;
 	struct bpa_validator_failure *e = NULL;
-	const uint8_t *ep = NULL;
-	struct bpa_vfail f;
-	size_t len;
 
-	if (!bpa_vfail_key_endpoint(k.dptr, k.dsize, &ep, &len) ||
-	    !bpa_vfail_pull(v.dptr, v.dsize, &f)) {
-		return 0;
-	}
 	e = talloc_realloc(ls->mem_ctx, ls->list,
 			   struct bpa_validator_failure, ls->n + 1);
 	if (e == NULL) {
@@ -554,10 +590,10 @@ static int list_fn(struct tdb_context *tdb,
 		ls->nomem = true;
 		return -1;
 	}
-	e->count = f.count;
-	e->first = f.first;
-	e->last = f.last;
-	e->last_hresult = f.hresult;
+	e->count = f->count;
+	e->first = f->first;
+	e->last = f->last;
+	e->last_hresult = f->hresult;
 	ls->n++;
 	return 0;
 }
@@ -575,7 +611,7 @@ HRESULT bpa_vcache_list_failures(TALLOC_CTX *mem_ctx,
 	if (tdb == NULL) {
 		return HRES_E_FAIL;
 	}
-	if (tdb_traverse_read(tdb, list_fn, &ls) < 0 || ls.nomem) {
+	if (failures_traverse(tdb, true, list_fn, &ls) < 0 || ls.nomem) {
 		TALLOC_FREE(ls.list);
 		return ls.nomem ? HRES_E_OUTOFMEMORY : HRES_E_FAIL;
 	}
