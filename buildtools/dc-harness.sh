@@ -68,7 +68,9 @@
 # them); member-exec runs a command as the member host, dc-exec as the
 # DC host (exec, and the DC's winbindd at /run/samba/winbindd).  `stop` ends
 # the member too.  The helper is BPA_RPCD, default
-# BUILD/source/rpc_server/rpcd_bitspeerauth.
+# BUILD/source/rpc_server/rpcd_bitspeerauth.  BPA_RPCD=installed: the
+# helper installed in Samba's libexec folder (the package, or meson
+# install), run from there: no DIR/member/libexec, no overlay.
 set -euo pipefail
 
 REALM=BPA.TEST
@@ -533,8 +535,9 @@ member_ns() {
 		mount --bind "$m/nsswitch.conf" /etc/nsswitch.conf &&
 		mount --bind "$m/run-samba" /run/samba &&
 		mount --bind "$m/logs" /var/log/samba &&
-		mount -t overlay overlay -o "lowerdir=$m/libexec:$lx" "$lx" ||
-			exit 99
+		{ [ ! -d "$m/libexec" ] ||
+		  mount -t overlay overlay -o "lowerdir=$m/libexec:$lx" "$lx"
+		} || exit 99
 		export LD_LIBRARY_PATH="$m/nsslib"
 		export KRB5_CONFIG="$m/krb5.conf"
 		export KRB5_KTNAME="FILE:$m/private/krb5.keytab"
@@ -605,6 +608,13 @@ cmd_member_start() {
 		die "the DC in $dir was not started with --member"
 	build=$(build_root "$dir")
 	rpcd=${BPA_RPCD:-$build/source/rpc_server/rpcd_bitspeerauth}
+	local lxdir=libexec
+	if [ "$rpcd" = installed ]; then
+		rpcd=$LIBEXEC_DIR/rpcd_bitspeerauth
+		[ -x "$rpcd" ] ||
+			die "BPA_RPCD=installed: $rpcd is not installed"
+		lxdir=""
+	fi
 	[ -x "$rpcd" ] || die "helper not found: $rpcd (build first)"
 	nss=$("$HERE/install-deps.sh" --nss-winbind | tail -n 1) ||
 		die "no libnss_winbind (install-deps.sh --nss-winbind)"
@@ -612,10 +622,13 @@ cmd_member_start() {
 	[ ! -f "$m/samba-dcerpcd.launch.pid" ] ||
 		cmd_member_stop "$dir" >/dev/null 2>&1 || true
 	rm -rf "$m"
-	mkdir -p "$m"/{private,state,cache,lock,run,ncalrpc,libexec,nsslib,logs}
+	mkdir -p "$m"/{private,state,cache,lock,run,ncalrpc,nsslib,logs}
 	mkdir -p -m 0755 "$m/run-samba/winbindd"
 	write_member_smb_conf "$m" "$opts"
-	cp "$rpcd" "$m/libexec/rpcd_bitspeerauth"
+	if [ -n "$lxdir" ]; then
+		mkdir -p "$m/$lxdir"
+		cp "$rpcd" "$m/$lxdir/rpcd_bitspeerauth"
+	fi
 	cp "$nss/libnss_winbind.so.2" "$m/nsslib/"
 	echo "nameserver 127.0.0.1" >"$m/resolv.conf"
 	sed -e 's/^\(passwd\|group\):.*/\1: files winbind/' \
@@ -699,6 +712,7 @@ cmd_member_start() {
 		printf 'BPA_MEMBER_FQDN=%q\n' "$fqdn"
 		printf 'BPA_MEMBER_ADDR=%q\n' "$MEMBER_ADDR"
 		printf 'BPA_MEMBER_SID=%q\n' "$sid"
+		printf 'BPA_MEMBER_RPCD=%q\n' "$rpcd"
 		printf 'BPA_MEMBER_SMBCONF=%q\n' "$m/smb.conf"
 		printf 'BPA_MEMBER_KEYTAB=%q\n' "$m/private/krb5.keytab"
 		printf 'BPA_MEMBER_KRB5_CONFIG=%q\n' "$m/krb5.conf"
