@@ -13,7 +13,10 @@
 #     mount namespace with overlays over /usr, /etc and /var/lib/dpkg),
 #     a DC started from it with only the README's smb.conf lines (the
 #     harness's BPA_MODULE=installed: no overlay of our own module), one
-#     exchange by the installed tool served; the host is unchanged.
+#     exchange by the installed tool served; then a member host whose
+#     samba-dcerpcd runs the installed helper from Samba's libexec
+#     folder (the harness's BPA_RPCD=installed: no overlay of our own
+#     helper) serves one exchange too; the host is unchanged.
 # Parts 2 and 3 are skipped, saying why, without dpkg-dev (and
 # debhelper, lintian) or root; buildtools/install-deps.sh installs them.
 #
@@ -69,6 +72,56 @@ installing_smb_conf_lines() {
 	     b { sub(/^[ \t]+/, ""); print }' "$BPA_SOURCE_ROOT/README.md"
 }
 
+# MEMBER, joined to the running DC, serving through the installed
+# rpcd_bitspeerauth (MS-BPAU 4.1: the endpoint on a member host)
+installed_member() {
+	local out rc rpcd=/usr/libexec/samba/rpcd_bitspeerauth pid exe
+	if ! BPA_RPCD=installed "$HARNESS" member-start "$DC_DIR" \
+		>"$W/member.log" 2>&1; then
+		ok 1 "a member starts with the installed helper" \
+			"$(flat "$(tail -5 "$W/member.log")")"
+		return 0
+	fi
+	ok 0 "a member starts with the installed helper"
+	set -a
+	# shellcheck source=/dev/null
+	. "$DC_DIR/env"
+	set +a
+	expect_eq "$BPA_MEMBER_RPCD" "$rpcd" \
+		"the harness used the helper in Samba's libexec folder"
+	out=$(in_ns timeout 120 /usr/bin/bitspeerauth exchange \
+		-s "$BPA_PEER1_SMBCONF" --server "$BPA_MEMBER_ADDR" \
+		--target-hostname "$BPA_MEMBER_FQDN" --realm "$BPA_REALM" \
+		--keytab "$BPA_KEYTABS/PEER1\$.keytab" \
+		--principal "PEER1\$@$BPA_REALM" \
+		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
+	rc=$?
+	ok $rc "one exchange with MEMBER by the installed tool, as PEER1\$: S_OK" \
+		"$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
+	expect_match "$(flat "$out")" \
+		"server account: $BPA_MEMBER_NETBIOS\\\$ $BPA_MEMBER_SID" \
+		"it got MEMBER's certificate (MEMBER's SID)"
+	out=$(/usr/bin/bitspeerauth peers list -s "$BPA_MEMBER_SMBCONF" 2>&1)
+	expect_match "$(flat "$out")" "$BPA_PEER1_SID" \
+		"the installed tool lists PEER1\$ in MEMBER's peer table"
+	# the helper samba-dcerpcd started for that exchange: its
+	# executable and our library as installed, nothing of the build tree
+	pid=$(pgrep -n -f "^$(re "$rpcd") " || true)
+	if [ -z "$pid" ]; then
+		ok 1 "the member runs $rpcd" "$(flat "$(pgrep -af rpcd_)")"
+	else
+		exe=$(readlink "/proc/$pid/exe")
+		out=$(grep -o '/[^ ]*bitspeerauth[^ /]*\.so[^ /]*$' \
+			"/proc/$pid/maps" | sort -u)
+		same_lines "the member's helper is the installed one, with the installed library" \
+			"$(printf '%s\n' "$exe" "$out" | sort -u)" \
+			"$(printf '%s\n' "$rpcd" \
+			"/usr/lib/$MA/bitspeerauth/libbitspeerauth.so.0.1.0" |
+			sort)"
+	fi
+	"$HARNESS" member-stop "$DC_DIR" >/dev/null 2>&1
+}
+
 installed_run() {
 	local deb_dir=$1 d st dc opts=() line out rc pid
 	# the throwaway root: overlays whose upper layers are a tmpfs of
@@ -112,7 +165,7 @@ installed_run() {
 
 	dc=$W/dc
 	DC_DIR=$dc
-	if ! BPA_MODULE=installed "$HARNESS" start "$dc" "${opts[@]}" \
+	if ! BPA_MODULE=installed "$HARNESS" start "$dc" --member "${opts[@]}" \
 		>"$W/harness.log" 2>&1; then
 		ok 1 "a DC starts with the installed module" \
 			"$(tail -5 "$W/harness.log" | tr '\n' ' ')"
@@ -154,6 +207,7 @@ installed_run() {
 	out=$(/usr/bin/bitspeerauth peers list -s "$BPA_SMBCONF" 2>&1)
 	expect_match "$(flat "$out")" "$BPA_PEER1_SID" \
 		"the installed tool lists PEER1\$ in the DC's peer table"
+	installed_member
 	"$HARNESS" stop "$dc" >/dev/null 2>&1
 	DC_DIR=""
 	rm -rf "$dc"
