@@ -8,6 +8,8 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <tdb.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
@@ -61,6 +63,103 @@ static uint32_t get_u32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/*
+ * The list as the last lookup of this process opened it (issue 15: a
+ * check then costs one stat(2) of the path, not an open).  The handle
+ * is read-only and kept while the path still names the file it was
+ * opened on, unchanged: the device, inode, size and ctime of stat(2)
+ * equal those of fstat(2) on the handle when it was opened.  Changes
+ * made in place through tdb (another process's "peers revoke") are seen
+ * through the kept handle anyway, as for any shared tdb; a file put in
+ * its place, removed or grown is opened again.  Never used across fork
+ * (pid), and dropped before every other open of a list in this process
+ * (tdb refuses a second open of one file in a process).
+ */
+static struct {
+	char *path;
+	struct tdb_context *tdb;
+	pid_t pid;
+	struct stat st;
+} rev_kept;
+
+static void kept_drop(void)
+{
+	/* one inherited over fork is the child's to close too: its
+	 * mapping and descriptor are the child's copies, no lock is held */
+	if (rev_kept.tdb != NULL) {
+		tdb_close(rev_kept.tdb);
+		rev_kept.tdb = NULL;
+	}
+	free(rev_kept.path);
+	rev_kept.path = NULL;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static struct tdb_context *list_open(const char *path, bool write,
+				     HRESULT *hr);
+
+/* The read-only list for a lookup: NULL with *@hr as list_open */
+static struct tdb_context *kept_open(const char *path, HRESULT *hr)
+{
+	struct tdb_context *tdb = NULL;
+	struct stat st;
+
+	if (path == NULL) {
+		*hr = HRES_E_INVALIDARG;
+		return NULL;
+	}
+	if (stat(path, &st) != 0) {
+		int err = errno;
+
+		kept_drop();
+		if (err == ENOENT) {
+			/* a missing file lists nothing */
+			*hr = BPA_S_OK;
+			return NULL;
+		}
+		/* not kept: list_open says what is wrong */
+		return list_open(path, false, hr);
+	}
+	if (rev_kept.tdb != NULL && rev_kept.pid == getpid() &&
+	    strcmp(rev_kept.path, path) == 0 &&
+	    same_file(&st, &rev_kept.st)) {
+		*hr = BPA_S_OK;
+		return rev_kept.tdb;
+	}
+	kept_drop();
+	tdb = list_open(path, false, hr);
+	if (tdb == NULL) {
+		return NULL;
+	}
+	rev_kept.path = strdup(path);
+	if (rev_kept.path == NULL ||
+	    fstat(tdb_fd(tdb), &rev_kept.st) != 0) {
+		/* not kept: this lookup only */
+		free(rev_kept.path);
+		rev_kept.path = NULL;
+		*hr = BPA_S_OK;
+		return tdb;
+	}
+	rev_kept.tdb = tdb;
+	rev_kept.pid = getpid();
+	return tdb;
+}
+
+/* Close @tdb unless it is the kept handle */
+static void kept_close(struct tdb_context *tdb)
+{
+	if (tdb != NULL && tdb != rev_kept.tdb) {
+		tdb_close(tdb);
+	}
+}
+
 /* Open @path; @write creates it.  NULL with *@hr set on failure (a
  * missing file read-only: NULL and S_OK). */
 static struct tdb_context *list_open(const char *path, bool write,
@@ -75,6 +174,7 @@ static struct tdb_context *list_open(const char *path, bool write,
 		*hr = HRES_E_INVALIDARG;
 		return NULL;
 	}
+	kept_drop();
 	tdb = tdb_open(path, 0, TDB_DEFAULT,
 		       write ? O_RDWR | O_CREAT : O_RDONLY, 0600);
 	if (tdb == NULL) {
@@ -426,13 +526,13 @@ HRESULT bpa_rev_local_lookup(TALLOC_CTX *mem_ctx, const char *path,
 	if (cert_der == NULL || !bpa_rev_cert_hash(cert_der, hash)) {
 		return HRES_E_INVALIDARG;
 	}
-	tdb = list_open(path, false, &hr);
+	tdb = kept_open(path, &hr);
 	if (tdb == NULL) {
 		return HRES_IS_OK(hr) ? HRES_CRYPT_E_NOT_FOUND : hr;
 	}
 	hash_key(hash, key);
 	d = tdb_fetch(tdb, key_of(key));
-	tdb_close(tdb);
+	kept_close(tdb);
 	if (d.dptr == NULL) {
 		return HRES_CRYPT_E_NOT_FOUND;
 	}

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <time.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include <talloc.h>
 #include <tdb.h>
@@ -397,6 +398,160 @@ static void test_local_before_ocsp(void **state)
 	talloc_free(mem);
 }
 
+/* The contexts of a test that forks: a child frees its copies before
+ * it exits, for its own leak check */
+static TALLOC_CTX *fork_mem[2];
+
+static void child_exit(int rc)
+{
+	TALLOC_FREE(fork_mem[1]);
+	TALLOC_FREE(fork_mem[0]);
+	_exit(rc);
+}
+
+/*
+ * What the administrator's "peers revoke" does, in another process:
+ * @listed (NULL: none) into a new list at @path, then renamed over the
+ * list when @replace, else added to the list in place.  @return 0 when
+ * done.
+ */
+static int admin_revokes(const char *listed, bool replace)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char tmp[160];
+	const char *path = list_path;
+	DATA_BLOB c = data_blob_null;
+	pid_t pid;
+	int status = -1;
+	int rc;
+
+	fork_mem[1] = mem;
+	if (listed != NULL) {
+		c = der_of(mem, listed);
+	}
+	snprintf(tmp, sizeof(tmp), "%s/new.tdb", dir);
+	pid = fork();
+	if (pid == 0) {
+		if (replace) {
+			struct tdb_context *t = NULL;
+
+			path = tmp;
+			unlink(tmp);
+			t = tdb_open(tmp, 0, TDB_DEFAULT,
+				     O_RDWR | O_CREAT, 0600);
+			if (t == NULL) {
+				child_exit(2);
+			}
+			tdb_close(t);
+		}
+		if (listed != NULL &&
+		    !HRES_IS_OK(bpa_rev_local_add(path, &c,
+				BPA_CRL_REASON_KEY_COMPROMISE, NULL, 1))) {
+			child_exit(3);
+		}
+		if (replace && rename(tmp, list_path) != 0) {
+			child_exit(4);
+		}
+		child_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	fork_mem[1] = NULL;
+	talloc_free(mem);
+	return rc;
+}
+
+/* The result of a check of @leaf in a child of this process (the DC's
+ * prefork workers): 0 good, 1 revoked, 2 anything else */
+static int check_in_child(struct bpa_rev_stack *s, const char *leaf)
+{
+	struct bpa_rev_status st;
+	pid_t pid;
+	int status = -1;
+
+	pid = fork();
+	if (pid == 0) {
+		TALLOC_CTX *mem = talloc_new(NULL);
+		HRESULT hr = check(mem, s, leaf, NULL, &st);
+
+		talloc_free(mem);
+		child_exit(HRES_IS_OK(hr) ? 0 :
+			   HRES_IS_EQUAL(hr, HRES_CRYPT_E_REVOKED) ? 1 : 2);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Issue 15: the list is kept between checks (a stat of the path, not an
+ * open, per check) yet a list created after the first check, or changed
+ * in place, is seen by the very next check, also in a forked worker
+ */
+static void test_local_list_created_later(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct bpa_rev_stack *s = stack(mem, NULL, NULL);
+	struct bpa_rev_status st;
+
+	fork_mem[0] = mem;
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_int_equal(admin_revokes("good", false), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_hr(check(mem, s, "good", NULL, &st), HRES_CRYPT_E_REVOKED);
+	assert_int_equal(check_in_child(s, "good"), 1);
+	/* the same file, one more entry added in place */
+	assert_int_equal(admin_revokes("selfsigned", false), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st),
+		  HRES_CRYPT_E_REVOKED);
+	assert_int_equal(check_in_child(s, "selfsigned"), 1);
+	/* removed: lists nothing again */
+	assert_int_equal(unlink(list_path), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_int_equal(check_in_child(s, "selfsigned"), 0);
+	fork_mem[0] = NULL;
+	talloc_free(mem);
+}
+
+/* Issue 15: a list put in the place of the kept one (rename) is the one
+ * the very next check reads, whichever way it changes the answer */
+static void test_local_list_replaced(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct bpa_rev_stack *s = stack(mem, NULL, NULL);
+	struct bpa_rev_status st;
+	struct tdb_context *tdb = NULL;
+	TDB_DATA k = { (uint8_t *)"other", 5 };
+	char tmp[160];
+
+	fork_mem[0] = mem;
+	assert_int_equal(admin_revokes("good", true), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_hr(check(mem, s, "good", NULL, &st), HRES_CRYPT_E_REVOKED);
+	assert_int_equal(admin_revokes("selfsigned", true), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st),
+		  HRES_CRYPT_E_REVOKED);
+	assert_hr(check(mem, s, "good", NULL, &st), BPA_S_OK);
+	assert_int_equal(check_in_child(s, "selfsigned"), 1);
+	assert_int_equal(admin_revokes(NULL, true), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_int_equal(check_in_child(s, "selfsigned"), 0);
+
+	/* replaced by a file that is not a list of ours: no "good" */
+	snprintf(tmp, sizeof(tmp), "%s/foreign.tdb", dir);
+	tdb = tdb_open(tmp, 0, TDB_DEFAULT, O_RDWR | O_CREAT, 0600);
+	assert_non_null(tdb);
+	assert_int_equal(tdb_store(tdb, k, k, TDB_INSERT), 0);
+	tdb_close(tdb);
+	assert_int_equal(rename(tmp, list_path), 0);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st),
+		  HRES_CRYPT_E_REVOCATION_OFFLINE);
+	fork_mem[0] = NULL;
+	talloc_free(mem);
+}
+
 /* A file that is not a list of ours is refused and left alone */
 static void test_local_foreign_file(void **state)
 {
@@ -619,6 +774,8 @@ int main(void)
 		cmocka_unit_test_setup(test_leaf_self_signed_flag, setup),
 		cmocka_unit_test_setup(test_local_before_ocsp, setup),
 		cmocka_unit_test_setup(test_local_foreign_file, setup),
+		cmocka_unit_test_setup(test_local_list_created_later, setup),
+		cmocka_unit_test_setup(test_local_list_replaced, setup),
 		cmocka_unit_test_setup(test_freshness, setup),
 		cmocka_unit_test_setup(test_ocsp_cache, setup),
 		cmocka_unit_test_setup(test_crl_files, setup),
