@@ -102,7 +102,8 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-static struct tdb_context *list_open(const char *path, bool write,
+static struct tdb_context *list_open(const char *path,
+				     bool write,
 				     HRESULT *hr);
 
 /* The read-only list for a lookup: NULL with *@hr as list_open */
