@@ -258,11 +258,39 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 	}
 	hr = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
 				&ndr_table_samr, &p);
-	if (!HRES_IS_OK(hr)) {
-		goto done;
+	if (HRES_IS_OK(hr)) {
+		hr = bpa_client_samr_lookup(frame, p->binding_handle,
+					    account, sid);
 	}
-	hr = bpa_client_samr_lookup(frame, p->binding_handle, account, sid);
-done:
 	TALLOC_FREE(frame);
 	return hr;
+}
+
+_PUBLIC_ HRESULT
+bpa_client_lookup_account_sid_on(TALLOC_CTX *mem_ctx,
+				 struct tevent_context *ev,
+				 struct loadparm_context *lp_ctx,
+				 struct cli_credentials *creds,
+				 const char *binding,
+				 TALLOC_CTX *conn_ctx,
+				 struct dcerpc_pipe **samr,
+				 const char *account,
+				 struct dom_sid *sid)
+{
+	HRESULT hr;
+
+	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
+	    conn_ctx == NULL || samr == NULL || account == NULL ||
+	    account[0] == '\0' || sid == NULL) {
+		return HRES_E_INVALIDARG;
+	}
+	if (*samr == NULL) {
+		hr = bpa_client_connect(conn_ctx, ev, lp_ctx, creds, binding,
+					&ndr_table_samr, samr);
+		if (!HRES_IS_OK(hr)) {
+			return hr;
+		}
+	}
+	return bpa_client_samr_lookup(mem_ctx, (*samr)->binding_handle,
+				      account, sid);
 }

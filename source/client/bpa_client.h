@@ -277,6 +277,39 @@ HRESULT bpa_client_authority_sid(TALLOC_CTX *mem_ctx,
 				 struct dom_sid *sid);
 
 /**
+ * bpa_client_authority_sid() for several accounts over one connection
+ * (issue 15: the CLI asks for the server's SID and its own): a DC
+ * authority is connected by the first call, as
+ * bpa_client_lookup_account_sid() connects, into *@samr (NULL before),
+ * allocated on @conn_ctx; later calls ask over *@samr.  winbindd needs
+ * none (*@samr stays NULL).  @samr NULL: a connection for this call
+ * only.  Same return values; a failed connection leaves *@samr NULL.
+ */
+HRESULT bpa_client_authority_sid_on(TALLOC_CTX *mem_ctx,
+				    struct tevent_context *ev,
+				    struct loadparm_context *lp_ctx,
+				    struct cli_credentials *creds,
+				    const struct bpa_sid_authority *a,
+				    TALLOC_CTX *conn_ctx,
+				    struct dcerpc_pipe **samr,
+				    const char *account,
+				    struct dom_sid *sid);
+
+/**
+ * bpa_client_lookup_account_sid() over *@samr, connected to @binding on
+ * @conn_ctx by the first call (*@samr NULL before).
+ */
+HRESULT bpa_client_lookup_account_sid_on(TALLOC_CTX *mem_ctx,
+					 struct tevent_context *ev,
+					 struct loadparm_context *lp_ctx,
+					 struct cli_credentials *creds,
+					 const char *binding,
+					 TALLOC_CTX *conn_ctx,
+					 struct dcerpc_pipe **samr,
+					 const char *account,
+					 struct dom_sid *sid);
+
+/**
  * The same lookup over an open SAMR connection @samr (e.g. from
  * dcerpc_pipe_connect() with ndr_table_samr, or smbtorture's
  * torture_rpc_connection()).  Same return values.

@@ -45,13 +45,15 @@ _PUBLIC_ char *bpa_client_authority_binding(TALLOC_CTX *mem_ctx,
 	return s;
 }
 
-_PUBLIC_ HRESULT bpa_client_authority_sid(TALLOC_CTX *mem_ctx,
-					  struct tevent_context *ev,
-					  struct loadparm_context *lp_ctx,
-					  struct cli_credentials *creds,
-					  const struct bpa_sid_authority *a,
-					  const char *account,
-					  struct dom_sid *sid)
+_PUBLIC_ HRESULT bpa_client_authority_sid_on(TALLOC_CTX *mem_ctx,
+					     struct tevent_context *ev,
+					     struct loadparm_context *lp_ctx,
+					     struct cli_credentials *creds,
+					     const struct bpa_sid_authority *a,
+					     TALLOC_CTX *conn_ctx,
+					     struct dcerpc_pipe **samr,
+					     const char *account,
+					     struct dom_sid *sid)
 {
 	char *binding = NULL;
 	HRESULT hr;
@@ -72,9 +74,29 @@ _PUBLIC_ HRESULT bpa_client_authority_sid(TALLOC_CTX *mem_ctx,
 	if (binding == NULL) {
 		return HRES_E_INVALIDARG;
 	}
-	DBG_INFO("asking %s for %s\n", binding, account);
-	hr = bpa_client_lookup_account_sid(mem_ctx, ev, lp_ctx, creds,
-					   binding, account, sid);
+	DBG_INFO("asking %s for %s%s\n", binding, account,
+		 samr != NULL && *samr != NULL ? " (connected)" : "");
+	if (samr == NULL) {
+		hr = bpa_client_lookup_account_sid(mem_ctx, ev, lp_ctx, creds,
+						   binding, account, sid);
+	} else {
+		hr = bpa_client_lookup_account_sid_on(mem_ctx, ev, lp_ctx,
+						      creds, binding,
+						      conn_ctx, samr,
+						      account, sid);
+	}
 	TALLOC_FREE(binding);
 	return hr;
+}
+
+_PUBLIC_ HRESULT bpa_client_authority_sid(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct loadparm_context *lp_ctx,
+					  struct cli_credentials *creds,
+					  const struct bpa_sid_authority *a,
+					  const char *account,
+					  struct dom_sid *sid)
+{
+	return bpa_client_authority_sid_on(mem_ctx, ev, lp_ctx, creds, a,
+					   NULL, NULL, account, sid);
 }

@@ -25,8 +25,10 @@ bool exchange_lookup_sid(TALLOC_CTX *mem_ctx,
 	uint64_t t0 = bpa_client_clock_ns();
 	HRESULT hr;
 
-	hr = bpa_client_authority_sid(mem_ctx, r->ev, r->lp_ctx, r->creds,
-				      &r->authority, account, sid);
+	/* the server's SID and ours over one SAMR connection */
+	hr = bpa_client_authority_sid_on(mem_ctx, r->ev, r->lp_ctx, r->creds,
+					 &r->authority, mem_ctx, &r->samr,
+					 account, sid);
 	r->mark = bpa_client_timing_add(r->timing, BPA_CLIENT_PHASE_LOOKUP,
 					t0);
 	if (!HRES_IS_OK(hr)) {
