@@ -34,14 +34,17 @@ struct samr_lookup {
 	bool have_domain;
 };
 
-static NTSTATUS samr_call(struct samr_lookup *s, TALLOC_CTX *mem_ctx,
-			  uint32_t opnum, void *r)
+static NTSTATUS samr_call(struct samr_lookup *s,
+			  TALLOC_CTX *mem_ctx,
+			  uint32_t opnum,
+			  void *r)
 {
 	return dcerpc_binding_handle_call(s->h, NULL, &ndr_table_samr, opnum,
 					  mem_ctx, r);
 }
 
-static void samr_close(struct samr_lookup *s, TALLOC_CTX *mem_ctx,
+static void samr_close(struct samr_lookup *s,
+		       TALLOC_CTX *mem_ctx,
 		       struct policy_handle *ph)
 {
 	struct samr_Close c = { .in = { .handle = ph } };
@@ -91,8 +94,10 @@ static NTSTATUS samr_account_domain(struct samr_lookup *s,
 	return NT_STATUS_NO_SUCH_DOMAIN;
 }
 
-static NTSTATUS samr_lookup_run(struct samr_lookup *s, TALLOC_CTX *mem_ctx,
-				const char *account, struct dom_sid *sid)
+static NTSTATUS samr_lookup_run(struct samr_lookup *s,
+				TALLOC_CTX *mem_ctx,
+				const char *account,
+				struct dom_sid *sid)
 {
 	struct samr_Connect2 c2 = { .in = { 0 } };
 	struct samr_LookupDomain ld = { .in = { 0 } };

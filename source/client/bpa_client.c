@@ -103,7 +103,8 @@ _PUBLIC_ char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx,
 					     const char *host,
 					     const char *target_hostname,
 					     const char *account,
-					     const char *realm, bool seal)
+					     const char *realm,
+					     bool seal)
 {
 	const char *level = seal ? "seal" : "sign";
 	bool ok;
@@ -132,7 +133,8 @@ _PUBLIC_ char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx,
 _PUBLIC_ char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
 					 const char *host,
 					 const char *target_hostname,
-					 const char *realm, bool seal)
+					 const char *realm,
+					 bool seal)
 {
 	char *account = NULL;
 	char *s = NULL;
@@ -316,7 +318,9 @@ _PUBLIC_ HRESULT bpa_client_exchange_timed(TALLOC_CTX *mem_ctx,
 	r.in.ClientKey = local_blob->data;
 	r.out.pServerKeyLength = &server_len;
 	r.out.pServerKey = &server_key;
-	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle, frame, &r);
+	status = dcerpc_bitspeerauth_ExchangePublicKeys_r(p->binding_handle,
+							  frame,
+							  &r);
 	bpa_client_timing_add(t, BPA_CLIENT_PHASE_CALL, t0);
 	if (!NT_STATUS_IS_OK(status)) {
 		DBG_WARNING("ExchangePublicKeys via %s: %s\n", binding,

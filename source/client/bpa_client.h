@@ -100,18 +100,22 @@ bool bpa_client_hresult_is_transient(HRESULT hr);
  * @return the string on @mem_ctx; NULL if an argument is empty or holds
  *         a character that would change the binding (",[]= "), or ENOMEM
  */
-char *bpa_client_binding_string(TALLOC_CTX *mem_ctx, const char *host,
+char *bpa_client_binding_string(TALLOC_CTX *mem_ctx,
+				const char *host,
 				const char *target_hostname,
-				const char *realm, bool seal);
+				const char *realm,
+				bool seal);
 
 /**
  * As bpa_client_binding_string() with the server's account name given:
  * the principal is "<account>@<realm>" (@account e.g. "FILESRV01$"; no
  * '@').  @account is ignored when @realm is NULL.
  */
-char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx, const char *host,
+char *bpa_client_binding_string_for(TALLOC_CTX *mem_ctx,
+				    const char *host,
 				    const char *target_hostname,
-				    const char *account, const char *realm,
+				    const char *account,
+				    const char *realm,
 				    bool seal);
 
 /*

@@ -17,8 +17,10 @@
 #include "client/bpa_client.h"
 
 _PUBLIC_ HRESULT bpa_client_accept_server_blob(
-	TALLOC_CTX *mem_ctx, const DATA_BLOB *server_blob,
-	const struct bpa_client_accept *a, struct bpa_cert_verdict **pverdict)
+	TALLOC_CTX *mem_ctx,
+	const DATA_BLOB *server_blob,
+	const struct bpa_client_accept *a,
+	struct bpa_cert_verdict **pverdict)
 {
 	TALLOC_CTX *frame = NULL;
 	struct bpa_cert_blob *blob = NULL;

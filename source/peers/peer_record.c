@@ -12,11 +12,12 @@
 #include "peers/peer_record.h"
 
 /* the row keeps the hash the public struct hands back */
-_Static_assert(sizeof(((struct bpa_peer *)0)->cert_hash) ==
-	       BPA_PEER_HASH_LEN, "cert_hash is a SHA-256");
+_Static_assert(sizeof(((struct bpa_peer *)0)->cert_hash) == BPA_PEER_HASH_LEN,
+	       "cert_hash is a SHA-256");
 _Static_assert(BPA_PEER_HASH_LEN == BPA_SHA256_LEN, "SHA-256");
 
-bool bpa_peer_record_view(const uint8_t *data, size_t len,
+bool bpa_peer_record_view(const uint8_t *data,
+			  size_t len,
 			  struct bpa_peer_record_view *v)
 {
 	struct bpa_reader r = bpa_reader_init(data, len);
@@ -86,7 +87,8 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 			       const struct bpa_peer *peer,
 			       const uint8_t hash[BPA_PEER_HASH_LEN],
-			       int64_t inserted, int64_t last_exchange)
+			       int64_t inserted,
+			       int64_t last_exchange)
 {
 	size_t addr_len = 0;
 	size_t len = 0;
@@ -259,8 +261,10 @@ void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count)
 	PUSH_LE_U32(buf, 12, count);
 }
 
-HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
-			   uint32_t *version, uint32_t *count)
+HRESULT bpa_peer_meta_pull(const uint8_t *data,
+			   size_t len,
+			   uint32_t *version,
+			   uint32_t *count)
 {
 	int c = 1;
 

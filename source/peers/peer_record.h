@@ -53,7 +53,8 @@ struct bpa_peer_record_view {
  * within bounds, no NUL in the address.
  * @return false if the bytes are not a valid record
  */
-bool bpa_peer_record_view(const uint8_t *data, size_t len,
+bool bpa_peer_record_view(const uint8_t *data,
+			  size_t len,
 			  struct bpa_peer_record_view *v);
 
 /**
@@ -63,7 +64,8 @@ bool bpa_peer_record_view(const uint8_t *data, size_t len,
 DATA_BLOB bpa_peer_record_push(TALLOC_CTX *mem_ctx,
 			       const struct bpa_peer *peer,
 			       const uint8_t hash[BPA_PEER_HASH_LEN],
-			       int64_t inserted, int64_t last_exchange);
+			       int64_t inserted,
+			       int64_t last_exchange);
 
 /**
  * Copy @v into a new struct bpa_peer on @mem_ctx (sid from @sid); a
@@ -83,8 +85,10 @@ void bpa_peer_meta_push(uint8_t buf[BPA_PEER_META_LEN], uint32_t count);
  *         magic/length) or BPA_E_PEERS_VERSION; *version is set
  *         whenever the magic matched
  */
-HRESULT bpa_peer_meta_pull(const uint8_t *data, size_t len,
-			   uint32_t *version, uint32_t *count);
+HRESULT bpa_peer_meta_pull(const uint8_t *data,
+			   size_t len,
+			   uint32_t *version,
+			   uint32_t *count);
 
 /** SHA-256 of @data (GnuTLS); false on a GnuTLS error (logged) */
 bool bpa_peer_sha256(const uint8_t *data,

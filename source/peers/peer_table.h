@@ -194,7 +194,9 @@ HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
  */
 HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 				 const struct bpa_peer *peers,
-				 size_t n, time_t now, size_t *failed);
+				 size_t n,
+				 time_t now,
+				 size_t *failed);
 
 /**
  * Are the bytes @cert_der (DER) in the table?  The table's own lookup:
@@ -218,7 +220,8 @@ bool bpa_peer_table_known_cert(struct bpa_peer_table *t,
  * expired after it was stored is not a known peer (issue 9).
  */
 bool bpa_peer_table_known_cert_at(struct bpa_peer_table *t,
-				  const DATA_BLOB *cert_der, time_t now,
+				  const DATA_BLOB *cert_der,
+				  time_t now,
 				  struct dom_sid *psid);
 
 /* The defaults of the table's certificate policy (as phase one's) */
@@ -257,7 +260,8 @@ bool bpa_peer_table_key_ok(struct bpa_peer_table *t,
  */
 struct bpa_rev_stack;
 void bpa_peer_table_set_revocation(struct bpa_peer_table *t,
-				   struct bpa_rev_stack *s, int mode);
+				   struct bpa_rev_stack *s,
+				   int mode);
 
 /**
  * Fetch the row of @sid into a new struct on @mem_ctx.

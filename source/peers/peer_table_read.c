@@ -23,7 +23,8 @@ struct cert_match {
 	bool bad;
 };
 
-static int cert_match_parser(TDB_DATA key, TDB_DATA data,
+static int cert_match_parser(TDB_DATA key,
+			     TDB_DATA data,
 			     void *private_data)
 {
 	struct cert_match *m = private_data;
@@ -163,7 +164,9 @@ struct traverse_state {
 	HRESULT hr;
 };
 
-static int traverse_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
+static int traverse_fn(struct tdb_context *tdb,
+		       TDB_DATA key,
+		       TDB_DATA data,
 		       void *private_data)
 {
 	struct traverse_state *st = private_data;

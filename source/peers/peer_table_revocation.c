@@ -13,7 +13,8 @@
 #include "revocation/revocation.h"
 
 void bpa_peer_table_set_revocation(struct bpa_peer_table *t,
-				   struct bpa_rev_stack *s, int mode)
+				   struct bpa_rev_stack *s,
+				   int mode)
 {
 	if (t == NULL) {
 		return;

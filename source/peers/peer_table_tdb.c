@@ -24,7 +24,8 @@
 /* tdb's own messages go to our debug class */
 void peer_tdb_log(struct tdb_context *tdb,
 		  enum tdb_debug_level level,
-		  const char *fmt, ...)
+		  const char *fmt,
+		  ...)
 {
 	const char *path = tdb_get_logging_private(tdb);
 	char *msg = NULL;
@@ -61,8 +62,10 @@ void peer_run_hook(struct bpa_peer_table *t, const char *where)
 	}
 }
 
-HRESULT peer_fetch(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-		   TDB_DATA key, DATA_BLOB *out)
+HRESULT peer_fetch(TALLOC_CTX *mem_ctx,
+		   struct bpa_peer_table *t,
+		   TDB_DATA key,
+		   DATA_BLOB *out)
 {
 	TDB_DATA d = tdb_fetch(t->tdb, key);
 
@@ -108,7 +111,8 @@ HRESULT peer_fetch_row(TALLOC_CTX *mem_ctx,
 	return BPA_S_OK;
 }
 
-HRESULT peer_store(struct bpa_peer_table *t, TDB_DATA key,
+HRESULT peer_store(struct bpa_peer_table *t,
+		   TDB_DATA key,
 		   TDB_DATA data)
 {
 	int rc = tdb_store(t->tdb, key, data, TDB_REPLACE);
@@ -140,15 +144,18 @@ HRESULT peer_delete(struct bpa_peer_table *t, TDB_DATA key)
 	return BPA_S_OK;
 }
 
-static int first_record_fn(struct tdb_context *tdb, TDB_DATA key,
-			   TDB_DATA data, void *private_data)
+static int first_record_fn(struct tdb_context *tdb,
+			   TDB_DATA key,
+			   TDB_DATA data,
+			   void *private_data)
 {
 	return 1;	/* one is enough */
 }
 
 /* Is the "BPA/TABLE" record there and ours? */
 HRESULT peer_check_meta(struct bpa_peer_table *t,
-			struct tdb_context *tdb, bool *missing,
+			struct tdb_context *tdb,
+			bool *missing,
 			uint32_t *count)
 {
 	TDB_DATA d = tdb_fetch(tdb, peer_meta_key());

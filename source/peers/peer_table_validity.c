@@ -77,7 +77,8 @@ done:
 
 /* MS-BPAU 3.1.6.1, 3.2.6.1 */
 bool bpa_peer_table_known_cert_at(struct bpa_peer_table *t,
-				  const DATA_BLOB *cert_der, time_t now,
+				  const DATA_BLOB *cert_der,
+				  time_t now,
 				  struct dom_sid *psid)
 {
 	struct dom_sid sid;

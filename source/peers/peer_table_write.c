@@ -69,7 +69,9 @@ struct oldest_state {
 	DATA_BLOB key;
 };
 
-static int oldest_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
+static int oldest_fn(struct tdb_context *tdb,
+		     TDB_DATA key,
+		     TDB_DATA data,
 		     void *private_data)
 {
 	struct oldest_state *st = private_data;
@@ -111,8 +113,10 @@ static int oldest_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
 }
 
 /* Remove the "cert/" entry of @hash if it names @sid_str */
-static HRESULT drop_cert_index(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-			       const uint8_t *hash, const char *sid_str,
+static HRESULT drop_cert_index(TALLOC_CTX *mem_ctx,
+			       struct bpa_peer_table *t,
+			       const uint8_t *hash,
+			       const char *sid_str,
 			       size_t sid_len)
 {
 	char cert_key[BPA_PEER_CERT_KEY_MAX];
@@ -143,7 +147,8 @@ static HRESULT drop_cert_index(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 }
 
 /* Delete a "sid/" row and its index entry; inside a transaction */
-static HRESULT drop_row(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+static HRESULT drop_row(TALLOC_CTX *mem_ctx,
+			struct bpa_peer_table *t,
 			TDB_DATA sid_key)
 {
 	struct bpa_peer_record_view v;
@@ -165,7 +170,8 @@ static HRESULT drop_row(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
 }
 
 /* MS-BPAU 3.1.4.1 <3>: evict the oldest row if old enough */
-static HRESULT evict_oldest(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
+static HRESULT evict_oldest(TALLOC_CTX *mem_ctx,
+			    struct bpa_peer_table *t,
 			    time_t now)
 {
 	struct oldest_state st = { .mem_ctx = mem_ctx };
@@ -203,8 +209,10 @@ static HRESULT evict_oldest(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
  * One add inside the caller's transaction (MS-BPAU 3.1.4.1 <3> <4>);
  * *count is the table's row count, kept up to date here.
  */
-static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx, struct bpa_peer_table *t,
-			      const struct bpa_peer *peer, time_t now,
+static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx,
+			      struct bpa_peer_table *t,
+			      const struct bpa_peer *peer,
+			      time_t now,
 			      uint32_t *count)
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);
@@ -321,7 +329,9 @@ HRESULT bpa_peer_table_add(struct bpa_peer_table *t,
 
 HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 				 const struct bpa_peer *peers,
-				 size_t n, time_t now, size_t *failed)
+				 size_t n,
+				 time_t now,
+				 size_t *failed)
 {
 	TALLOC_CTX *frame = NULL;
 	uint32_t count = 0;

@@ -65,8 +65,10 @@ int bpa_peer_table_gnutls_verify(gnutls_session_t session)
  * removed, evicted, replaced, revoked or expired since then fails the
  * handshake instead of living on for the ticket's lifetime.
  */
-static int resumed_check(gnutls_session_t session, unsigned int htype,
-			 unsigned int when, unsigned int incoming,
+static int resumed_check(gnutls_session_t session,
+			 unsigned int htype,
+			 unsigned int when,
+			 unsigned int incoming,
 			 const gnutls_datum_t *msg)
 {
 	unsigned resumed = gnutls_session_is_resumed(session);

@@ -37,7 +37,8 @@ static TDB_DATA key_of(const char *k)
 }
 
 DATA_BLOB bpa_rev_cache_get(TALLOC_CTX *mem_ctx,
-			    const struct bpa_rev_stack *s, const char *key,
+			    const struct bpa_rev_stack *s,
+			    const char *key,
 			    time_t now)
 {
 	struct tdb_context *tdb = cache_open(s);
@@ -66,8 +67,10 @@ DATA_BLOB bpa_rev_cache_get(TALLOC_CTX *mem_ctx,
 	return out;
 }
 
-void bpa_rev_cache_put(const struct bpa_rev_stack *s, const char *key,
-		       const DATA_BLOB *der, time_t expires)
+void bpa_rev_cache_put(const struct bpa_rev_stack *s,
+		       const char *key,
+		       const DATA_BLOB *der,
+		       time_t expires)
 {
 	struct tdb_context *tdb = NULL;
 	uint8_t *buf = NULL;

@@ -33,7 +33,8 @@ static bool next(const uint8_t **p, size_t *len, struct bpa_der_tlv *t)
 }
 
 /* The reasonCode in crlEntryExtensions contents @p/@len */
-static bool entry_reason(const uint8_t *p, size_t len,
+static bool entry_reason(const uint8_t *p,
+			 size_t len,
 			 struct bpa_crl_entry *e)
 {
 	struct bpa_der_tlv ext, f;
@@ -85,8 +86,10 @@ static void strip(const uint8_t **p, size_t *len)
 	}
 }
 
-bool bpa_crl_der_find(const uint8_t *crl, size_t len,
-		      const uint8_t *serial, size_t serial_len,
+bool bpa_crl_der_find(const uint8_t *crl,
+		      size_t len,
+		      const uint8_t *serial,
+		      size_t serial_len,
 		      struct bpa_crl_entry *e)
 {
 	struct bpa_der_tlv t, tbs;

@@ -23,8 +23,10 @@ struct bpa_crl_entry {
  * @return false when @crl is not a well-formed CertificateList (as far
  *         as this walk reads it); true and @e otherwise.
  */
-bool bpa_crl_der_find(const uint8_t *crl, size_t len,
-		      const uint8_t *serial, size_t serial_len,
+bool bpa_crl_der_find(const uint8_t *crl,
+		      size_t len,
+		      const uint8_t *serial,
+		      size_t serial_len,
 		      struct bpa_crl_entry *e);
 
 #endif /* _BPA_REV_CRL_DER_H_ */

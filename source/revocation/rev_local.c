@@ -163,7 +163,8 @@ static void kept_close(struct tdb_context *tdb)
 
 /* Open @path; @write creates it.  NULL with *@hr set on failure (a
  * missing file read-only: NULL and S_OK). */
-static struct tdb_context *list_open(const char *path, bool write,
+static struct tdb_context *list_open(const char *path,
+				     bool write,
 				     HRESULT *hr)
 {
 	struct tdb_context *tdb = NULL;
@@ -223,7 +224,8 @@ static struct tdb_context *list_open(const char *path, bool write,
 }
 
 /* Decode one entry record onto @mem_ctx */
-static bool entry_pull(TALLOC_CTX *mem_ctx, const TDB_DATA *d,
+static bool entry_pull(TALLOC_CTX *mem_ctx,
+		       const TDB_DATA *d,
 		       struct bpa_rev_entry *e)
 {
 	const uint8_t *p = d->dptr;
@@ -276,8 +278,11 @@ static char *subject_cn(TALLOC_CTX *mem_ctx, const DATA_BLOB *der)
 	return cn;
 }
 
-HRESULT bpa_rev_local_add(const char *path, const DATA_BLOB *cert_der,
-			  uint32_t reason, const char *sid, time_t now)
+HRESULT bpa_rev_local_add(const char *path,
+			  const DATA_BLOB *cert_der,
+			  uint32_t reason,
+			  const char *sid,
+			  time_t now)
 {
 	TALLOC_CTX *frame = NULL;
 	struct tdb_context *tdb = NULL;
@@ -387,7 +392,9 @@ struct list_state {
 	char (*keys)[4 + 64 + 1];
 };
 
-static int list_fn(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data,
+static int list_fn(struct tdb_context *tdb,
+		   TDB_DATA key,
+		   TDB_DATA data,
 		   void *private_data)
 {
 	struct list_state *st = private_data;
@@ -431,8 +438,10 @@ static int entry_cmp(const void *a, const void *b)
 	return memcmp(x->cert_hash, y->cert_hash, 32);
 }
 
-HRESULT bpa_rev_local_list(TALLOC_CTX *mem_ctx, const char *path,
-			   struct bpa_rev_entry **pentries, size_t *pcount)
+HRESULT bpa_rev_local_list(TALLOC_CTX *mem_ctx,
+			   const char *path,
+			   struct bpa_rev_entry **pentries,
+			   size_t *pcount)
 {
 	struct list_state st = { .mem_ctx = mem_ctx };
 	struct tdb_context *tdb = NULL;
@@ -458,7 +467,8 @@ HRESULT bpa_rev_local_list(TALLOC_CTX *mem_ctx, const char *path,
 	return BPA_S_OK;
 }
 
-HRESULT bpa_rev_local_remove_sid(const char *path, const char *sid,
+HRESULT bpa_rev_local_remove_sid(const char *path,
+				 const char *sid,
 				 uint32_t *removed)
 {
 	TALLOC_CTX *frame = talloc_new(NULL);
@@ -510,7 +520,8 @@ done:
 	return hr;
 }
 
-HRESULT bpa_rev_local_lookup(TALLOC_CTX *mem_ctx, const char *path,
+HRESULT bpa_rev_local_lookup(TALLOC_CTX *mem_ctx,
+			     const char *path,
 			     const DATA_BLOB *cert_der,
 			     struct bpa_rev_entry **pe)
 {

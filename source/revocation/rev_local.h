@@ -51,8 +51,11 @@ struct bpa_rev_entry {
  *         reason not an RFC 5280 value); HRES_CRYPT_E_FILE_ERROR; HRES_E_FAIL
  *         (I/O, logged).
  */
-HRESULT bpa_rev_local_add(const char *path, const DATA_BLOB *cert_der,
-			  uint32_t reason, const char *sid, time_t now);
+HRESULT bpa_rev_local_add(const char *path,
+			  const DATA_BLOB *cert_der,
+			  uint32_t reason,
+			  const char *sid,
+			  time_t now);
 
 /**
  * Remove the entry of the certificate whose SHA-256 is @hash.
@@ -64,7 +67,8 @@ HRESULT bpa_rev_local_remove(const char *path, const uint8_t hash[32]);
  * Remove every entry revoked for @sid.
  * @param removed  number of entries removed (0: HRES_CRYPT_E_NOT_FOUND)
  */
-HRESULT bpa_rev_local_remove_sid(const char *path, const char *sid,
+HRESULT bpa_rev_local_remove_sid(const char *path,
+				 const char *sid,
 				 uint32_t *removed);
 
 /**
@@ -72,7 +76,8 @@ HRESULT bpa_rev_local_remove_sid(const char *path, const char *sid,
  * @return S_OK and *@pe on @mem_ctx (if @pe not NULL);
  *         HRES_CRYPT_E_NOT_FOUND; HRES_CRYPT_E_FILE_ERROR; HRES_E_FAIL.
  */
-HRESULT bpa_rev_local_lookup(TALLOC_CTX *mem_ctx, const char *path,
+HRESULT bpa_rev_local_lookup(TALLOC_CTX *mem_ctx,
+			     const char *path,
 			     const DATA_BLOB *cert_der,
 			     struct bpa_rev_entry **pe);
 
@@ -80,8 +85,10 @@ HRESULT bpa_rev_local_lookup(TALLOC_CTX *mem_ctx, const char *path,
  * Every entry, sorted by revocation time, on @mem_ctx.  A missing file
  * is an empty list.
  */
-HRESULT bpa_rev_local_list(TALLOC_CTX *mem_ctx, const char *path,
-			   struct bpa_rev_entry **pentries, size_t *pcount);
+HRESULT bpa_rev_local_list(TALLOC_CTX *mem_ctx,
+			   const char *path,
+			   struct bpa_rev_entry **pentries,
+			   size_t *pcount);
 
 /** SHA-256 of @der into @hash. @return false on a GnuTLS error. */
 bool bpa_rev_cert_hash(const DATA_BLOB *der, uint8_t hash[32]);

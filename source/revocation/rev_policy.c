@@ -130,11 +130,14 @@ char *bpa_rev_status_string(TALLOC_CTX *mem_ctx,
 	return s;
 }
 
-HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
+HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx,
+			   struct bpa_rev_stack *s,
 			   enum bpa_rev_mode mode,
 			   const DATA_BLOB *leaf_der,
-			   const DATA_BLOB *extra, size_t n_extra,
-			   time_t now, bool *paccept,
+			   const DATA_BLOB *extra,
+			   size_t n_extra,
+			   time_t now,
+			   bool *paccept,
 			   struct bpa_rev_status *status)
 {
 	return bpa_rev_check_cert_flags(mem_ctx, s, mode, leaf_der, extra,
@@ -145,8 +148,10 @@ HRESULT bpa_rev_check_cert_flags(TALLOC_CTX *mem_ctx,
 				 struct bpa_rev_stack *s,
 				 enum bpa_rev_mode mode,
 				 const DATA_BLOB *leaf_der,
-				 const DATA_BLOB *extra, size_t n_extra,
-				 uint32_t leaf_flags, time_t now,
+				 const DATA_BLOB *extra,
+				 size_t n_extra,
+				 uint32_t leaf_flags,
+				 time_t now,
 				 bool *paccept,
 				 struct bpa_rev_status *status)
 {

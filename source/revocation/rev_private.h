@@ -73,16 +73,20 @@ gnutls_x509_crt_t bpa_rev_issuer(const struct bpa_rev_chain *chain,
 
 /* Freshness of a response with nextUpdate @next at @now, kept in @st
  * when it is the soonest so far */
-void bpa_rev_note_freshness(struct bpa_rev_status *st, time_t next,
+void bpa_rev_note_freshness(struct bpa_rev_status *st,
+			    time_t next,
 			    time_t now);
 
 /* The cache of OCSP responses and CRLs (tdb at s->p.cache): @key ->
  * DER, kept until @expires.  Misses and errors are a NULL result. */
 DATA_BLOB bpa_rev_cache_get(TALLOC_CTX *mem_ctx,
-			    const struct bpa_rev_stack *s, const char *key,
+			    const struct bpa_rev_stack *s,
+			    const char *key,
 			    time_t now);
-void bpa_rev_cache_put(const struct bpa_rev_stack *s, const char *key,
-		       const DATA_BLOB *der, time_t expires);
+void bpa_rev_cache_put(const struct bpa_rev_stack *s,
+		       const char *key,
+		       const DATA_BLOB *der,
+		       time_t expires);
 void bpa_rev_cache_del(const struct bpa_rev_stack *s, const char *key);
 
 #endif /* _BPA_REV_PRIVATE_H_ */

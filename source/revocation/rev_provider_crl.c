@@ -36,9 +36,12 @@ struct crl_verdict {
 	const char *why;	/* when not usable */
 };
 
-static void judge(const DATA_BLOB *der, gnutls_x509_crt_t cert,
-		  gnutls_x509_crt_t issuer, const struct bpa_rev_stack *s,
-		  const struct bpa_rev_para *para, struct crl_verdict *v)
+static void judge(const DATA_BLOB *der,
+		  gnutls_x509_crt_t cert,
+		  gnutls_x509_crt_t issuer,
+		  const struct bpa_rev_stack *s,
+		  const struct bpa_rev_para *para,
+		  struct crl_verdict *v)
 {
 	gnutls_x509_crl_t crl = NULL;
 	gnutls_datum_t d = { der->data, der->length };
@@ -115,7 +118,8 @@ static bool crl_of_issuer(gnutls_x509_crl_t crl, gnutls_x509_crt_t cert)
 }
 
 /* The http:// CDP URLs of @cert */
-static size_t cdp_urls(TALLOC_CTX *mem_ctx, gnutls_x509_crt_t cert,
+static size_t cdp_urls(TALLOC_CTX *mem_ctx,
+		       gnutls_x509_crt_t cert,
 		       char **urls)
 {
 	size_t n = 0;
@@ -164,9 +168,12 @@ static char *url_key(TALLOC_CTX *mem_ctx, const char *url)
 }
 
 /* Use verdict @v of a CRL from @where; true when it decided */
-static bool apply(TALLOC_CTX *mem_ctx, const struct crl_verdict *v,
-		  const char *where, const struct bpa_rev_para *para,
-		  struct bpa_rev_status *st, bool *good,
+static bool apply(TALLOC_CTX *mem_ctx,
+		  const struct crl_verdict *v,
+		  const char *where,
+		  const struct bpa_rev_para *para,
+		  struct bpa_rev_status *st,
+		  bool *good,
 		  const char **failure)
 {
 	if (!v->usable) {

@@ -19,7 +19,8 @@
 #include "revocation/rev_local.h"
 #include "revocation/rev_private.h"
 
-static char *cache_key(TALLOC_CTX *mem_ctx, const DATA_BLOB *cert,
+static char *cache_key(TALLOC_CTX *mem_ctx,
+		       const DATA_BLOB *cert,
 		       const DATA_BLOB *issuer)
 {
 	uint8_t h1[32], h2[32];

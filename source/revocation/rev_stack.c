@@ -342,7 +342,8 @@ gnutls_x509_crt_t bpa_rev_issuer(const struct bpa_rev_chain *chain,
 	return NULL;
 }
 
-void bpa_rev_note_freshness(struct bpa_rev_status *st, time_t next,
+void bpa_rev_note_freshness(struct bpa_rev_status *st,
+			    time_t next,
 			    time_t now)
 {
 	int64_t f = (int64_t)next - (int64_t)now;
@@ -401,8 +402,10 @@ static bool chain_append(struct bpa_rev_chain *ch, gnutls_x509_crt_t c)
 }
 
 /* The leaf: its DER as given (no export); @c may be NULL (parse later) */
-static bool chain_append_leaf(struct bpa_rev_chain *ch, gnutls_x509_crt_t c,
-			      const DATA_BLOB *der, int8_t self_signed)
+static bool chain_append_leaf(struct bpa_rev_chain *ch,
+			      gnutls_x509_crt_t c,
+			      const DATA_BLOB *der,
+			      int8_t self_signed)
 {
 	ch->der[0] = data_blob_talloc(ch->der, der->data, der->length);
 	if (ch->der[0].data == NULL) {
@@ -475,7 +478,8 @@ static gnutls_x509_crt_t copy_crt(gnutls_x509_crt_t c)
 HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 			    const struct bpa_rev_stack *stack,
 			    const DATA_BLOB *leaf_der,
-			    const DATA_BLOB *extra, size_t n_extra,
+			    const DATA_BLOB *extra,
+			    size_t n_extra,
 			    struct bpa_rev_chain **pchain)
 {
 	return bpa_rev_chain_build_flags(mem_ctx, stack, leaf_der, extra,
@@ -485,7 +489,8 @@ HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 HRESULT bpa_rev_chain_build_flags(TALLOC_CTX *mem_ctx,
 				  const struct bpa_rev_stack *stack,
 				  const DATA_BLOB *leaf_der,
-				  const DATA_BLOB *extra, size_t n_extra,
+				  const DATA_BLOB *extra,
+				  size_t n_extra,
 				  uint32_t leaf_flags,
 				  struct bpa_rev_chain **pchain)
 {
@@ -608,7 +613,8 @@ static void status_init(struct bpa_rev_status *st)
 	st->detail = "";
 }
 
-HRESULT bpa_rev_verify(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
+HRESULT bpa_rev_verify(TALLOC_CTX *mem_ctx,
+		       struct bpa_rev_stack *s,
 		       const struct bpa_rev_chain *chain,
 		       const struct bpa_rev_para *para,
 		       struct bpa_rev_status *status)

@@ -84,14 +84,16 @@ struct bpa_rev_stack;
 HRESULT bpa_rev_chain_build(TALLOC_CTX *mem_ctx,
 			    const struct bpa_rev_stack *stack,
 			    const DATA_BLOB *leaf_der,
-			    const DATA_BLOB *extra, size_t n_extra,
+			    const DATA_BLOB *extra,
+			    size_t n_extra,
 			    struct bpa_rev_chain **pchain);
 
 /** bpa_rev_chain_build() with @leaf_flags (BPA_REV_LEAF_*, below) */
 HRESULT bpa_rev_chain_build_flags(TALLOC_CTX *mem_ctx,
 				  const struct bpa_rev_stack *stack,
 				  const DATA_BLOB *leaf_der,
-				  const DATA_BLOB *extra, size_t n_extra,
+				  const DATA_BLOB *extra,
+				  size_t n_extra,
 				  uint32_t leaf_flags,
 				  struct bpa_rev_chain **pchain);
 
@@ -174,7 +176,8 @@ gnutls_x509_trust_list_t bpa_rev_stack_anchors(const struct bpa_rev_stack *s);
  * Always fills @status (detail on @mem_ctx or static).  Returns
  * @status->error.
  */
-HRESULT bpa_rev_verify(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
+HRESULT bpa_rev_verify(TALLOC_CTX *mem_ctx,
+		       struct bpa_rev_stack *s,
 		       const struct bpa_rev_chain *chain,
 		       const struct bpa_rev_para *para,
 		       struct bpa_rev_status *status);
@@ -227,11 +230,14 @@ char *bpa_rev_status_string(TALLOC_CTX *mem_ctx,
  * true, @status->error 0 with detail "off".
  * @return S_OK (see *@paccept and @status) or HRES_E_OUTOFMEMORY.
  */
-HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx, struct bpa_rev_stack *s,
+HRESULT bpa_rev_check_cert(TALLOC_CTX *mem_ctx,
+			   struct bpa_rev_stack *s,
 			   enum bpa_rev_mode mode,
 			   const DATA_BLOB *leaf_der,
-			   const DATA_BLOB *extra, size_t n_extra,
-			   time_t now, bool *paccept,
+			   const DATA_BLOB *extra,
+			   size_t n_extra,
+			   time_t now,
+			   bool *paccept,
 			   struct bpa_rev_status *status);
 
 /*
@@ -247,8 +253,10 @@ HRESULT bpa_rev_check_cert_flags(TALLOC_CTX *mem_ctx,
 				 struct bpa_rev_stack *s,
 				 enum bpa_rev_mode mode,
 				 const DATA_BLOB *leaf_der,
-				 const DATA_BLOB *extra, size_t n_extra,
-				 uint32_t leaf_flags, time_t now,
+				 const DATA_BLOB *extra,
+				 size_t n_extra,
+				 uint32_t leaf_flags,
+				 time_t now,
 				 bool *paccept,
 				 struct bpa_rev_status *status);
 
