@@ -72,6 +72,17 @@ installing_smb_conf_lines() {
 	     b { sub(/^[ \t]+/, ""); print }' "$BPA_SOURCE_ROOT/README.md"
 }
 
+# installed_exchange ADDR FQDN: one exchange with the host at ADDR by
+# the installed tool, as PEER1$ (its keytab), the DC as SID authority
+installed_exchange() {
+	in_ns timeout 120 /usr/bin/bitspeerauth exchange \
+		-s "$BPA_PEER1_SMBCONF" --server "$1" \
+		--target-hostname "$2" --realm "$BPA_REALM" \
+		--keytab "$BPA_KEYTABS/PEER1\$.keytab" \
+		--principal "PEER1\$@$BPA_REALM" \
+		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1
+}
+
 # MEMBER, joined to the running DC, serving through the installed
 # rpcd_bitspeerauth (MS-BPAU 4.1: the endpoint on a member host)
 installed_member() {
@@ -89,12 +100,7 @@ installed_member() {
 	set +a
 	expect_eq "$BPA_MEMBER_RPCD" "$rpcd" \
 		"the harness used the helper in Samba's libexec folder"
-	out=$(in_ns timeout 120 /usr/bin/bitspeerauth exchange \
-		-s "$BPA_PEER1_SMBCONF" --server "$BPA_MEMBER_ADDR" \
-		--target-hostname "$BPA_MEMBER_FQDN" --realm "$BPA_REALM" \
-		--keytab "$BPA_KEYTABS/PEER1\$.keytab" \
-		--principal "PEER1\$@$BPA_REALM" \
-		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
+	out=$(installed_exchange "$BPA_MEMBER_ADDR" "$BPA_MEMBER_FQDN")
 	rc=$?
 	ok $rc "one exchange with MEMBER by the installed tool, as PEER1\$: S_OK" \
 		"$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
@@ -192,12 +198,7 @@ installed_run() {
 		"/usr/lib/$MA/bitspeerauth/libbitspeerauth.so.0.1.0" \
 		"$SAMBA_MODULES/dcerpc_server/bitspeerauth.so" | sort)"
 
-	out=$(in_ns timeout 120 /usr/bin/bitspeerauth exchange \
-		-s "$BPA_PEER1_SMBCONF" --server 127.0.0.1 \
-		--target-hostname "$BPA_DC_FQDN" --realm "$BPA_REALM" \
-		--keytab "$BPA_KEYTABS/PEER1\$.keytab" \
-		--principal "PEER1\$@$BPA_REALM" \
-		--dc 127.0.0.1 --dc-hostname "$BPA_DC_FQDN" 2>&1)
+	out=$(installed_exchange 127.0.0.1 "$BPA_DC_FQDN")
 	rc=$?
 	ok $rc "one exchange by the installed tool, as PEER1\$" \
 		"$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
