@@ -249,24 +249,17 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 					       const char *account,
 					       struct dom_sid *sid)
 {
-	TALLOC_CTX *frame = NULL;
+	TALLOC_CTX *frame = talloc_new(mem_ctx);
 	struct dcerpc_pipe *p = NULL;
 	HRESULT hr;
 
-	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
-	    account == NULL || account[0] == '\0' || sid == NULL) {
-		return HRES_E_INVALIDARG;
-	}
-	frame = talloc_new(mem_ctx);
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
-	hr = bpa_client_connect(frame, ev, lp_ctx, creds, binding,
-				&ndr_table_samr, &p);
-	if (HRES_IS_OK(hr)) {
-		hr = bpa_client_samr_lookup(frame, p->binding_handle,
-					    account, sid);
-	}
+	/* one lookup on a connection of its own, closed with @frame */
+	hr = bpa_client_lookup_account_sid_on(frame, ev, lp_ctx, creds,
+					      binding, frame, &p, account,
+					      sid);
 	TALLOC_FREE(frame);
 	return hr;
 }
