@@ -206,6 +206,29 @@ static HRESULT evict_oldest(TALLOC_CTX *mem_ctx,
 }
 
 /*
+ * The row count of the "BPA/TABLE" record, read once per transaction
+ * and only by an add that needs it: replacing a principal's row (every
+ * exchange after its first) leaves the count alone, so it does not pay
+ * for the lookup.
+ */
+struct peer_count {
+	bool known;
+	uint32_t n;
+};
+
+static HRESULT peer_count_get(struct bpa_peer_table *t, struct peer_count *c)
+{
+	HRESULT hr;
+
+	if (c->known) {
+		return BPA_S_OK;
+	}
+	hr = peer_meta_read(t, &c->n);
+	c->known = HRES_IS_OK(hr);
+	return hr;
+}
+
+/*
  * One add inside the caller's transaction (MS-BPAU 3.1.4.1 <3> <4>);
  * *count is the table's row count, kept up to date here.
  */
@@ -213,7 +236,7 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx,
 			      struct bpa_peer_table *t,
 			      const struct bpa_peer *peer,
 			      time_t now,
-			      uint32_t *count)
+			      struct peer_count *count)
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);
 	char sid_key[BPA_PEER_SID_KEY_MAX];
@@ -290,20 +313,24 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx,
 			 t->path, sid_str);
 	} else if (HRES_IS_EQUAL(hr, BPA_E_PEER_NOT_FOUND)) {
 		/* a new principal: make room (MS-BPAU <3>) */
-		while (*count >= t->max_peers) {
+		hr = peer_count_get(t, count);
+		if (!HRES_IS_OK(hr)) {
+			goto done;
+		}
+		while (count->n >= t->max_peers) {
 			hr = evict_oldest(frame, t, now);
 			if (!HRES_IS_OK(hr)) {
 				goto done;
 			}
-			*count -= 1;
+			count->n -= 1;
 		}
-		*count += 1;
-		hr = peer_meta_store(t, *count);
+		count->n += 1;
+		hr = peer_meta_store(t, count->n);
 		if (!HRES_IS_OK(hr)) {
 			goto done;
 		}
 		DBG_INFO("peer table %s: adding %s (%" PRIu32 " peers)\n",
-			 t->path, sid_str, *count);
+			 t->path, sid_str, count->n);
 	} else {
 		goto done;
 	}
@@ -334,7 +361,7 @@ HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 				 size_t *failed)
 {
 	TALLOC_CTX *frame = NULL;
-	uint32_t count = 0;
+	struct peer_count count = { .known = false };
 	bool in_tx = false;
 	HRESULT hr;
 	size_t i = 0;
@@ -351,7 +378,7 @@ HRESULT bpa_peer_table_add_batch(struct bpa_peer_table *t,
 	if (frame == NULL) {
 		return HRES_E_OUTOFMEMORY;
 	}
-	hr = peer_tx_start_count(t, &count);
+	hr = peer_tx_start(t);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
