@@ -109,6 +109,8 @@ uint32_t bpa_validate_rsa_key(const struct bpa_der_cert *c,
 	if (!ok) {
 		return BPA_CERT_R_DER;
 	}
+	k->n = (struct bpa_der_span) { .p = np, .len = nlen };
+	k->pe = (struct bpa_der_span) { .p = ep, .len = elen };
 	k->bits = uint_bits(np, nlen);
 	k->e_bits = uint_bits(ep, elen);
 	for (i = 0; k->e_bits <= 32 && i < elen; i++) {

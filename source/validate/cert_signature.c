@@ -57,6 +57,7 @@ void bpa_validate_signature_algorithm(struct validate_state *s,
 		return;
 	}
 	sa = (gnutls_sign_algorithm_t)rc;
+	s->sign_algo = sa;
 	v->sign_algo = gnutls_sign_get_name(sa);
 	if (weak_signature(sa, policy)) {
 		v->reasons |= BPA_CERT_R_WEAK_SIGNATURE;
@@ -65,9 +66,9 @@ void bpa_validate_signature_algorithm(struct validate_state *s,
 
 void bpa_validate_self_signature(struct validate_state *s,
 				 const struct bpa_der_cert *c,
+				 const struct rsa_key_info *k,
 				 struct bpa_cert_verdict *v)
 {
-	gnutls_sign_algorithm_t sa;
 	gnutls_datum_t tbs = {
 		.data = (unsigned char *)(uintptr_t)c->tbs.p,
 		.size = (unsigned)c->tbs.len,
@@ -76,29 +77,31 @@ void bpa_validate_self_signature(struct validate_state *s,
 		.data = (unsigned char *)(uintptr_t)c->sig.p,
 		.size = (unsigned)c->sig.len,
 	};
+	gnutls_datum_t n = {
+		.data = (unsigned char *)(uintptr_t)k->n.p,
+		.size = (unsigned)k->n.len,
+	};
+	gnutls_datum_t e = {
+		.data = (unsigned char *)(uintptr_t)k->pe.p,
+		.size = (unsigned)k->pe.len,
+	};
 	int rc;
 
-	rc = gnutls_x509_crt_get_signature_algorithm(s->crt);
-	if (rc < 0) {
-		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
-		return;
-	}
-	sa = (gnutls_sign_algorithm_t)rc;
 	rc = bpa_gnutls_pubkey_init(s, &s->pubkey);
 	if (rc < 0) {
 		DBG_ERR("gnutls_pubkey_init: %s\n", gnutls_strerror(rc));
 		v->reasons |= BPA_CERT_R_INTERNAL;
 		return;
 	}
-	rc = gnutls_pubkey_import_x509(s->pubkey, s->crt, 0);
+	rc = gnutls_pubkey_import_rsa_raw(s->pubkey, &n, &e);
 	if (rc < 0) {
-		DBG_INFO("gnutls_pubkey_import_x509: %s\n",
+		DBG_INFO("gnutls_pubkey_import_rsa_raw: %s\n",
 			 gnutls_strerror(rc));
 		v->reasons |= BPA_CERT_R_SELF_SIGNATURE;
 		return;
 	}
 	/* whether the algorithm is acceptable was decided in stage 3 */
-	rc = gnutls_pubkey_verify_data2(s->pubkey, sa,
+	rc = gnutls_pubkey_verify_data2(s->pubkey, s->sign_algo,
 					GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
 					GNUTLS_VERIFY_ALLOW_BROKEN,
 					&tbs, &sig);

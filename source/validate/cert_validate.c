@@ -191,15 +191,14 @@ static void check_hashes(TALLOC_CTX *mem_ctx,
 
 static void check_key(const struct bpa_der_cert *c,
 		      const struct bpa_validate_policy *policy,
+		      struct rsa_key_info *k,
 		      struct bpa_cert_verdict *v)
 {
-	struct rsa_key_info k;
-
 	v->reasons |= bpa_validate_rsa_key(c, policy->min_rsa_bits,
-					   policy->max_rsa_bits, &k);
-	v->rsa_bits = k.bits;
-	v->rsa_exponent_bits = k.e_bits;
-	v->rsa_exponent = k.e;
+					   policy->max_rsa_bits, k);
+	v->rsa_bits = k->bits;
+	v->rsa_exponent_bits = k->e_bits;
+	v->rsa_exponent = k->e;
 }
 
 static void check_time(struct validate_state *s,
@@ -241,6 +240,7 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 {
 	struct validate_state *s = NULL;
 	struct bpa_der_cert c;
+	struct rsa_key_info k;
 	gnutls_datum_t der;
 	bool ok = false;
 	int rc;
@@ -262,7 +262,7 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 		return;
 	}
 	/* 3: the policy, cheap checks only */
-	check_key(&c, policy, v);
+	check_key(&c, policy, &k, v);
 	s = talloc_zero(mem_ctx, struct validate_state);
 	if (s == NULL) {
 		v->reasons |= BPA_CERT_R_INTERNAL;
@@ -299,7 +299,7 @@ static void phase_one(TALLOC_CTX *mem_ctx,
 		bpa_validate_issuer_signature(s, policy, now, v);
 		return;
 	}
-	bpa_validate_self_signature(s, &c, v);
+	bpa_validate_self_signature(s, &c, &k, v);
 }
 
 HRESULT bpa_cert_validate(TALLOC_CTX *mem_ctx,

@@ -24,12 +24,15 @@
 struct validate_state {
 	gnutls_x509_crt_t crt;
 	gnutls_pubkey_t pubkey;
+	gnutls_sign_algorithm_t sign_algo;	/* stage 3's */
 };
 
 struct rsa_key_info {
 	uint32_t bits;		/* modulus */
 	uint32_t e_bits;
 	uint32_t e;		/* when e_bits <= 32 */
+	struct bpa_der_span n;	/* the magnitudes, big-endian, inside */
+	struct bpa_der_span pe;	/* the certificate's DER */
 };
 
 /**
@@ -52,11 +55,14 @@ void bpa_validate_signature_algorithm(struct validate_state *s,
 				      struct bpa_cert_verdict *v);
 
 /**
- * Stage 5: the self-signature, the one public-key operation.  Reached
- * only with an RSA key that bpa_validate_rsa_key() bounded.
+ * Stage 5: the self-signature, the one public-key operation, with the
+ * algorithm stage 3 read and the key @k that bpa_validate_rsa_key()
+ * bounded (the key is built from @k: GnuTLS does not parse the
+ * certificate's key a second time).
  */
 void bpa_validate_self_signature(struct validate_state *s,
 				 const struct bpa_der_cert *c,
+				 const struct rsa_key_info *k,
 				 struct bpa_cert_verdict *v);
 
 /**
