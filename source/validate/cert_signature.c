@@ -64,27 +64,24 @@ void bpa_validate_signature_algorithm(struct validate_state *s,
 	}
 }
 
+/* A span of the certificate as GnuTLS takes it (GnuTLS only reads it) */
+static gnutls_datum_t span_datum(struct bpa_der_span sp)
+{
+	return (gnutls_datum_t) {
+		.data = (unsigned char *)(uintptr_t)sp.p,
+		.size = (unsigned)sp.len,
+	};
+}
+
 void bpa_validate_self_signature(struct validate_state *s,
 				 const struct bpa_der_cert *c,
 				 const struct rsa_key_info *k,
 				 struct bpa_cert_verdict *v)
 {
-	gnutls_datum_t tbs = {
-		.data = (unsigned char *)(uintptr_t)c->tbs.p,
-		.size = (unsigned)c->tbs.len,
-	};
-	gnutls_datum_t sig = {
-		.data = (unsigned char *)(uintptr_t)c->sig.p,
-		.size = (unsigned)c->sig.len,
-	};
-	gnutls_datum_t n = {
-		.data = (unsigned char *)(uintptr_t)k->n.p,
-		.size = (unsigned)k->n.len,
-	};
-	gnutls_datum_t e = {
-		.data = (unsigned char *)(uintptr_t)k->pe.p,
-		.size = (unsigned)k->pe.len,
-	};
+	gnutls_datum_t tbs = span_datum(c->tbs);
+	gnutls_datum_t sig = span_datum(c->sig);
+	gnutls_datum_t n = span_datum(k->n);
+	gnutls_datum_t e = span_datum(k->pe);
 	int rc;
 
 	rc = bpa_gnutls_pubkey_init(s, &s->pubkey);
