@@ -80,9 +80,10 @@ struct bpa_peer_table_params {
 	const char *path;	/* the tdb file */
 	uint32_t max_peers;	/* limit, >= 1; 0 means the default (100).
 				 * A new file gets 2 * max_peers + 1 tdb
-				 * hash buckets (lookups stay O(1)); each
-				 * write transaction copies them (4 bytes
-				 * each), so huge limits make adds slower */
+				 * hash buckets, at most 2000001 (lookups
+				 * stay O(1) up to 1M peers); each write
+				 * transaction copies them (4 bytes each),
+				 * so huge limits make adds slower */
 	uint32_t evict_min_age;	/* seconds; the oldest peer is evicted only
 				 * if strictly older than this (60) */
 	bool persistent;	/* keep the table across server restarts

@@ -41,16 +41,29 @@ static int peer_table_destructor(struct bpa_peer_table *t)
 	return 0;
 }
 
-/* Two keys per peer plus the meta record, load factor about 1 */
+/*
+ * Two keys per peer plus the meta record: a load factor of about 1 up
+ * to "max peers = 1000000", a longer chain per bucket above it.  The
+ * cap bounds what every write pays: tdb_transaction_start() copies all
+ * bucket heads (4 bytes each) into a fresh allocation, so an add on a
+ * table sized for 10M peers copied 64 MiB and took ~47 ms against
+ * ~1 ms at the cap (bench_exchange, srv-big); a chain of ~10 records
+ * costs a lookup a few microseconds (bench_peers_lookup).  The size is
+ * fixed when the file is created: a persistent table keeps it until
+ * the file is removed.
+ */
+#define PEER_TABLE_HASH_MIN 131
+#define PEER_TABLE_HASH_MAX 2000001
+
 static int peer_table_hash_size(uint32_t max_peers)
 {
 	uint64_t n = 2 * (uint64_t)max_peers + 1;
 
-	if (n < 131) {
-		n = 131;
+	if (n < PEER_TABLE_HASH_MIN) {
+		n = PEER_TABLE_HASH_MIN;
 	}
-	if (n > 16777213) {
-		n = 16777213;
+	if (n > PEER_TABLE_HASH_MAX) {
+		n = PEER_TABLE_HASH_MAX;
 	}
 	return (int)n;
 }
@@ -59,9 +72,13 @@ static int peer_table_hash_size(uint32_t max_peers)
  * Before an open that may clear the file (TDB_CLEAR_IF_FIRST), make sure
  * the file is a peer table of ours: never wipe someone else's file.  A
  * missing or empty file is fine.  Also run for every open so that a file
- * which is not a tdb at all gets a precise error.
+ * which is not a tdb at all gets a precise error.  With @deep the tdb is
+ * opened here, with its mapping, and its records looked at; *ours says
+ * that the file is known to be ours (or new) after the probe.
  */
-static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
+static HRESULT peer_table_probe(struct bpa_peer_table *t,
+				bool deep,
+				bool *ours)
 {
 	static const char tdb_magic[] = "TDB file\n";
 	struct tdb_logging_context log_ctx = {
@@ -78,6 +95,7 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 	int c = 1;
 	HRESULT hr = BPA_S_OK;
 
+	*ours = false;
 	fd = open(t->path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
 		if (errno == ENOENT) {
@@ -86,6 +104,7 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 					"BPA_E_PEERS_NO_TABLE\n", t->path);
 				return BPA_E_PEERS_NO_TABLE;
 			}
+			*ours = true;
 			return BPA_S_OK;
 		}
 		DBG_ERR("peer table %s: open: %s\n", t->path,
@@ -111,6 +130,7 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 				"BPA_E_PEERS_FOREIGN\n", t->path);
 			hr = BPA_E_PEERS_FOREIGN;
 		}
+		*ours = !t->attach;
 		goto done;
 	}
 	n = read(fd, head, sizeof(head));
@@ -137,8 +157,9 @@ static HRESULT peer_table_probe(struct bpa_peer_table *t, bool deep)
 		hr = BPA_E_PEERS_FOREIGN;
 		goto done;
 	}
-	hr = peer_check_meta(t, tdb, &missing, &count);
+	hr = peer_check_meta(t, tdb, true, &missing, &count);
 	tdb_close(tdb);
+	*ours = HRES_IS_OK(hr);
 done:
 	if (fd != -1) {
 		close(fd);
@@ -157,7 +178,7 @@ static HRESULT peer_table_init_meta(struct bpa_peer_table *t)
 	if (!HRES_IS_OK(hr)) {
 		return hr;
 	}
-	hr = peer_check_meta(t, t->tdb, &missing, &count);
+	hr = peer_check_meta(t, t->tdb, false, &missing, &count);
 	if (!HRES_IS_OK(hr) || !missing) {
 		peer_tx_cancel(t);
 		return hr;
@@ -180,6 +201,7 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 	int open_flags = O_RDWR | O_CREAT;
 	int hash_size = 0;
 	bool missing = false;
+	bool ours = false;
 	uint32_t count = 0;
 	HRESULT hr = BPA_S_OK;
 
@@ -212,7 +234,7 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 	talloc_set_destructor(t, peer_table_destructor);
 
 	/* A clearing open must only ever clear a table of ours */
-	hr = peer_table_probe(t, !t->attach && !t->persistent);
+	hr = peer_table_probe(t, !t->attach && !t->persistent, &ours);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}
@@ -260,7 +282,7 @@ HRESULT bpa_peer_table_open(TALLOC_CTX *mem_ctx,
 		goto done;
 	}
 
-	hr = peer_check_meta(t, t->tdb, &missing, &count);
+	hr = peer_check_meta(t, t->tdb, !ours, &missing, &count);
 	if (!HRES_IS_OK(hr)) {
 		goto done;
 	}

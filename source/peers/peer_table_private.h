@@ -174,12 +174,17 @@ HRESULT peer_tx_commit(struct bpa_peer_table *t);
 
 /*
  * The "BPA/TABLE" record.  peer_check_meta(): is it there and ours?
- * *missing is set when @tdb holds no record at all (a new or just
- * cleared table).  peer_meta_read(): the count, where a missing record
- * is corruption except for a read-only opener.
+ * *missing is set when the record is not there; with @scan, only if
+ * @tdb holds no record at all (a new or just cleared table), else the
+ * file is foreign.  The scan reads every hash bucket: 2M of them for a
+ * big table, each a pread() on a handle without a mapping, so callers
+ * that already know the file is ours pass false.  peer_meta_read():
+ * the count, where a missing record is corruption except for a
+ * read-only opener.
  */
 HRESULT peer_check_meta(struct bpa_peer_table *t,
 			struct tdb_context *tdb,
+			bool scan,
 			bool *missing,
 			uint32_t *count);
 HRESULT peer_meta_read(struct bpa_peer_table *t, uint32_t *count);

@@ -155,6 +155,7 @@ static int first_record_fn(struct tdb_context *tdb,
 /* Is the "BPA/TABLE" record there and ours? */
 HRESULT peer_check_meta(struct bpa_peer_table *t,
 			struct tdb_context *tdb,
+			bool scan,
 			bool *missing,
 			uint32_t *count)
 {
@@ -173,6 +174,10 @@ HRESULT peer_check_meta(struct bpa_peer_table *t,
 				tdb_errorstr(tdb));
 			return HRES_E_FAIL;
 		}
+		*missing = true;
+		if (!scan) {
+			return BPA_S_OK;
+		}
 		n = tdb_traverse_read(tdb, first_record_fn, NULL);
 		if (n < 0) {
 			DBG_ERR("peer table %s: traverse: %s\n", t->path,
@@ -184,9 +189,9 @@ HRESULT peer_check_meta(struct bpa_peer_table *t,
 				"bitspeerauth peer table (no %s record): "
 				"BPA_E_PEERS_FOREIGN, file left as it is\n",
 				t->path, BPA_PEER_META_KEY);
+			*missing = false;
 			return BPA_E_PEERS_FOREIGN;
 		}
-		*missing = true;
 		return BPA_S_OK;
 	}
 	hr = bpa_peer_meta_pull(d.dptr, d.dsize, &version, count);
@@ -305,7 +310,7 @@ HRESULT peer_sid_entry(struct bpa_peer_table *t,
 HRESULT peer_meta_read(struct bpa_peer_table *t, uint32_t *count)
 {
 	bool missing = false;
-	HRESULT hr = peer_check_meta(t, t->tdb, &missing, count);
+	HRESULT hr = peer_check_meta(t, t->tdb, false, &missing, count);
 
 	if (HRES_IS_OK(hr) && missing && !t->read_only) {
 		/* only a read-only opener may see a just-cleared table */

@@ -900,6 +900,50 @@ static void test_version_1_records_read_migrated(void **state)
 	TALLOC_FREE(t);
 }
 
+static int hash_size_of(const char *path)
+{
+	struct tdb_context *tdb = tdb_open(path, 0, 0, O_RDONLY, 0600);
+	int n;
+
+	assert_non_null(tdb);
+	n = tdb_hash_size(tdb);
+	tdb_close(tdb);
+	return n;
+}
+
+/*
+ * Two tdb buckets per peer (lookups O(1)), but never more than 2000001:
+ * every write transaction copies all bucket heads, so the limit alone
+ * must not make each add cost milliseconds.  A persistent table keeps
+ * the size it was created with.
+ */
+static void test_hash_size_follows_limit_up_to_a_cap(void **state)
+{
+	static const struct {
+		uint32_t max;
+		int hash_size;
+	} cases[] = {
+		{ 1, 131 }, { 100, 201 }, { 1000000, 2000001 },
+		{ 1000001, 2000001 }, { 10000000, 2000001 },
+	};
+	struct fixture *f = *state;
+	struct bpa_peer_table *t = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = open_table(f, cases[i].max, 60, false);
+		TALLOC_FREE(t);
+		assert_int_equal(hash_size_of(f->path), cases[i].hash_size);
+	}
+	unlink(f->path);
+	t = open_table(f, 100, 60, true);
+	TALLOC_FREE(t);
+	t = open_table(f, 1000, 60, true);
+	assert_int_equal(bpa_peer_table_max_peers(t), 1000);
+	TALLOC_FREE(t);
+	assert_int_equal(hash_size_of(f->path), 201);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -942,6 +986,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_is_all_or_nothing,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_hash_size_follows_limit_up_to_a_cap,
+			setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
