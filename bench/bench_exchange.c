@@ -7,6 +7,10 @@
  *
  *   srv         bpa_srv_exchange(), volatile table (the server's flags)
  *   srv-persist the same on a "persistent peers = yes" table
+ *   srv-big     srv on a table created for "max peers = 1000000" (the
+ *               table still holds one peer): what the limit alone costs
+ *               (tdb's hash size is fixed when the file is created, and
+ *               each transaction copies the hash heads)
  *   crypto      what no implementation can skip: import the
  *               certificate, verify its self-signature (RSA-2048),
  *               SHA-256 of the DER
@@ -19,9 +23,10 @@
  *
  * Printed: us per call (wall, and CPU of the process) min / median
  * over the repetitions, and the ratios srv / floor, srv / floor-mmap,
- * srv-persist / srv per repetition (min / median).  The persistent
- * table's extra cost is mostly waiting for the disk (fdatasync): see
- * it in wall time, not in CPU.  Goal (issue 15): srv <= 1.3x floor.
+ * srv-persist / srv, srv-big / srv per repetition (min / median).  The
+ * persistent table's extra cost is mostly waiting for the disk
+ * (fdatasync): see it in wall time, not in CPU.  Goal (issue 15):
+ * srv <= 1.3x floor.
  *
  *   bench_exchange [CALLS [REPS [VARIANT]]]   (default 400 5; ~10 s)
  *
@@ -57,14 +62,18 @@
 #define PEER DOM "-1103"
 #define MAX_REPS 50
 
-enum variant { V_SRV, V_PERSIST, V_CRYPTO, V_FLOOR, V_FLOOR_MMAP, V_COUNT };
+#define BIG_MAX_PEERS 1000000
+
+enum variant {
+	V_SRV, V_PERSIST, V_BIG, V_CRYPTO, V_FLOOR, V_FLOOR_MMAP, V_COUNT
+};
 static const char *names[V_COUNT] = {
-	"srv", "srv-persist", "crypto", "floor", "floor-mmap",
+	"srv", "srv-persist", "srv-big", "crypto", "floor", "floor-mmap",
 };
 
 struct bench {
 	char dir[64];
-	struct bpa_srv_state state[2];	/* volatile, persistent */
+	struct bpa_srv_state state[3];	/* volatile, persistent, big */
 	struct bpa_srv_caller caller;
 	DATA_BLOB blob[2];		/* CERTIFICATE_BLOBs, alternating */
 	DATA_BLOB der[2];		/* their certificates */
@@ -86,7 +95,8 @@ static double clock_s(clockid_t id)
 static bool open_state(TALLOC_CTX *mem_ctx,
 		       struct bench *b,
 		       int i,
-		       bool persistent)
+		       bool persistent,
+		       uint32_t max_peers)
 {
 	struct bpa_srv_state *s = &b->state[i];
 	struct bpa_peer_table_params tp;
@@ -97,7 +107,7 @@ static bool open_state(TALLOC_CTX *mem_ctx,
 	if (cfg == NULL) {
 		return false;
 	}
-	cfg->max_peers = 100;
+	cfg->max_peers = max_peers;
 	cfg->evict_min_age = 60;
 	cfg->min_rsa_bits = 2048;
 	cfg->max_rsa_bits = 16384;
@@ -107,6 +117,7 @@ static bool open_state(TALLOC_CTX *mem_ctx,
 	bpa_peer_table_params_init(&tp);
 	tp.path = talloc_asprintf(mem_ctx, "%s/peers%d.tdb", b->dir, i);
 	tp.persistent = persistent;
+	tp.max_peers = max_peers;
 	hr = bpa_peer_table_open(mem_ctx, &tp, &s->table);
 	if (!HRES_IS_OK(hr)) {
 		fprintf(stderr, "table: 0x%08x\n", HRES_ERROR_V(hr));
@@ -284,7 +295,9 @@ static bool one_call(TALLOC_CTX *mem_ctx, struct bench *b, enum variant v)
 	}
 	frame = talloc_new(mem_ctx);
 	memset(&res, 0, sizeof(res));
-	bpa_srv_exchange(frame, &b->state[v == V_PERSIST], &b->caller,
+	bpa_srv_exchange(frame,
+			 &b->state[v == V_PERSIST ? 1 : (v == V_BIG ? 2 : 0)],
+			 &b->caller,
 			 b->blob[k].data, b->blob[k].length, b->now, &res);
 	ok = HRES_IS_OK(res.hr) && res.verdict == BPA_EXCHANGE_ADDED;
 	if (!ok) {
@@ -378,8 +391,9 @@ int main(int argc, char **argv)
 				 hash[i]);
 		}
 	}
-	if (!open_state(mem_ctx, b, 0, false) ||
-	    !open_state(mem_ctx, b, 1, true)) {
+	if (!open_state(mem_ctx, b, 0, false, 100) ||
+	    !open_state(mem_ctx, b, 1, true, 100) ||
+	    !open_state(mem_ctx, b, 2, false, BIG_MAX_PEERS)) {
 		goto done;
 	}
 	b->floor_tdb[0] = open_floor(b, false);
@@ -443,6 +457,7 @@ int main(int argc, char **argv)
 	RATIO(us, V_SRV, V_FLOOR_MMAP, "ratio srv/floor-mmap");
 	RATIO(us, V_SRV, V_CRYPTO, "ratio srv/crypto");
 	RATIO(us, V_PERSIST, V_SRV, "ratio srv-persist/srv");
+	RATIO(us, V_BIG, V_SRV, "ratio srv-big/srv");
 	RATIO(cpu, V_SRV, V_FLOOR, "cpu ratio srv/floor");
 	RATIO(cpu, V_SRV, V_FLOOR_MMAP, "cpu ratio srv/floor-mmap");
 	RATIO(cpu, V_PERSIST, V_SRV, "cpu ratio srv-persist/srv");
