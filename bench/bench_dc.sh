@@ -6,7 +6,8 @@
 # measured in the same run (bench/bench_dc_calls.c says how):
 #  1. one connection, samba -M single, volatile table, log level 0:
 #     alternating certificates / the same one / ClientKeyLength 0 vs
-#     mgmt_is_server_listening on the same binding (krb5, sign);
+#     mgmt_is_server_listening on the same binding (krb5, sign), and
+#     samba's CPU per call in each mode;
 #  2. the first exchange on a fresh connection vs a later one;
 #  3. "persistent peers = yes" vs the volatile table: two DCs up at
 #     once, one block on each in turn (interleaved);
@@ -120,7 +121,9 @@ sync_profile() {
 start single --model single || exit 1
 if want 1; then
 echo "-- 1. one connection, -M single, volatile table, krb5 sign"
-calls single --reps "$R" --modes mgmt,alt,same,empty || exit 1
+# with the server's own CPU per call (all of samba is one process)
+calls single --reps "$R" --modes mgmt,alt,same,empty --server-pid \
+	"$(set -a; . "$WORK/single/env"; echo "$BPA_SAMBA_PID")" || exit 1
 fi
 
 if want 2; then

@@ -38,6 +38,12 @@
  * --rate MODE: one block only, prints "rate=<calls/s>" (for the
  * script's persistent-vs-volatile comparison between two DCs).
  *
+ * --server-pid PID (samba -M single): each block also reads the CPU
+ * time of every thread of PID (/proc/PID/task/.../schedstat, ns) before
+ * the calls and after them, and prints the server's CPU per call by
+ * mode and its ratio to the baseline's: where a mode's time goes, the
+ * server or the wire and the client.
+ *
  * A call that does not return S_OK stops the benchmark (exit 1): a
  * rate of refusals would measure nothing.
  */
@@ -50,6 +56,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/types.h>
+#include <dirent.h>
 #include <talloc.h>
 #define TEVENT_DEPRECATED 1
 #include <tevent.h>
@@ -108,6 +116,7 @@ struct opts {
 	unsigned procs[MAX_LIST];
 	unsigned n_procs;
 	int rate_mode;
+	long server_pid;	/* --server-pid, 0: not measured */
 };
 
 struct conn {
@@ -266,8 +275,53 @@ done:
  * P processes, each connected and bound, then (on the parent's go) N
  * calls of @m.  Returns the aggregate calls/s, or -1.
  */
-static double block(const struct opts *o, enum mode m, unsigned procs)
+/* CPU time of all threads of @pid so far, in ns; -1 if unreadable */
+static double task_cpu_ns(long pid)
 {
+	char path[320];
+	struct dirent *e = NULL;
+	DIR *dir = NULL;
+	double sum = 0;
+	bool any = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+	dir = opendir(path);
+	if (dir == NULL) {
+		return -1;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		unsigned long long ns = 0;
+		FILE *f = NULL;
+
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		snprintf(path, sizeof(path), "/proc/%ld/task/%s/schedstat",
+			 pid, e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL) {
+			continue;	/* a thread that just ended */
+		}
+		if (fscanf(f, "%llu", &ns) == 1) {
+			sum += (double)ns;
+			any = true;
+		}
+		fclose(f);
+	}
+	closedir(dir);
+	return any ? sum : -1;
+}
+
+/*
+ * Calls/s of one block; with o->server_pid, *srv_us gets the server's
+ * CPU microseconds per call during it
+ */
+static double block(const struct opts *o,
+		    enum mode m,
+		    unsigned procs,
+		    double *srv_us)
+{
+	double c0 = -1, c1 = -1;
 	pid_t pids[MAX_LIST * 8];
 	int ready[2], go[2];
 	double t0 = 0, t1;
@@ -314,6 +368,9 @@ static double block(const struct opts *o, enum mode m, unsigned procs)
 		up++;
 	}
 	if (up == procs && !failed) {
+		if (o->server_pid > 0) {
+			c0 = task_cpu_ns(o->server_pid);
+		}
 		t0 = now_s();
 		for (i = 0; i < procs; i++) {
 			ch = 'g';
@@ -329,9 +386,20 @@ static double block(const struct opts *o, enum mode m, unsigned procs)
 		failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 	}
 	t1 = now_s();
+	if (o->server_pid > 0) {
+		c1 = task_cpu_ns(o->server_pid);
+	}
 	if (failed || up != procs) {
 		fprintf(stderr, "block %s x%u failed\n", mode_names[m], procs);
 		return -1;
+	}
+	if (o->server_pid > 0) {
+		if (c0 < 0 || c1 < 0) {
+			fprintf(stderr, "cannot read the CPU time of pid %ld\n",
+				o->server_pid);
+			return -1;
+		}
+		*srv_us = (c1 - c0) / 1e3 / ((double)procs * o->calls);
 	}
 	return (double)procs * o->calls / (t1 - t0);
 }
@@ -480,10 +548,12 @@ int main(int argc, char **argv)
 		{ "first", required_argument, NULL, 'F' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "nagle", no_argument, NULL, 'N' },
+		{ "server-pid", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .calls = 1000, .reps = 5, .rate_mode = -1 };
 	static double rate[MAX_LIST][M_COUNT][MAX_REPS];
+	static double srv[MAX_LIST][M_COUNT][MAX_REPS];
 	double v[MAX_REPS];
 	unsigned r, i, j, k, nb;
 	unsigned m1 = 1;
@@ -502,6 +572,7 @@ int main(int argc, char **argv)
 		case 'r': o.reps = strtoul(optarg, NULL, 10); break;
 		case 'F': o.first = strtoul(optarg, NULL, 10); break;
 		case 'N': o.nagle = true; break;
+		case 'P': o.server_pid = strtol(optarg, NULL, 10); break;
 		case 'm':
 			if (parse_list(optarg, true, o.modes, NULL,
 				       &o.n_modes) != 0) {
@@ -528,7 +599,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.rate_mode >= 0) {
-		double x = block(&o, o.rate_mode, 1);
+		double su = 0;
+		double x = block(&o, o.rate_mode, 1, &su);
 
 		if (x < 0) {
 			return 1;
@@ -546,7 +618,8 @@ int main(int argc, char **argv)
 			unsigned b = (k + r) % nb;
 			unsigned pi = b / o.n_modes;
 			int m = o.modes[b % o.n_modes];
-			double x = block(&o, m, o.procs[pi]);
+			double x = block(&o, m, o.procs[pi],
+					 &srv[pi][m][r]);
 
 			if (x < 0) {
 				return 1;
@@ -579,6 +652,31 @@ int main(int argc, char **argv)
 				v[r] = rate[i][m][r] / rate[i][M_MGMT][r];
 			}
 			snprintf(what, sizeof(what), "ratio %s/mgmt x%u",
+				 mode_names[m], o.procs[i]);
+			print_stats(what, "x", v, o.reps);
+		}
+	}
+	for (i = 0; o.server_pid > 0 && i < o.n_procs; i++) {
+		for (j = 0; j < o.n_modes; j++) {
+			int m = o.modes[j];
+			char what[64];
+
+			snprintf(what, sizeof(what), "server cpu us/call %s x%u",
+				 mode_names[m], o.procs[i]);
+			memcpy(v, srv[i][m], sizeof(double) * o.reps);
+			print_stats(what, "", v, o.reps);
+		}
+		for (j = 0; j < o.n_modes; j++) {
+			int m = o.modes[j];
+			char what[64];
+
+			if (m == M_MGMT) {
+				continue;
+			}
+			for (r = 0; r < o.reps; r++) {
+				v[r] = srv[i][m][r] / srv[i][M_MGMT][r];
+			}
+			snprintf(what, sizeof(what), "server cpu %s/mgmt x%u",
 				 mode_names[m], o.procs[i]);
 			print_stats(what, "x", v, o.reps);
 		}
