@@ -428,6 +428,38 @@ static void print_stats(const char *what,
 	       med, v[n - 1], unit);
 }
 
+/*
+ * One line per mode of procs[@i]: @t itself, or with @ratio its ratio
+ * to the baseline call of the same repetition
+ */
+static void print_modes(const struct opts *o,
+			double t[][M_COUNT][MAX_REPS],
+			unsigned i,
+			bool ratio,
+			const char *prefix,
+			const char *suffix)
+{
+	double v[MAX_REPS];
+	unsigned j, r;
+
+	for (j = 0; j < o->n_modes; j++) {
+		int m = o->modes[j];
+		char what[64];
+
+		if (ratio && m == M_MGMT) {
+			continue;
+		}
+		for (r = 0; r < o->reps; r++) {
+			v[r] = ratio ? t[i][m][r] / t[i][M_MGMT][r] :
+				       t[i][m][r];
+		}
+		snprintf(what, sizeof(what), "%s%s%s x%u%s", prefix,
+			 mode_names[m], ratio ? "/mgmt" : "", o->procs[i],
+			 suffix);
+		print_stats(what, ratio ? "x" : "", v, o->reps);
+	}
+}
+
 /* connect, first call, later calls: one fresh connection per sample */
 static int first_calls_mode(const struct opts *o, enum mode m)
 {
@@ -630,56 +662,14 @@ int main(int argc, char **argv)
 	printf("%u calls per block, %u repetitions, modes interleaved\n",
 	       o.calls, o.reps);
 	for (i = 0; i < o.n_procs; i++) {
-		for (j = 0; j < o.n_modes; j++) {
-			int m = o.modes[j];
-			char what[64];
-
-			snprintf(what, sizeof(what), "%s x%u calls/s",
-				 mode_names[m], o.procs[i]);
-			memcpy(v, rate[i][m], sizeof(double) * o.reps);
-			print_stats(what, "", v, o.reps);
-		}
+		print_modes(&o, rate, i, false, "", " calls/s");
 	}
 	for (i = 0; i < o.n_procs; i++) {
-		for (j = 0; j < o.n_modes; j++) {
-			int m = o.modes[j];
-			char what[64];
-
-			if (m == M_MGMT) {
-				continue;
-			}
-			for (r = 0; r < o.reps; r++) {
-				v[r] = rate[i][m][r] / rate[i][M_MGMT][r];
-			}
-			snprintf(what, sizeof(what), "ratio %s/mgmt x%u",
-				 mode_names[m], o.procs[i]);
-			print_stats(what, "x", v, o.reps);
-		}
+		print_modes(&o, rate, i, true, "ratio ", "");
 	}
 	for (i = 0; o.server_pid > 0 && i < o.n_procs; i++) {
-		for (j = 0; j < o.n_modes; j++) {
-			int m = o.modes[j];
-			char what[64];
-
-			snprintf(what, sizeof(what), "server cpu us/call %s x%u",
-				 mode_names[m], o.procs[i]);
-			memcpy(v, srv[i][m], sizeof(double) * o.reps);
-			print_stats(what, "", v, o.reps);
-		}
-		for (j = 0; j < o.n_modes; j++) {
-			int m = o.modes[j];
-			char what[64];
-
-			if (m == M_MGMT) {
-				continue;
-			}
-			for (r = 0; r < o.reps; r++) {
-				v[r] = srv[i][m][r] / srv[i][M_MGMT][r];
-			}
-			snprintf(what, sizeof(what), "server cpu %s/mgmt x%u",
-				 mode_names[m], o.procs[i]);
-			print_stats(what, "x", v, o.reps);
-		}
+		print_modes(&o, srv, i, false, "server cpu us/call ", "");
+		print_modes(&o, srv, i, true, "server cpu ", "");
 	}
 	if (o.n_procs > 1) {
 		for (i = 1; i < o.n_procs; i++) {
