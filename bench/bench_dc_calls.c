@@ -430,7 +430,7 @@ static void print_stats(const char *what,
 
 /*
  * One line per mode of procs[@i]: @t itself, or with @ratio its ratio
- * to the baseline call of the same repetition
+ * to the baseline call of the same repetition (none without it)
  */
 static void print_modes(const struct opts *o,
 			double t[][M_COUNT][MAX_REPS],
@@ -440,9 +440,13 @@ static void print_modes(const struct opts *o,
 			const char *suffix)
 {
 	double v[MAX_REPS];
+	bool baseline = false;
 	unsigned j, r;
 
 	for (j = 0; j < o->n_modes; j++) {
+		baseline |= (o->modes[j] == M_MGMT);
+	}
+	for (j = 0; j < o->n_modes && (baseline || !ratio); j++) {
 		int m = o->modes[j];
 		char what[64];
 
