@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <errno.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -35,6 +36,24 @@ bool bpa_srv_prefetch_wanted(const struct bpa_srv_state *s)
 	return true;
 }
 
+/*
+ * A forked process's start: default signal handling (samba's handlers
+ * write to pipes nobody reads here), gone when @parent goes, named
+ * @name in ps and /proc/PID/comm
+ */
+static void prefetch_child_init(pid_t parent, const char *name)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
+		_exit(0);
+	}
+	(void)prctl(PR_SET_NAME, name);
+}
+
 /* The prefetch process: the prefetcher on a loop of its own, forever */
 _Noreturn static void prefetch_process(gnutls_x509_crt_t leaf,
 				       gnutls_x509_crt_t issuer,
@@ -45,18 +64,7 @@ _Noreturn static void prefetch_process(gnutls_x509_crt_t leaf,
 	struct bpa_prefetch *pf = NULL;
 	HRESULT hr;
 
-	/* samba's handlers write to pipes nobody reads here */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
-	/* samba's end is ours */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
-		_exit(0);
-	}
-	/* what ps and /proc/PID/comm show */
-	(void)prctl(PR_SET_NAME, "bpa-ocsp");
+	prefetch_child_init(parent, "bpa-ocsp");
 	ev = tevent_context_init(NULL);
 	if (ev == NULL) {
 		_exit(1);
@@ -72,6 +80,59 @@ _Noreturn static void prefetch_process(gnutls_x509_crt_t leaf,
 	DBG_NOTICE("OCSP prefetch process %d running\n", (int)getpid());
 	(void)tevent_loop_wait(ev);
 	_exit(0);
+}
+
+/*
+ * The watcher, between samba's rpc task and the prefetch process: it
+ * starts the prefetch process again when it ends (a crash, kill -9, a
+ * failed start), after 1 s, doubling up to PREFETCH_RESTART_MAX while
+ * the process keeps ending within PREFETCH_RUN_OK of its start.  The
+ * rpc task cannot watch it itself: with -M prefork its master never
+ * runs its loop again.  Nothing here but fork, waitpid and sleep.
+ */
+#define PREFETCH_RESTART_MAX 300
+#define PREFETCH_RUN_OK 600
+
+_Noreturn static void prefetch_watcher(gnutls_x509_crt_t leaf,
+				       gnutls_x509_crt_t issuer,
+				       const struct bpa_prefetch_params *p,
+				       pid_t parent)
+{
+	pid_t self = 0;
+	unsigned delay = 1;
+
+	prefetch_child_init(parent, "bpa-ocsp-watch");
+	self = getpid();
+	for (;;) {
+		time_t started = time(NULL);
+		int status = 0;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			prefetch_process(leaf, issuer, p, self);
+		}
+		if (pid == -1) {
+			DBG_ERR("OCSP prefetch: fork: %s\n", strerror(errno));
+		}
+		while (pid > 0 && waitpid(pid, &status, 0) == -1 &&
+		       errno == EINTR) {
+		}
+		if (time(NULL) - started >= PREFETCH_RUN_OK) {
+			delay = 1;
+		}
+		if (pid > 0 && WIFSIGNALED(status)) {
+			DBG_ERR("OCSP prefetch process %d ended by signal "
+				"%d: starting it again in %u s\n", (int)pid,
+				WTERMSIG(status), delay);
+		} else if (pid > 0) {
+			DBG_ERR("OCSP prefetch process %d exited with %d: "
+				"starting it again in %u s\n", (int)pid,
+				WEXITSTATUS(status), delay);
+		}
+		sleep(delay);
+		delay = (delay * 2 > PREFETCH_RESTART_MAX) ?
+			PREFETCH_RESTART_MAX : delay * 2;
+	}
 }
 
 struct prefetch_child {
@@ -170,7 +231,7 @@ void bpa_srv_prefetch_start(struct bpa_srv_state *s)
 	child->owner = parent;
 	child->pid = fork();
 	if (child->pid == 0) {
-		prefetch_process(leaf, issuer, &p, parent);
+		prefetch_watcher(leaf, issuer, &p, parent);
 	}
 	if (child->pid == -1) {
 		DBG_ERR("OCSP prefetch not started: fork: %s\n",

@@ -5,9 +5,11 @@
  * samba, never in the workers.
  *
  * Where: the process that initialises the endpoint server (samba's rpc
- * task) forks one prefetch process, which runs the prefetcher on a
- * tevent loop of its own for samba's life (it ends with its parent:
- * PR_SET_PDEATHSIG).  Not on the task's own loop: with "-M prefork"
+ * task) forks a watcher, which forks one prefetch process, which runs
+ * the prefetcher on a tevent loop of its own for samba's life; each
+ * ends with its parent (PR_SET_PDEATHSIG), and the watcher starts the
+ * prefetch process again when it ends (a crash, kill -9), with a
+ * doubling delay.  Not on the task's own loop: with "-M prefork"
  * the task's master never runs that loop again once it has forked its
  * workers (it waits on a loop of its own), and the workers that do run
  * it are many and come and go.  "sync": the rpc task makes the first
@@ -25,7 +27,8 @@ struct bpa_srv_state;
 /**
  * "bitspeerauth:ocsp prefetch": with the administrator's CA-issued
  * certificate (s->cert loaded) and its issuer (the certificate file's
- * chain, else "ca file"), start the prefetch process (s->prefetch_pid).
+ * chain, else "ca file"), start the prefetch process and its watcher
+ * (s->prefetch_pid).
  * Anything that prevents it is logged; the endpoint serves regardless.
  */
 void bpa_srv_prefetch_start(struct bpa_srv_state *s);

@@ -101,8 +101,9 @@ struct bpa_srv_state {
 	char self_sid_str[BPA_SID_STRING_MAX];
 	struct bpa_local_cert *cert;	/* MS-BPAU 3.1.1.1 */
 	bool cert_due;			/* within "certificate renew days" */
-	pid_t prefetch_pid;		/* the OCSP prefetch process
-					 * (server_prefetch.h), 0: none */
+	pid_t prefetch_pid;		/* the OCSP prefetch process's
+					 * watcher (server_prefetch.h),
+					 * 0: none */
 };
 
 /**

@@ -28,6 +28,15 @@ stop_responder() {
 	[ -n "$OSSL" ] && kill "$OSSL" 2>/dev/null && wait "$OSSL" 2>/dev/null
 	OSSL=""
 }
+# openssl ocsp in the DC's namespace, on the certificate's AIA port
+start_responder() {
+	(cd "$W" && exec ip netns exec "$BPA_NETNS" openssl ocsp \
+		-index index.txt -port 8890 -rsigner ca.pem -rkey ca.key \
+		-CA ca.pem -nmin 1 >>"$W/ossl.log" 2>&1) &
+	OSSL=$!
+}
+comm_of() { cat "/proc/$1/comm" 2>/dev/null; }
+ppid_of() { awk '{ print $4 }' "/proc/$1/stat" 2>/dev/null; }
 cleanup() { stop_responder; dc_cleanup; rm -rf "$W"; }
 
 start() {
@@ -96,10 +105,7 @@ grep -q "Couldn't connect" "$BPA_LOG"
 ok $? "sync, responder down: the failed first retrieval is logged"
 
 # --- the responder in the DC's namespace: the file appears --------------
-(cd "$W" && exec ip netns exec "$BPA_NETNS" openssl ocsp -index index.txt \
-	-port 8890 -rsigner ca.pem -rkey ca.key -CA ca.pem -nmin 1 \
-	>"$W/ossl.log" 2>&1) &
-OSSL=$!
+start_responder
 for i in $(seq 250); do
 	[ -s "$RESP" ] && break
 	sleep 0.1
@@ -118,11 +124,13 @@ expect_match "$st" "^issuer: the certificate file$" \
 	"ocsp status: the issuer from the certificate file's chain"
 expect_match "$st" "^prefetch: sync " "ocsp status: sync"
 pid=$(echo "$st" | sed -n 's/^prefetcher: pid \([0-9]*\),.*/\1/p')
-expect_eq "$(cat "/proc/$pid/comm" 2>/dev/null)" "bpa-ocsp" \
+expect_eq "$(comm_of "$pid")" "bpa-ocsp" \
 	"the prefetcher ($pid) is the prefetch process"
-ppid=$(awk '{ print $4 }' "/proc/$pid/stat" 2>/dev/null)
-expect_eq "$(cat "/proc/$ppid/comm" 2>/dev/null)" "rpc[master]" \
-	"its parent is samba's rpc task (the prefork master), not a worker"
+watcher=$(ppid_of "$pid")
+expect_eq "$(comm_of "$watcher")" "bpa-ocsp-watch" \
+	"its parent is the watcher that restarts it"
+expect_eq "$(comm_of "$(ppid_of "$watcher")")" "rpc[master]" \
+	"the watcher's parent is samba's rpc task (the prefork master), not a worker"
 expect_eq "$(grep -c 'OCSP prefetch process [0-9]* running' "$BPA_LOG")" "1" \
 	"one prefetch process for the whole samba (not one per worker)"
 expect_match "$st" "^next retrieval: .* \\(in [0-9]+ s, max-before-next-update\\)$" \
@@ -169,4 +177,30 @@ ok $? "responder down: the last good response is still there"
 st=$(tool ocsp status)
 expect_match "$st" "^last error: .*(connect|Connection)" \
 	"ocsp status: the last error says the responder is down" "$st"
+
+# --- the prefetch process killed: its watcher starts another ------------
+start_responder
+kill -9 "$pid"
+new=""
+for i in $(seq 150); do
+	new=$(tool ocsp status | sed -n 's/^prefetcher: pid \([0-9]*\),.*/\1/p')
+	[ -n "$new" ] && [ "$new" != "$pid" ] && break
+	sleep 0.1
+done
+[ -n "$new" ] && [ "$new" != "$pid" ]
+ok $? "kill -9 of the prefetch process: another took over within 15 s" \
+	"was $pid, now '$new'"
+expect_eq "$(comm_of "$new")" "bpa-ocsp" "the new one is a prefetch process"
+expect_eq "$(ppid_of "$new")" "$watcher" "started by the same watcher"
+grep -q "OCSP prefetch process $pid ended by signal 9: starting it again in 1 s" \
+	"$BPA_LOG"
+ok $? "the watcher logged the end and the restart"
+first=$(md5sum < "$RESP" 2>/dev/null)
+for i in $(seq 150); do
+	[ "$(md5sum < "$RESP" 2>/dev/null)" != "$first" ] && break
+	sleep 0.1
+done
+[ -s "$RESP" ] && [ "$(md5sum < "$RESP")" != "$first" ]
+ok $? "the new prefetch process refreshes the response file"
+expect_match "$(tool ocsp status)" "^state: good$" "ocsp status: good again"
 dc_done
