@@ -107,6 +107,7 @@ _Noreturn static void prefetch_watcher(gnutls_x509_crt_t leaf,
 		time_t started = time(NULL);
 		int status = 0;
 		pid_t pid = fork();
+		pid_t w = 0;
 
 		if (pid == 0) {
 			prefetch_process(leaf, issuer, p, self);
@@ -114,8 +115,15 @@ _Noreturn static void prefetch_watcher(gnutls_x509_crt_t leaf,
 		if (pid == -1) {
 			DBG_ERR("OCSP prefetch: fork: %s\n", strerror(errno));
 		}
-		while (pid > 0 && waitpid(pid, &status, 0) == -1 &&
+		while (pid > 0 && (w = waitpid(pid, &status, 0)) == -1 &&
 		       errno == EINTR) {
+		}
+		if (pid > 0 && w == -1) {
+			/* its state unknown: never two of them */
+			DBG_ERR("OCSP prefetch: waitpid(%d): %s\n", (int)pid,
+				strerror(errno));
+			(void)kill(pid, SIGKILL);
+			pid = 0;
 		}
 		if (time(NULL) - started >= PREFETCH_RUN_OK) {
 			delay = 1;
