@@ -32,6 +32,18 @@ struct samr_lookup {
 	struct policy_handle domain_handle;
 	bool have_connect;
 	bool have_domain;
+	char domain[257];		/* the account domain's name */
+	struct dom_sid domain_sid;	/* and its SID, once open */
+};
+
+/*
+ * A SAMR connection kept for several lookups (bpa_client.h): the pipe,
+ * and the account domain opened by the first lookup, so that a later
+ * one is a single LookupNames.  The handles go with the connection.
+ */
+struct bpa_samr_conn {
+	struct dcerpc_pipe *pipe;
+	struct samr_lookup s;
 };
 
 static NTSTATUS samr_call(struct samr_lookup *s,
@@ -94,20 +106,15 @@ static NTSTATUS samr_account_domain(struct samr_lookup *s,
 	return NT_STATUS_NO_SUCH_DOMAIN;
 }
 
-static NTSTATUS samr_lookup_run(struct samr_lookup *s,
-				TALLOC_CTX *mem_ctx,
-				const char *account,
-				struct dom_sid *sid)
+/* Connect2, the account domain, OpenDomain: s->domain_handle */
+static NTSTATUS samr_open_domain(struct samr_lookup *s,
+				 TALLOC_CTX *mem_ctx)
 {
 	struct samr_Connect2 c2 = { .in = { 0 } };
 	struct samr_LookupDomain ld = { .in = { 0 } };
 	struct samr_OpenDomain od = { .in = { 0 } };
-	struct samr_LookupNames ln = { .in = { 0 } };
 	struct lsa_String domain_name = { 0 };
-	struct lsa_String name = { 0 };
 	struct dom_sid2 *domain_sid = NULL;
-	struct samr_Ids rids = { 0 };
-	struct samr_Ids types = { 0 };
 	const char *domain = NULL;
 	NTSTATUS status;
 
@@ -165,6 +172,23 @@ static NTSTATUS samr_lookup_run(struct samr_lookup *s,
 		return status;
 	}
 	s->have_domain = true;
+	snprintf(s->domain, sizeof(s->domain), "%s", domain);
+	s->domain_sid = *domain_sid;
+	return NT_STATUS_OK;
+}
+
+/* LookupNames of @account in the open domain: a user object's SID */
+static NTSTATUS samr_lookup_name(struct samr_lookup *s,
+				 TALLOC_CTX *mem_ctx,
+				 const char *account,
+				 struct dom_sid *sid)
+{
+	struct samr_LookupNames ln = { .in = { 0 } };
+	struct lsa_String name = { 0 };
+	struct samr_Ids rids = { 0 };
+	struct samr_Ids types = { 0 };
+	const char *domain = s->domain;
+	NTSTATUS status;
 
 	name.string = account;
 	ln.in.domain_handle = &s->domain_handle;
@@ -189,9 +213,25 @@ static NTSTATUS samr_lookup_run(struct samr_lookup *s,
 		return NT_STATUS_NONE_MAPPED;
 	}
 
-	*sid = *domain_sid;
+	*sid = s->domain_sid;
 	sid->sub_auths[sid->num_auths++] = rids.ids[0];
 	return NT_STATUS_OK;
+}
+
+static NTSTATUS samr_lookup_run(struct samr_lookup *s,
+				TALLOC_CTX *mem_ctx,
+				const char *account,
+				struct dom_sid *sid)
+{
+	NTSTATUS status = NT_STATUS_OK;
+
+	if (!s->have_domain) {
+		status = samr_open_domain(s, mem_ctx);
+	}
+	if (NT_STATUS_IS_OK(status)) {
+		status = samr_lookup_name(s, mem_ctx, account, sid);
+	}
+	return status;
 }
 
 static HRESULT lookup_hresult(NTSTATUS status)
@@ -206,6 +246,21 @@ static HRESULT lookup_hresult(NTSTATUS status)
 	return bpa_client_hresult_from_nt(status);
 }
 
+static HRESULT lookup_result(NTSTATUS status,
+			     const char *account,
+			     const struct dom_sid *found,
+			     struct dom_sid *sid)
+{
+	char buf[BPA_SID_STRING_MAX];
+
+	if (!NT_STATUS_IS_OK(status)) {
+		return lookup_hresult(status);
+	}
+	*sid = *found;
+	DBG_INFO("%s is %s\n", account, bpa_sid_format(found, buf));
+	return BPA_S_OK;
+}
+
 _PUBLIC_ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 					struct dcerpc_binding_handle *samr,
 					const char *account,
@@ -214,7 +269,6 @@ _PUBLIC_ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 	TALLOC_CTX *frame = NULL;
 	struct samr_lookup s = { .h = samr };
 	struct dom_sid found = { 0 };
-	char buf[BPA_SID_STRING_MAX];
 	NTSTATUS status;
 
 	if (samr == NULL || account == NULL || account[0] == '\0' ||
@@ -233,12 +287,7 @@ _PUBLIC_ HRESULT bpa_client_samr_lookup(TALLOC_CTX *mem_ctx,
 		samr_close(&s, frame, &s.connect_handle);
 	}
 	TALLOC_FREE(frame);
-	if (!NT_STATUS_IS_OK(status)) {
-		return lookup_hresult(status);
-	}
-	*sid = found;
-	DBG_INFO("%s is %s\n", account, bpa_sid_format(&found, buf));
-	return BPA_S_OK;
+	return lookup_result(status, account, &found, sid);
 }
 
 _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
@@ -250,7 +299,7 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 					       struct dom_sid *sid)
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);
-	struct dcerpc_pipe *p = NULL;
+	struct bpa_samr_conn *c = NULL;
 	HRESULT hr;
 
 	if (frame == NULL) {
@@ -258,7 +307,7 @@ _PUBLIC_ HRESULT bpa_client_lookup_account_sid(TALLOC_CTX *mem_ctx,
 	}
 	/* one lookup on a connection of its own, closed with @frame */
 	hr = bpa_client_lookup_account_sid_on(frame, ev, lp_ctx, creds,
-					      binding, frame, &p, account,
+					      binding, frame, &c, account,
 					      sid);
 	TALLOC_FREE(frame);
 	return hr;
@@ -271,10 +320,14 @@ bpa_client_lookup_account_sid_on(TALLOC_CTX *mem_ctx,
 				 struct cli_credentials *creds,
 				 const char *binding,
 				 TALLOC_CTX *conn_ctx,
-				 struct dcerpc_pipe **samr,
+				 struct bpa_samr_conn **samr,
 				 const char *account,
 				 struct dom_sid *sid)
 {
+	struct bpa_samr_conn *c = NULL;
+	struct dom_sid found = { 0 };
+	TALLOC_CTX *frame = NULL;
+	NTSTATUS status;
 	HRESULT hr;
 
 	if (ev == NULL || lp_ctx == NULL || creds == NULL ||
@@ -283,12 +336,26 @@ bpa_client_lookup_account_sid_on(TALLOC_CTX *mem_ctx,
 		return HRES_E_INVALIDARG;
 	}
 	if (*samr == NULL) {
-		hr = bpa_client_connect(conn_ctx, ev, lp_ctx, creds, binding,
-					&ndr_table_samr, samr);
+		c = talloc_zero(conn_ctx, struct bpa_samr_conn);
+		if (c == NULL) {
+			return HRES_E_OUTOFMEMORY;
+		}
+		hr = bpa_client_connect(c, ev, lp_ctx, creds, binding,
+					&ndr_table_samr, &c->pipe);
 		if (!HRES_IS_OK(hr)) {
+			TALLOC_FREE(c);
 			return hr;
 		}
+		c->s.h = c->pipe->binding_handle;
+		*samr = c;
 	}
-	return bpa_client_samr_lookup(mem_ctx, (*samr)->binding_handle,
-				      account, sid);
+	c = *samr;
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		return HRES_E_OUTOFMEMORY;
+	}
+	/* the domain stays open for the next lookup on @c */
+	status = samr_lookup_run(&c->s, frame, account, &found);
+	TALLOC_FREE(frame);
+	return lookup_result(status, account, &found, sid);
 }

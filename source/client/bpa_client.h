@@ -285,17 +285,21 @@ HRESULT bpa_client_authority_sid(TALLOC_CTX *mem_ctx,
  * (issue 15: the CLI asks for the server's SID and its own): a DC
  * authority is connected by the first call, as
  * bpa_client_lookup_account_sid() connects, into *@samr (NULL before),
- * allocated on @conn_ctx; later calls ask over *@samr.  winbindd needs
- * none (*@samr stays NULL).  @samr NULL: a connection for this call
- * only.  Same return values; a failed connection leaves *@samr NULL.
+ * allocated on @conn_ctx; it keeps the account domain that the first
+ * lookup opened, so a later call is one LookupNames over it.  winbindd
+ * needs none (*@samr stays NULL).  @samr NULL: a connection for this
+ * call only.  Same return values; a failed connection leaves *@samr
+ * NULL.  Free *@samr (or @conn_ctx) to close it.
  */
+struct bpa_samr_conn;
+
 HRESULT bpa_client_authority_sid_on(TALLOC_CTX *mem_ctx,
 				    struct tevent_context *ev,
 				    struct loadparm_context *lp_ctx,
 				    struct cli_credentials *creds,
 				    const struct bpa_sid_authority *a,
 				    TALLOC_CTX *conn_ctx,
-				    struct dcerpc_pipe **samr,
+				    struct bpa_samr_conn **samr,
 				    const char *account,
 				    struct dom_sid *sid);
 
@@ -309,7 +313,7 @@ HRESULT bpa_client_lookup_account_sid_on(TALLOC_CTX *mem_ctx,
 					 struct cli_credentials *creds,
 					 const char *binding,
 					 TALLOC_CTX *conn_ctx,
-					 struct dcerpc_pipe **samr,
+					 struct bpa_samr_conn **samr,
 					 const char *account,
 					 struct dom_sid *sid);
 

@@ -51,7 +51,7 @@ _PUBLIC_ HRESULT bpa_client_authority_sid_on(TALLOC_CTX *mem_ctx,
 					     struct cli_credentials *creds,
 					     const struct bpa_sid_authority *a,
 					     TALLOC_CTX *conn_ctx,
-					     struct dcerpc_pipe **samr,
+					     struct bpa_samr_conn **samr,
 					     const char *account,
 					     struct dom_sid *sid)
 {

@@ -54,7 +54,7 @@ struct exchange_run {
 	/* who answers for account SIDs: never the server (3.2.4.1) */
 	struct bpa_sid_authority authority;
 	const char *authority_name;	/* "winbind", "DC <fqdn>" */
-	struct dcerpc_pipe *samr;	/* to a DC authority, once open */
+	struct bpa_samr_conn *samr;	/* to a DC authority, once open */
 	HRESULT lookup_hr;	/* why exchange_lookup_sid() failed */
 	struct bpa_client_timing *timing; /* --timing, else NULL */
 	uint64_t mark;		/* the end of the last exchange_lookup_sid() */
