@@ -375,10 +375,21 @@ HRESULT bpa_rev_local_remove(const char *path, const uint8_t hash[32])
 	if (tdb == NULL) {
 		return hr;
 	}
+	/* as an add: one transaction, synced at its commit */
+	if (tdb_transaction_start(tdb) != 0) {
+		hr = HRES_E_FAIL;
+		goto done;
+	}
 	if (tdb_delete(tdb, key_of(key)) != 0) {
 		hr = (tdb_error(tdb) == TDB_ERR_NOEXIST) ?
 			HRES_CRYPT_E_NOT_FOUND : HRES_E_FAIL;
+		tdb_transaction_cancel(tdb);
+		goto done;
 	}
+	if (tdb_transaction_commit(tdb) != 0) {
+		hr = HRES_E_FAIL;
+	}
+done:
 	tdb_close(tdb);
 	return hr;
 }

@@ -331,6 +331,15 @@ static void test_local_self_signed(void **state)
 	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
 	assert_hr(bpa_rev_local_remove(list_path, e[0].cert_hash),
 		  HRES_CRYPT_E_NOT_FOUND);
+	/* by hash: listed, removed (committed), no longer revoked */
+	assert_hr(bpa_rev_local_add(list_path, &c, BPA_CRL_REASON_UNSPECIFIED,
+				    "S-1-5-21-1-2-3-1000", 1001), BPA_S_OK);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st),
+		  HRES_CRYPT_E_REVOKED);
+	assert_hr(bpa_rev_local_remove(list_path, e[0].cert_hash), BPA_S_OK);
+	assert_hr(check(mem, s, "selfsigned", NULL, &st), BPA_S_OK);
+	assert_hr(bpa_rev_local_list(mem, list_path, &e, &n), BPA_S_OK);
+	assert_int_equal(n, 0);
 	talloc_free(mem);
 }
 
