@@ -118,19 +118,22 @@ static NTSTATUS samr_open_domain(struct samr_lookup *s,
 	const char *domain = NULL;
 	NTSTATUS status;
 
-	c2.in.system_name = NULL;
-	c2.in.access_mask = SAMR_ACCESS_CONNECT_TO_SERVER |
-		SAMR_ACCESS_ENUM_DOMAINS | SAMR_ACCESS_LOOKUP_DOMAIN;
-	c2.out.connect_handle = &s->connect_handle;
-	status = samr_call(s, mem_ctx, NDR_SAMR_CONNECT2, &c2);
-	if (NT_STATUS_IS_OK(status)) {
-		status = c2.out.result;
+	/* a kept connection retrying after a failure is connected already */
+	if (!s->have_connect) {
+		c2.in.system_name = NULL;
+		c2.in.access_mask = SAMR_ACCESS_CONNECT_TO_SERVER |
+			SAMR_ACCESS_ENUM_DOMAINS | SAMR_ACCESS_LOOKUP_DOMAIN;
+		c2.out.connect_handle = &s->connect_handle;
+		status = samr_call(s, mem_ctx, NDR_SAMR_CONNECT2, &c2);
+		if (NT_STATUS_IS_OK(status)) {
+			status = c2.out.result;
+		}
+		if (!NT_STATUS_IS_OK(status)) {
+			DBG_NOTICE("samr_Connect2: %s\n", nt_errstr(status));
+			return status;
+		}
+		s->have_connect = true;
 	}
-	if (!NT_STATUS_IS_OK(status)) {
-		DBG_NOTICE("samr_Connect2: %s\n", nt_errstr(status));
-		return status;
-	}
-	s->have_connect = true;
 
 	status = samr_account_domain(s, mem_ctx, &domain);
 	if (!NT_STATUS_IS_OK(status)) {
