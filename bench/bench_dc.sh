@@ -96,6 +96,9 @@ stats() {
 		printf "min %9.3f  median %9.3f  max %9.3f", v[1], m, v[NR] }'
 }
 
+# the pid of DC NAME's samba
+samba_pid_of() { (set -a; . "$WORK/$1/env"; echo "$BPA_SAMBA_PID"); }
+
 # sync_profile NAME: the fdatasync/fsync/msync calls of DC NAME's samba
 # during one block of N alternating exchanges, per call, with their
 # mean latency as strace sees it
@@ -103,7 +106,7 @@ sync_profile() {
 	local d=$WORK/$1 pid sp
 	command -v strace >/dev/null ||
 		{ echo "   (no strace: syncs not counted)"; return 0; }
-	pid=$(set -a; . "$d/env"; echo "$BPA_SAMBA_PID")
+	pid=$(samba_pid_of "$1")
 	strace -f --seccomp-bpf -c -w -e trace=fdatasync,fsync,msync \
 		-o "$WORK/$1.sync" -p "$pid" 2>/dev/null &
 	sp=$!
@@ -122,8 +125,8 @@ start single --model single || exit 1
 if want 1; then
 echo "-- 1. one connection, -M single, volatile table, krb5 sign"
 # with the server's own CPU per call (all of samba is one process)
-calls single --reps "$R" --modes mgmt,alt,same,empty --server-pid \
-	"$(set -a; . "$WORK/single/env"; echo "$BPA_SAMBA_PID")" || exit 1
+calls single --reps "$R" --modes mgmt,alt,same,empty \
+	--server-pid "$(samba_pid_of single)" || exit 1
 fi
 
 if want 2; then

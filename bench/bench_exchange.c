@@ -70,6 +70,8 @@ enum variant {
 static const char *names[V_COUNT] = {
 	"srv", "srv-persist", "srv-big", "crypto", "floor", "floor-mmap",
 };
+/* the b->state[] each bpa_srv_exchange() variant runs on */
+static const int state_of[V_COUNT] = { [V_PERSIST] = 1, [V_BIG] = 2 };
 
 struct bench {
 	char dir[64];
@@ -295,9 +297,7 @@ static bool one_call(TALLOC_CTX *mem_ctx, struct bench *b, enum variant v)
 	}
 	frame = talloc_new(mem_ctx);
 	memset(&res, 0, sizeof(res));
-	bpa_srv_exchange(frame,
-			 &b->state[v == V_PERSIST ? 1 : (v == V_BIG ? 2 : 0)],
-			 &b->caller,
+	bpa_srv_exchange(frame, &b->state[state_of[v]], &b->caller,
 			 b->blob[k].data, b->blob[k].length, b->now, &res);
 	ok = HRES_IS_OK(res.hr) && res.verdict == BPA_EXCHANGE_ADDED;
 	if (!ok) {
