@@ -49,7 +49,7 @@ static NTSTATUS bpa_init_server(struct dcesrv_context *dce_ctx,
 {
 	/* the one place the state is created */
 	bpa_srv_state_init(dce_ctx);
-	bpa_srv_state_start_prefetch(dce_ctx);
+	bpa_srv_state_start(dce_ctx);
 	return bitspeerauth__op_init_server(dce_ctx, ep);
 }
 

@@ -178,36 +178,45 @@ static bool state_load_identity(struct bpa_srv_state *s,
 static bool state_load_cert(struct bpa_srv_state *s, time_t now);
 
 /*
- * seed cert-open-server-ocsp-response: the prefetcher needs the local
- * certificate, so this process (the one that forks the workers) loads
- * the identity and the administrator's certificate now instead of at
- * the first call.  A failure is logged and leaves the first call to try
- * again, as without prefetch.
+ * MS-BPAU 3.1.1.1: the identity and the local certificate, from the
+ * endpoint server's initialisation, so that a self-managed pair is
+ * created (an RSA key generation) at the server's start and not by its
+ * first caller.  A failure is logged and leaves the first call to try
+ * again.  seed cert-open-server-ocsp-response: the prefetcher needs the
+ * certificate, so it starts here too, in the process that forks the
+ * workers.
  */
-void bpa_srv_state_start_prefetch(struct dcesrv_context *dce_ctx)
+void bpa_srv_state_start(struct dcesrv_context *dce_ctx)
 {
 	struct bpa_srv_state *s = bpa_state;
 	struct tevent_context *ev = NULL;
+	bool prefetch = false;
 
-	if (s == NULL || s->prefetch_pid != 0 || !s->host->runs_prefetch ||
-	    !bpa_srv_prefetch_wanted(s)) {
+	if (s == NULL) {
 		return;
 	}
-	/* for sam.ldb only: the prefetcher gets a loop of its own */
+	prefetch = s->prefetch_pid == 0 && s->host->runs_prefetch &&
+		   bpa_srv_prefetch_wanted(s);
+	/* for sam.ldb only: the lookup gets a loop of its own */
 	ev = tevent_context_init(s);
 	if (ev == NULL) {
 		return;
 	}
 	if (!s->have_identity &&
 	    !state_load_identity(s, ev, dce_ctx->lp_ctx)) {
-		DBG_ERR("OCSP prefetch not started: no identity yet\n");
+		DBG_WARNING("no identity yet, the first call looks again%s\n",
+			    prefetch ? "; OCSP prefetch not started" : "");
 		goto done;
 	}
 	if (s->cert == NULL && !state_load_cert(s, time(NULL))) {
-		DBG_ERR("OCSP prefetch not started: no local certificate\n");
+		DBG_WARNING("no local certificate yet, the first call tries "
+			    "again%s\n",
+			    prefetch ? "; OCSP prefetch not started" : "");
 		goto done;
 	}
-	bpa_srv_prefetch_start(s);
+	if (prefetch) {
+		bpa_srv_prefetch_start(s);
+	}
 done:
 	TALLOC_FREE(ev);
 }
@@ -263,7 +272,8 @@ const struct bpa_config *bpa_srv_config(struct dcesrv_call_state *dce_call)
 	return (bpa_state != NULL) ? bpa_state->cfg : NULL;
 }
 
-/* MS-BPAU 3.1.1.1: the local certificate, created on first use */
+/* MS-BPAU 3.1.1.1: the local certificate (a missing self-managed pair
+ * is created) */
 static bool state_load_cert(struct bpa_srv_state *s, time_t now)
 {
 	struct bpa_local_cert_params p = {

@@ -29,9 +29,11 @@
  * ("--list-interfaces"), which calls bpa_srv_table_start(), and workers
  * open the table without emptying it (host->init_starts_table false).
  *
- * The host's identity and the local certificate are looked up on the
- * first call a process serves (they need sam.ldb or winbindd and may
- * create files) and kept for the life of the process.
+ * The host's identity and the local certificate are looked up when the
+ * endpoint server is initialised (bpa_srv_state_start(): a self-managed
+ * pair is created then), or by the first call if that failed, and kept
+ * for the life of the process.  A forked worker keeps the identity and
+ * reads the certificate's files again at its first call.
  */
 #ifndef _BPA_SRV_SERVER_STATE_H_
 #define _BPA_SRV_SERVER_STATE_H_
@@ -122,13 +124,15 @@ void bpa_srv_set_host(const struct bpa_srv_host *host);
 void bpa_srv_state_init(struct dcesrv_context *dce_ctx);
 
 /**
- * seed cert-open-server-ocsp-response: from the endpoint server's
- * initialisation only (the process that forks the workers), after
- * bpa_srv_state_init(): on a host that runs_prefetch, load the identity
- * and the local certificate now and start the OCSP prefetch process
- * (server_prefetch.h).
+ * MS-BPAU 3.1.1.1, from the endpoint server's initialisation only,
+ * after bpa_srv_state_init(): look up the identity and load the local
+ * certificate now (creating a self-managed pair), so that the first
+ * call does not pay for it; on a host that runs_prefetch, then start
+ * the OCSP prefetch process (seed cert-open-server-ocsp-response,
+ * server_prefetch.h).  What fails is logged and tried again by the
+ * first call.
  */
-void bpa_srv_state_start_prefetch(struct dcesrv_context *dce_ctx);
+void bpa_srv_state_start(struct dcesrv_context *dce_ctx);
 
 /**
  * MS-BPAU 3.1.3 for hosts whose start is not an endpoint server

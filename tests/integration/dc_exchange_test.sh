@@ -18,6 +18,15 @@ p1_seal() { call -s "$BPA_PEER1_SMBCONF" --binding "$BPA_BINDING_SEAL" --ccache 
 p2_seal() { call -s "$BPA_PEER2_SMBCONF" --binding "$BPA_BINDING_SEAL" --ccache "$cc2" "$@"; }
 
 
+# MS-BPAU 3.1.1.1: samba made its self-managed pair when it started, so
+# the first caller does not pay for the key generation
+srv_cert=$BPA_DIR/private/bitspeerauth_cert.pem
+[ -s "$srv_cert" ]
+ok $? "before any call, the server's self-managed certificate exists"
+expect_match "$(grep "the local certificate" "$BPA_LOG")" \
+	"created the local certificate $srv_cert" \
+	"samba logged its creation at start-up"
+
 peer1_blob=$(make_blob PEER1 "$BPA_PEER1_SID")
 peer1b_blob=$(make_blob PEER1b "$BPA_PEER1_SID")
 peer2_blob=$(make_blob PEER2 "$BPA_PEER2_SID")
@@ -31,6 +40,10 @@ expect_match "$res" "$SUCCESS_RE" \
 expect_eq "$(table_sids)" "" "ClientKeyLength 0 adds nothing to the table"
 expect_eq "$("$DC_CALL" --blob-subject "$DC_DIR/server0.blob" 2>&1)" \
 	"$BPA_DC_SID" "the server's blob decodes; its subject is the DC's machine account SID"
+openssl x509 -in "$srv_cert" -outform DER -out "$DC_DIR/server-cert.der"
+n=$(stat -c %s "$DC_DIR/server-cert.der")
+tail -c "$n" "$DC_DIR/server0.blob" | cmp -s - "$DC_DIR/server-cert.der"
+ok $? "the first call's blob carries the certificate made at start-up"
 
 res=$(p1_sign --blob "$peer1_blob" --out "$DC_DIR/server1.blob")
 expect_match "$res" "$SUCCESS_RE" \

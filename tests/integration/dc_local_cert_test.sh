@@ -8,8 +8,8 @@
 # the file holding the leaf then the CA) is served as the DC's
 # CERTIFICATE_BLOB and both files are byte for byte unchanged after the
 # exchange and after samba restarts.  Before that, on the same DC (the
-# certificate is loaded at the first call and retried at each call while
-# it is refused): no files, a CN that is not the machine SID, an expired
+# certificate is loaded at samba's start and tried again at each call
+# while it is refused): no files, a CN that is not the machine SID, an expired
 # certificate and a key that does not match are each refused with
 # E_FAIL, their reason in the log, and the files unchanged.
 . "$(dirname "$0")/dc_lib.sh"
