@@ -12,7 +12,11 @@
  * handle (the server's: no mapping, a pread() per record read) and
  * through a read-only attached handle in a fresh process (as
  * "bitspeerauth peers lookup" or a TLS verify hook reads: tdb's
- * mapping).  The table is indexed by the certificate's SHA-256
+ * mapping).  Then the consistency check (bpa_peer_table_check(), what
+ * opening a persistent table runs) in us per peer, through both handles:
+ * the open checks through a mapped one.  The writer's check is timed up
+ * to 100k peers only (~3 s there, ~30 s at 1M).
+ * The table is indexed by the certificate's SHA-256
  * ("cert/<hash>" -> SID), so a ratio near 1 is what O(1) looks like.
  * The tdb has 2 * MAX_PEERS + 1 hash buckets (at most 2000001), so
  * chains stay at about one record up to 1M peers; what still grows
@@ -174,7 +178,7 @@ static double time_lookups(struct bpa_peer_table *t,
  * the exchange does them (bitspeerauth peers lookup, a TLS verify hook):
  * a handle attached read-only, which keeps tdb's mapping.  Run as a
  * process of its own (tdb opens a file once per process); prints
- * "known unknown" ns per lookup.
+ * "known unknown" ns per lookup, then the check's us per peer.
  */
 static int read_only_lookups(char **argv)
 {
@@ -184,7 +188,7 @@ static int read_only_lookups(char **argv)
 	uint32_t have = (uint32_t)strtoul(argv[3], NULL, 10);
 	uint32_t n = (uint32_t)strtoul(argv[4], NULL, 10);
 	uint64_t seed = strtoull(argv[5], NULL, 10);
-	double k_ns, u_ns;
+	double k_ns, u_ns, t0, check_us;
 	HRESULT hr;
 
 	bpa_peer_table_params_init(&p);
@@ -199,7 +203,14 @@ static int read_only_lookups(char **argv)
 	}
 	k_ns = time_lookups(t, have, n, true, &seed);
 	u_ns = time_lookups(t, have, n, false, &seed);
-	printf("%.0f %.0f\n", k_ns, u_ns);
+	t0 = now_s();
+	hr = bpa_peer_table_check(t);
+	check_us = (now_s() - t0) * 1e6 / have;
+	if (!HRES_IS_OK(hr)) {
+		fprintf(stderr, "check: 0x%08x\n", HRES_ERROR_V(hr));
+		return 1;
+	}
+	printf("%.0f %.0f %.2f\n", k_ns, u_ns, check_us);
 	talloc_free(mem_ctx);
 	return 0;
 }
@@ -210,7 +221,8 @@ static bool read_only_run(const char *self,
 			  uint32_t n,
 			  uint64_t seed,
 			  double *k_ns,
-			  double *u_ns)
+			  double *u_ns,
+			  double *check_us)
 {
 	char a_have[16], a_n[16], a_seed[24], out[128];
 	char *args[] = {
@@ -249,7 +261,7 @@ static bool read_only_run(const char *self,
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		return false;
 	}
-	return sscanf(out, "%lf %lf", k_ns, u_ns) == 2;
+	return sscanf(out, "%lf %lf %lf", k_ns, u_ns, check_us) == 3;
 }
 
 int main(int argc, char **argv)
@@ -293,13 +305,14 @@ int main(int argc, char **argv)
 	printf("peer table lookup (MS-BPAU 3.1.6.1): %u lookups per size, "
 	       "%d-byte certificates, ns per lookup (ratio to 1k)\n",
 	       lookups, CERT_LEN);
-	printf("%8s %8s %31s %31s\n", "", "", "writer handle (pread)",
-	       "read-only handle (mmap)");
-	printf("%8s %8s %15s %15s %15s %15s\n", "peers", "1-add/s",
-	       "known", "unknown", "known", "unknown");
+	printf("%8s %8s %31s %31s %22s\n", "", "", "writer handle (pread)",
+	       "read-only handle (mmap)", "check, us/peer");
+	printf("%8s %8s %15s %15s %15s %15s %7s %7s %6s\n", "peers",
+	       "1-add/s", "known", "unknown", "known", "unknown", "writer",
+	       "mapped", "ratio");
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		uint32_t target = sizes[s];
-		double t0, adds, ns[4];
+		double t0, adds, ns[4], check[2] = { 0, 0 };
 		size_t k;
 
 		if (target > max) {
@@ -326,10 +339,20 @@ int main(int argc, char **argv)
 		ns[0] = time_lookups(t, have, lookups, true, &seed);
 		ns[1] = time_lookups(t, have, lookups, false, &seed);
 		ok = read_only_run(argv[0], path, have, lookups, rnd(&seed),
-				   &ns[2], &ns[3]);
+				   &ns[2], &ns[3], &check[1]);
 		if (!ok) {
 			fprintf(stderr, "read-only lookups failed\n");
 			return 1;
+		}
+		if (target <= 100000) {
+			t0 = now_s();
+			hr = bpa_peer_table_check(t);
+			check[0] = (now_s() - t0) * 1e6 / have;
+			if (!HRES_IS_OK(hr)) {
+				fprintf(stderr, "check: 0x%08x\n",
+					HRES_ERROR_V(hr));
+				return 1;
+			}
 		}
 		printf("%8u %8.0f", target, adds);
 		for (k = 0; k < 4; k++) {
@@ -338,7 +361,12 @@ int main(int argc, char **argv)
 			}
 			printf(" %7.0f %6.2fx", ns[k], ns[k] / base[k]);
 		}
-		printf("\n");
+		if (check[0] > 0) {
+			printf(" %7.2f %7.2f %5.3fx\n", check[0], check[1],
+			       check[1] / check[0]);
+		} else {
+			printf(" %7s %7.2f %6s\n", "-", check[1], "-");
+		}
 		fflush(stdout);
 	}
 	talloc_free(mem_ctx);

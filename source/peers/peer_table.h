@@ -91,6 +91,10 @@ struct bpa_peer_table_params {
 	bool attach;		/* open an existing table as it is: never
 				 * create, never clear (admin tools) */
 	bool read_only;		/* with attach: open O_RDONLY */
+	bool skip_check;	/* persistent: no consistency check at open,
+				 * for an open that is not the host's start
+				 * (that one checked the file, and other
+				 * processes are using it) */
 };
 
 /* One row of the table.  In results every pointer is a talloc child of
@@ -135,7 +139,8 @@ void bpa_peer_table_params_init(struct bpa_peer_table_params *p);
  * Unless @p->persistent or @p->attach, the table is emptied when this is
  * the first process to open it (MS-BPAU 3.1.3; see the file comment for
  * what that means for a forking server).  A persistent table is checked
- * for consistency (tdb_check() and our own invariants) on open.
+ * for consistency (bpa_peer_table_check()) on open, unless
+ * @p->skip_check.
  *
  * @param mem_ctx owner of the handle; freeing the handle closes the tdb
  * @param p       parameters (copied)

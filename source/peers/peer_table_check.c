@@ -17,6 +17,7 @@
 /* bpa_peer_table_check(): called by tdb_check() for every record */
 struct check_state {
 	struct bpa_peer_table *t;
+	struct tdb_context *tdb;	/* t->tdb, or the open's own */
 	uint32_t rows;
 	uint32_t index;
 	bool meta_seen;
@@ -77,7 +78,7 @@ static void check_row(struct check_state *st, TDB_DATA key, TDB_DATA data)
 		return;
 	}
 	klen = bpa_peer_cert_key(v.hash, cert_key);
-	rc = tdb_parse_record(st->t->tdb, peer_key(cert_key, klen),
+	rc = tdb_parse_record(st->tdb, peer_key(cert_key, klen),
 			      peer_sid_copy_parser, &s);
 	ok = (rc == 0 && !s.bad && s.len == key.dsize - plen);
 	if (ok) {
@@ -119,7 +120,7 @@ static void check_index(struct check_state *st, TDB_DATA key, TDB_DATA data)
 		return;
 	}
 	klen = bpa_peer_sid_key(&sid, sid_key);
-	rec = tdb_fetch(st->t->tdb, peer_key(sid_key, klen));
+	rec = tdb_fetch(st->tdb, peer_key(sid_key, klen));
 	if (rec.dptr == NULL) {
 		DBG_ERR("check %s: index entry %.*s names %s, not in the "
 			"table\n", st->t->path, (int)key.dsize,
@@ -179,19 +180,16 @@ static int check_fn(TDB_DATA key, TDB_DATA data, void *private_data)
 	return 0;
 }
 
-HRESULT bpa_peer_table_check(struct bpa_peer_table *t)
+HRESULT peer_table_check_tdb(struct bpa_peer_table *t,
+			     struct tdb_context *tdb)
 {
-	struct check_state st = { .t = t };
-	HRESULT hr = peer_table_usable(t, false);
+	struct check_state st = { .t = t, .tdb = tdb };
 	int rc;
 
-	if (!HRES_IS_OK(hr)) {
-		return hr;
-	}
-	rc = tdb_check(t->tdb, check_fn, &st);
+	rc = tdb_check(tdb, check_fn, &st);
 	if (rc != 0) {
 		DBG_ERR("check %s: tdb_check failed: %s\n", t->path,
-			tdb_errorstr(t->tdb));
+			tdb_errorstr(tdb));
 		return BPA_E_PEERS_CORRUPT;
 	}
 	if (!st.meta_seen && (st.rows > 0 || st.index > 0)) {
@@ -215,4 +213,14 @@ HRESULT bpa_peer_table_check(struct bpa_peer_table *t)
 	DBG_DEBUG("check %s: %" PRIu32 " peers, consistent\n", t->path,
 		  st.rows);
 	return BPA_S_OK;
+}
+
+HRESULT bpa_peer_table_check(struct bpa_peer_table *t)
+{
+	HRESULT hr = peer_table_usable(t, false);
+
+	if (!HRES_IS_OK(hr)) {
+		return hr;
+	}
+	return peer_table_check_tdb(t, t->tdb);
 }

@@ -190,6 +190,14 @@ HRESULT peer_check_meta(struct bpa_peer_table *t,
 HRESULT peer_meta_read(struct bpa_peer_table *t, uint32_t *count);
 HRESULT peer_meta_store(struct bpa_peer_table *t, uint32_t count);
 
+/*
+ * bpa_peer_table_check() through @tdb, which may be another handle on
+ * @t's file than t->tdb: the persistent open checks through a mapped
+ * one (peer_table_open.c).
+ */
+HRESULT peer_table_check_tdb(struct bpa_peer_table *t,
+			     struct tdb_context *tdb);
+
 /* tdb_parse_record() parser copying a "cert/" value: no allocation */
 struct peer_sid_copy {
 	char buf[BPA_SID_STRING_MAX];

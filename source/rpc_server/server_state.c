@@ -56,6 +56,8 @@ static HRESULT open_table(TALLOC_CTX *mem_ctx,
 	p.max_peers = cfg->max_peers;
 	p.evict_min_age = cfg->evict_min_age;
 	p.persistent = cfg->persistent_peers || !starting;
+	/* the host's start checked a persistent table; workers use it */
+	p.skip_check = !starting;
 	hr = bpa_peer_table_open(mem_ctx, &p, pt);
 	if (!HRES_IS_OK(hr)) {
 		DBG_ERR("cannot open the peer table %s: 0x%08x (%s)\n",

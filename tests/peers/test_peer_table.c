@@ -641,6 +641,19 @@ static void test_foreign_or_corrupt_file_named_error_untouched(void **state)
 	assert_hr(try_open(f, true, false), BPA_S_OK);
 	poke(f->path, "stray", "x", 1);
 	assert_hr(try_open(f, true, false), BPA_E_PEERS_CORRUPT);
+	/* a worker's open (skip_check: the host's start checked) */
+	{
+		struct bpa_peer_table_params p;
+
+		bpa_peer_table_params_init(&p);
+		p.path = f->path;
+		p.persistent = true;
+		p.skip_check = true;
+		assert_hr(bpa_peer_table_open(f, &p, &t), BPA_S_OK);
+		assert_true(bpa_peer_table_known_cert(t, &a->cert_der, NULL));
+		assert_hr(bpa_peer_table_check(t), BPA_E_PEERS_CORRUPT);
+		TALLOC_FREE(t);
+	}
 	unlink(f->path);
 
 	/* a truncated file */
