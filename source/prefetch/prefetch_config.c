@@ -8,6 +8,7 @@
 #include "util/bpa_crypto.h"
 #include "prefetch/prefetch_config.h"
 #include "prefetch/prefetch_io.h"
+#include "ocsp/ocsp_client.h"
 
 const char *bpa_prefetch_mode_name(enum bpa_prefetch_mode m)
 {
@@ -126,4 +127,71 @@ done:
 	gnutls_free(list);
 	gnutls_free(d.data);
 	return hr;
+}
+
+bool bpa_prefetch_wanted(const struct bpa_config *cfg)
+{
+	const char *m = cfg->ocsp_prefetch;
+
+	if (m != NULL && strcasecmp(m, "no") == 0) {
+		return false;
+	}
+	if (!cfg->certificate_configured &&
+	    (m == NULL || strcasecmp(m, "auto") == 0)) {
+		return false;
+	}
+	return true;
+}
+
+HRESULT bpa_prefetch_plan_from_config(TALLOC_CTX *mem_ctx,
+				      const struct bpa_config *cfg,
+				      gnutls_x509_crt_t leaf,
+				      gnutls_x509_crt_t chain_first,
+				      struct bpa_prefetch_plan *plan)
+{
+	char *url = NULL;
+	HRESULT hr;
+
+	*plan = (struct bpa_prefetch_plan) { .mode = BPA_PREFETCH_MODE_NO };
+	hr = bpa_ocsp_aia_url(mem_ctx, leaf, &url);
+	if (!HRES_IS_OK(hr) && !HRES_IS_EQUAL(hr, HRES_CRYPT_E_NOT_FOUND)) {
+		return hr;
+	}
+	if (!bpa_prefetch_mode_parse(cfg->ocsp_prefetch, url != NULL,
+				     &plan->mode)) {
+		DBG_ERR("bitspeerauth:ocsp prefetch = %s: not auto, no, sync "
+			"or async: not started\n", cfg->ocsp_prefetch);
+		return HRES_E_INVALIDARG;
+	}
+	if (plan->mode == BPA_PREFETCH_MODE_NO) {
+		DBG_NOTICE("OCSP prefetch: no (%s)\n", url != NULL ?
+			   "ocsp prefetch = no" : "no OCSP AIA URL");
+		return BPA_S_OK;
+	}
+	if (url == NULL) {
+		DBG_ERR("OCSP prefetch not started: %s has no OCSP AIA URL "
+			"(CRYPT_E_NOT_IN_REVOCATION_DATABASE)\n",
+			cfg->certificate_file);
+		return HRES_CRYPT_E_NOT_IN_REVOCATION_DATABASE;
+	}
+	plan->url = url;
+	hr = bpa_prefetch_params_from_config(cfg, &plan->params);
+	if (!HRES_IS_OK(hr)) {
+		return hr;
+	}
+	hr = bpa_prefetch_issuer(mem_ctx, leaf, chain_first, cfg->ca_file,
+				 &plan->issuer, &plan->issuer_from);
+	if (HRES_IS_EQUAL(hr, HRES_E_OUTOFMEMORY)) {
+		return hr;
+	}
+	if (!HRES_IS_OK(hr)) {
+		DBG_ERR("OCSP prefetch not started: the issuer of %s is "
+			"neither in that file nor in bitspeerauth:ca file "
+			"(E_INVALIDARG)\n", cfg->certificate_file);
+		return HRES_E_INVALIDARG;
+	}
+	DBG_NOTICE("OCSP prefetch: %s from %s, issuer from %s\n",
+		   bpa_prefetch_mode_name(plan->mode), url,
+		   plan->issuer_from);
+	return BPA_S_OK;
 }

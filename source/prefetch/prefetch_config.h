@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The prefetcher from smb.conf (bitspeerauth:ocsp *) and the issuer of
- * the local certificate, shared by the server (rpc_server/
- * server_prefetch.c) and "bitspeerauth ocsp status".
+ * the local certificate, shared by the AD DC's server (rpc_server/
+ * server_prefetch.c), "bitspeerauth ocsp prefetch" (a member's) and
+ * "bitspeerauth ocsp status".
  */
 #ifndef _BPA_PREFETCH_CONFIG_H_
 #define _BPA_PREFETCH_CONFIG_H_
@@ -57,5 +58,39 @@ HRESULT bpa_prefetch_issuer(TALLOC_CTX *mem_ctx,
 			    const char *ca_file,
 			    gnutls_x509_crt_t *pissuer,
 			    const char **from);
+
+/**
+ * Would "ocsp prefetch" run for @cfg at all?  Not for "no", nor for
+ * "auto" with the self-managed pair, which is self-signed: no AIA URL.
+ */
+bool bpa_prefetch_wanted(const struct bpa_config *cfg);
+
+/* What a host's prefetcher runs with (bpa_prefetch_plan_from_config()) */
+struct bpa_prefetch_plan {
+	enum bpa_prefetch_mode mode;
+	const char *url;		/* the AIA URL (NULL with mode no) */
+	gnutls_x509_crt_t issuer;	/* the issuer's copy */
+	const char *issuer_from;	/* bpa_prefetch_issuer()'s *from */
+	struct bpa_prefetch_params params;
+};
+
+/**
+ * The plan for @leaf, the local certificate, from @cfg: the mode, and
+ * unless it is "no", the URL, the parameters and the issuer
+ * (@chain_first, the certificate after the leaf in its file, else
+ * "bitspeerauth:ca file"; bpa_prefetch_issuer()).  Allocated on
+ * @mem_ctx; strings of @cfg are shared.
+ * @return S_OK (mode no: nothing to run, logged at level 3);
+ *         HRES_E_INVALIDARG: "ocsp prefetch" is not a mode, an ocsp
+ *         option was refused, or no issuer was found;
+ *         HRES_CRYPT_E_NOT_IN_REVOCATION_DATABASE: sync or async, and
+ *         @leaf has no OCSP AIA URL; HRES_E_OUTOFMEMORY.  Every error is
+ *         logged at level 0, naming what is missing.
+ */
+HRESULT bpa_prefetch_plan_from_config(TALLOC_CTX *mem_ctx,
+				      const struct bpa_config *cfg,
+				      gnutls_x509_crt_t leaf,
+				      gnutls_x509_crt_t chain_first,
+				      struct bpa_prefetch_plan *plan);
 
 #endif /* _BPA_PREFETCH_CONFIG_H_ */

@@ -31,18 +31,10 @@ struct loadparm_context *loadparm_init_s3(
 	TALLOC_CTX *mem_ctx,
 	const struct loadparm_s3_helpers *s3_fns);
 
-/* libds/common/roles.h (not installed): samba serves it there */
-#define BPA_ROLE_ACTIVE_DIRECTORY_DC 4
-
 /* Samba's own helpers' defaults; smb.conf "rpcd_bitspeerauth:num_workers"
  * and "rpcd_bitspeerauth:idle_seconds" override them */
 #define BPA_RPCD_WORKERS 5
 #define BPA_RPCD_IDLE_SECONDS 60
-
-static bool on_ad_dc(struct loadparm_context *lp_ctx)
-{
-	return lpcfg_server_role(lp_ctx) == BPA_ROLE_ACTIVE_DIRECTORY_DC;
-}
 
 /*
  * --list-interfaces: samba-dcerpcd asks this once when it starts, before
@@ -65,7 +57,7 @@ static size_t bpa_rpcd_interfaces(const struct ndr_interface_table ***pifaces,
 		DBG_ERR("no memory for the configuration\n");
 		return 0;
 	}
-	if (on_ad_dc(lp_ctx)) {
+	if (bpa_config_is_ad_dc(lp_ctx)) {
 		/* samba serves it (bitspeerauth.so) */
 		goto done;
 	}
@@ -92,7 +84,7 @@ static size_t bpa_rpcd_servers(struct dcesrv_context *dce_ctx,
 	bpa_debug_init();
 	servers[0] = bpa_srv_endpoint_server(&bpa_srv_host_member);
 	*pservers = servers;
-	return on_ad_dc(dce_ctx->lp_ctx) ? 0 : 1;
+	return bpa_config_is_ad_dc(dce_ctx->lp_ctx) ? 0 : 1;
 }
 
 int main(int argc, const char *argv[])

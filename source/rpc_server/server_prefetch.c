@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
-#include <strings.h>
 #include <errno.h>
 #include <signal.h>
 #include <time.h>
@@ -14,7 +13,6 @@
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
 #include <dcesrv_core.h>
-#include "ocsp/ocsp_client.h"
 #include "localcert/local_cert.h"
 #include "prefetch/prefetcher.h"
 #include "prefetch/prefetch_config.h"
@@ -23,17 +21,7 @@
 
 bool bpa_srv_prefetch_wanted(const struct bpa_srv_state *s)
 {
-	const char *m = s->cfg->ocsp_prefetch;
-
-	if (m != NULL && strcasecmp(m, "no") == 0) {
-		return false;
-	}
-	if (!s->cfg->certificate_configured &&
-	    (m == NULL || strcasecmp(m, "auto") == 0)) {
-		/* the self-managed pair is self-signed: no AIA URL */
-		return false;
-	}
-	return true;
+	return bpa_prefetch_wanted(s->cfg);
 }
 
 /*
@@ -183,12 +171,8 @@ void bpa_srv_prefetch_start(struct bpa_srv_state *s)
 {
 	TALLOC_CTX *frame = talloc_new(s);
 	gnutls_x509_crt_t leaf = NULL;
-	gnutls_x509_crt_t issuer = NULL;
-	struct bpa_prefetch_params p;
+	struct bpa_prefetch_plan plan;
 	struct prefetch_child *child = NULL;
-	enum bpa_prefetch_mode mode;
-	const char *from = NULL;
-	char *url = NULL;
 	pid_t parent = getpid();
 	HRESULT hr;
 
@@ -196,41 +180,15 @@ void bpa_srv_prefetch_start(struct bpa_srv_state *s)
 		goto done;
 	}
 	leaf = bpa_local_cert_crt(s->cert);
-	hr = bpa_ocsp_aia_url(frame, leaf, &url);
-	if (!bpa_prefetch_mode_parse(s->cfg->ocsp_prefetch, HRES_IS_OK(hr),
-				     &mode)) {
-		DBG_ERR("bitspeerauth:ocsp prefetch = %s: not auto, no, sync "
-			"or async: not started\n", s->cfg->ocsp_prefetch);
+	/* logged there, whatever stops it */
+	hr = bpa_prefetch_plan_from_config(frame, s->cfg, leaf,
+					   bpa_local_cert_issuer(s->cert, 0),
+					   &plan);
+	if (!HRES_IS_OK(hr) || plan.mode == BPA_PREFETCH_MODE_NO) {
 		goto done;
 	}
-	if (mode == BPA_PREFETCH_MODE_NO) {
-		DBG_NOTICE("OCSP prefetch: no (%s)\n", HRES_IS_OK(hr) ?
-			   "ocsp prefetch = no" : "no OCSP AIA URL");
-		goto done;
-	}
-	if (url == NULL) {
-		DBG_ERR("OCSP prefetch not started: %s has no OCSP AIA URL "
-			"(CRYPT_E_NOT_IN_REVOCATION_DATABASE)\n",
-			s->cfg->certificate_file);
-		goto done;
-	}
-	hr = bpa_prefetch_params_from_config(s->cfg, &p);
-	if (!HRES_IS_OK(hr)) {
-		goto done;
-	}
-	hr = bpa_prefetch_issuer(frame, leaf,
-				 bpa_local_cert_issuer(s->cert, 0),
-				 s->cfg->ca_file, &issuer, &from);
-	if (!HRES_IS_OK(hr)) {
-		DBG_ERR("OCSP prefetch not started: the issuer of %s is "
-			"neither in that file nor in bitspeerauth:ca file "
-			"(E_INVALIDARG)\n", s->cfg->certificate_file);
-		goto done;
-	}
-	DBG_NOTICE("OCSP prefetch: %s from %s, issuer from %s\n",
-		   bpa_prefetch_mode_name(mode), url, from);
-	if (mode == BPA_PREFETCH_MODE_SYNC) {
-		prefetch_sync_first(leaf, issuer, &p);
+	if (plan.mode == BPA_PREFETCH_MODE_SYNC) {
+		prefetch_sync_first(leaf, plan.issuer, &plan.params);
 	}
 	child = talloc_zero(s, struct prefetch_child);
 	if (child == NULL) {
@@ -239,7 +197,7 @@ void bpa_srv_prefetch_start(struct bpa_srv_state *s)
 	child->owner = parent;
 	child->pid = fork();
 	if (child->pid == 0) {
-		prefetch_watcher(leaf, issuer, &p, parent);
+		prefetch_watcher(leaf, plan.issuer, &plan.params, parent);
 	}
 	if (child->pid == -1) {
 		DBG_ERR("OCSP prefetch not started: fork: %s\n",

@@ -11,6 +11,14 @@ const char *lpcfg_state_directory(struct loadparm_context *);
 
 #define BPA_PARM "bitspeerauth"
 
+/* libds/common/roles.h (not installed): enum server_role */
+#define BPA_ROLE_ACTIVE_DIRECTORY_DC 4
+
+bool bpa_config_is_ad_dc(struct loadparm_context *lp_ctx)
+{
+	return lpcfg_server_role(lp_ctx) == BPA_ROLE_ACTIVE_DIRECTORY_DC;
+}
+
 /*
  * The offset of field @f of struct bpa_config, and a compile error when
  * its type is not @T (a row that names the wrong field cannot build).
@@ -258,5 +266,6 @@ struct bpa_config *bpa_config_load(TALLOC_CTX *mem_ctx,
 	/* either file set: the administrator's pair (issue 17) */
 	c->certificate_configured = parm_set(lp_ctx, "certificate file") ||
 				    parm_set(lp_ctx, "key file");
+	c->ad_dc = bpa_config_is_ad_dc(lp_ctx);
 	return c;
 }

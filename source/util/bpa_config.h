@@ -47,6 +47,9 @@ struct bpa_config {
 	/* either option set: the administrator's files, used as they are
 	 * or refused, never created, renewed or rewritten (issue 17) */
 	bool certificate_configured;
+	/* smb.conf's "server role" is an AD DC: samba serves the endpoint
+	 * and runs the OCSP prefetch (not samba-dcerpcd, not the tool) */
+	bool ad_dc;
 	uint32_t key_bits;		/* "key bits" */
 	uint32_t cert_lifetime_days;	/* "certificate lifetime" */
 	uint32_t cert_renew_days;	/* "certificate renew days" */
@@ -91,6 +94,9 @@ struct bpa_config {
 	 * value the administrator did not ask for (issue 17). */
 	const char *refused_option;
 };
+
+/** Is @lp_ctx's "server role" an active directory domain controller? */
+bool bpa_config_is_ad_dc(struct loadparm_context *lp_ctx);
 
 enum bpa_option_type {
 	BPA_OPTION_BOOL,	/* bool; def */
