@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * "bitspeerauth ocsp status | fetch" (cmd_ocsp.h), seed
- * cert-open-server-ocsp-response.
+ * cert-open-server-ocsp-response; "prefetch" is cmd_ocsp_prefetch.c.
  */
 #include <stdint.h>
 #include <stdbool.h>
@@ -24,16 +24,16 @@
 #include "prefetch/prefetch_config.h"
 #include "prefetch/prefetch_io.h"
 #include "tools/cmd_ocsp.h"
+#include "tools/cmd_ocsp_private.h"
 #include "tools/tool_input.h"
 #include "tools/tool_output.h"
 #include "tools/tool_popt.h"
 
-/* The certificates of a file as GnuTLS objects on @mem_ctx */
-static bool read_crts(TALLOC_CTX *mem_ctx,
-		      const char *who,
-		      const char *path,
-		      gnutls_x509_crt_t **pcrts,
-		      size_t *pn)
+bool bpa_ocsp_read_crts(TALLOC_CTX *mem_ctx,
+			const char *who,
+			const char *path,
+			gnutls_x509_crt_t **pcrts,
+			size_t *pn)
 {
 	DATA_BLOB *der = NULL;
 	gnutls_x509_crt_t *out = NULL;
@@ -259,7 +259,8 @@ static int cmd_status(TALLOC_CTX *m,
 	size_t dn_len = sizeof(dn);
 	HRESULT hr;
 
-	if (read_crts(m, who, cfg->certificate_file, &crts, &n) && n > 0) {
+	if (bpa_ocsp_read_crts(m, who, cfg->certificate_file, &crts, &n) &&
+	    n > 0) {
 		if (gnutls_x509_crt_get_dn(crts[0], dn, &dn_len) >= 0) {
 			v.subject = talloc_strdup(m, dn);
 		}
@@ -321,11 +322,11 @@ static int cmd_fetch(TALLOC_CTX *m,
 	HRESULT hr;
 	char *line = NULL;
 
-	if (!read_crts(m, who, a->cert_file, &crts, &n)) {
+	if (!bpa_ocsp_read_crts(m, who, a->cert_file, &crts, &n)) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	if (a->issuer_file != NULL &&
-	    !read_crts(m, who, a->issuer_file, &iss, &ni)) {
+	    !bpa_ocsp_read_crts(m, who, a->issuer_file, &iss, &ni)) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	hr = bpa_prefetch_issuer(m, crts[0], ni > 0 ? iss[0] :
@@ -422,14 +423,16 @@ int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	}
 	if (args[0] == NULL || args[1] != NULL ||
 	    (strcmp(args[0], "status") != 0 &&
-	     strcmp(args[0], "fetch") != 0) ||
+	     strcmp(args[0], "fetch") != 0 &&
+	     strcmp(args[0], "prefetch") != 0) ||
 	    (strcmp(args[0], "fetch") == 0 && cert == NULL) ||
 	    timeout_ms < 0) {
 		fprintf(stderr, "Usage: bitspeerauth ocsp status [--json] "
 			"[-s SMB.CONF]\n"
 			"       bitspeerauth ocsp fetch --cert FILE "
 			"[--issuer FILE] [--out FILE] [--timeout MS] [--json] "
-			"[-s SMB.CONF]\n");
+			"[-s SMB.CONF]\n"
+			"       bitspeerauth ocsp prefetch [-s SMB.CONF]\n");
 		goto done;
 	}
 	if (debuglevel >= 0) {
@@ -442,6 +445,8 @@ int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	}
 	if (strcmp(args[0], "status") == 0) {
 		ret = cmd_status(frame, who, cfg, json != 0);
+	} else if (strcmp(args[0], "prefetch") == 0) {
+		ret = bpa_cmd_ocsp_prefetch(frame, who, cfg);
 	} else {
 		struct fetch_args a = {
 			.cert_file = cert,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * "bitspeerauth ocsp status" and "bitspeerauth ocsp fetch": the OCSP
+ * "bitspeerauth ocsp status | fetch | prefetch": the OCSP
  * response prefetching of the local certificate, for stapling (seed
  * cert-open-server-ocsp-response).
  */
@@ -22,7 +22,13 @@
  * error (from the running prefetcher's status file).
  * "ocsp fetch --cert C [--issuer I] [--out F] [--timeout MS] [--json]":
  * one retrieval by hand, the response verified; written to F (DER,
- * atomically) when good.  @argv[0] is "ocsp".
+ * atomically) when good.
+ * "ocsp prefetch [-s SMB.CONF]": the prefetcher of the local
+ * certificate's response in the foreground, as samba runs it on an AD
+ * DC, for a host where samba does not (a member: docs/ocsp-prefetch.md),
+ * until SIGTERM or SIGINT (exit 0); 0 at once when there is nothing to
+ * prefetch, 3 on an AD DC or a configuration it cannot run.
+ * @argv[0] is "ocsp".
  */
 int bpa_cmd_ocsp(TALLOC_CTX *mem_ctx, int argc, const char **argv);
 

@@ -131,9 +131,11 @@ installed_member() {
 installed_run() {
 	local deb_dir=$1 d st dc opts=() line out rc pid
 	# the throwaway root: overlays whose upper layers are a tmpfs of
-	# this mount namespace, gone with it
+	# this mount namespace, gone with it (var/lib/systemd: the state
+	# deb-systemd-helper keeps for the prefetch unit)
 	mount -t tmpfs tmpfs "$W/root" || return 1
-	for d in usr etc var/lib/dpkg; do
+	for d in usr etc var/lib/dpkg var/lib/systemd; do
+		[ -d "/$d" ] || continue
 		mkdir -p "$W/root/$d.upper" "$W/root/$d.work"
 		mount -t overlay overlay -o "lowerdir=/$d,upperdir=$W/root/$d.upper,workdir=$W/root/$d.work" "/$d" ||
 			return 1
@@ -313,8 +315,9 @@ fi
 deb_files() {
 	dpkg-deb -c "$1" | awk '$1 !~ /^d/ { print $6 }' | sed 's#^\.##' | sort
 }
-same_lines "bitspeerauth.deb: the tool, the private library, bitspeerauth(1)" \
+same_lines "bitspeerauth.deb: the tool, the private library, bitspeerauth(1), the prefetch unit" \
 	"$(deb_files "$deb")" "$(printf '%s\n' /usr/bin/bitspeerauth \
+	/lib/systemd/system/bitspeerauth-ocsp-prefetch.service \
 	"/usr/lib/$MA/bitspeerauth/libbitspeerauth.so.0" \
 	"/usr/lib/$MA/bitspeerauth/libbitspeerauth.so.$version" \
 	/usr/share/doc/bitspeerauth/changelog.gz \

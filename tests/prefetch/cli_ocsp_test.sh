@@ -3,9 +3,11 @@
 #
 # cli_ocsp_test.sh BITSPEERAUTH (run by with_pki.sh): "bitspeerauth ocsp
 # fetch" against a real openssl ocsp on 127.0.0.1:8890 (good, revoked,
-# no AIA URL, responder down, usage) and "bitspeerauth ocsp status" from
+# no AIA URL, responder down, usage), "bitspeerauth ocsp status" from
 # an smb.conf (issuer from the ca file, the response file checked, an
-# out-of-range option named).  TAP.
+# out-of-range option named) and "bitspeerauth ocsp prefetch" (a
+# member's prefetcher: the file kept, status, one at a time, SIGTERM,
+# and what it refuses).  TAP.
 set -u
 TOOL=$1
 [ -n "${BPA_CLI_WRAPPER:-}" ] && TOOL="$BPA_CLI_WRAPPER $TOOL"
@@ -99,6 +101,64 @@ printf '\tbitspeerauth:ocsp min validity = 0\n' >> "$T/smb.conf"
 ok "status, min validity 0" rc_is 0 $TOOL ocsp status -s "$T/smb.conf"
 ok "status: the refused option is named" \
 	has "refused: bitspeerauth:ocsp min validity is out of range"
+# --- ocsp prefetch: the prefetcher in the foreground (a member's) -------
+cat > "$T/pf.conf" <<EOC
+[global]
+	server role = member server
+	bitspeerauth:certificate file = $P/good.pem
+	bitspeerauth:key file = $P/good.key
+	bitspeerauth:ca file = $P/ca.pem
+	bitspeerauth:ocsp response file = $T/pf.der
+	bitspeerauth:ocsp min validity = 30
+EOC
+$TOOL ocsp prefetch -s "$T/pf.conf" >"$T/pf.out" 2>&1 &
+PF=$!
+i=0
+until [ -s "$T/pf.der" ] && [ -s "$T/pf.der.status" ]; do
+	i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.1
+done
+ok "prefetch: the response file appears" test -s "$T/pf.der"
+ok "prefetch: it verifies as good (openssl)" sh -c \
+	"openssl ocsp -respin '$T/pf.der' -issuer '$P/ca.pem' \
+	 -cert '$P/good.pem' -CAfile '$P/ca.pem' -no_nonce 2>&1 | \
+	 grep -q 'good.pem: good'"
+ok "prefetch: says what it runs" sh -c \
+	"grep -q '^prefetching (async) the OCSP response of $P/good.pem from http://127.0.0.1:8890/, issuer from the ca file' '$T/pf.out'"
+ok "prefetch: status while it runs" rc_is 0 $TOOL ocsp status \
+	-s "$T/pf.conf"
+ok "prefetch: status names its pid" has "prefetcher: pid $PF,"
+ok "prefetch: status says good" has "state: good"
+ok "prefetch: a second one on the same file refuses" rc_is 3 $TOOL ocsp \
+	prefetch -s "$T/pf.conf"
+ok "prefetch: because of the lock" has "another prefetcher holds it"
+kill -TERM $PF
+wait $PF
+ok "prefetch: SIGTERM stops it with exit 0" test $? = 0
+ok "prefetch: it says so" grep -q "^stopped by signal 15" "$T/pf.out"
+ok "prefetch: the response file stays for the next start" test -s "$T/pf.der"
+
+sed 's/server role = member server/server role = active directory domain controller/' \
+	"$T/pf.conf" >"$T/pf-dc.conf"
+ok "prefetch on an AD DC: exit 3" rc_is 3 $TOOL ocsp prefetch \
+	-s "$T/pf-dc.conf"
+ok "prefetch on an AD DC: samba runs it there" has "this is an AD DC"
+printf '\tbitspeerauth:ocsp prefetch = no\n' >"$T/pf-no.conf.add"
+cat "$T/pf.conf" "$T/pf-no.conf.add" >"$T/pf-no.conf"
+ok "prefetch = no: exit 0 at once" rc_is 0 $TOOL ocsp prefetch \
+	-s "$T/pf-no.conf"
+ok "prefetch = no: nothing to prefetch" has "nothing to prefetch"
+sed "s|$P/good|$P/noaia|" "$T/pf.conf" >"$T/pf-noaia.conf"
+printf '\tbitspeerauth:ocsp prefetch = async\n' >>"$T/pf-noaia.conf"
+ok "prefetch = async, no AIA URL: exit 3" rc_is 3 $TOOL ocsp prefetch \
+	-s "$T/pf-noaia.conf"
+ok "prefetch = async, no AIA URL: the seed's error" \
+	has CRYPT_E_NOT_IN_REVOCATION_DATABASE
+sed "s|ca file = $P/ca.pem|ca file = $P/other-ca.pem|" "$T/pf.conf" \
+	>"$T/pf-noissuer.conf"
+ok "prefetch, the issuer in neither file: exit 3" rc_is 3 $TOOL ocsp \
+	prefetch -s "$T/pf-noissuer.conf"
+ok "prefetch, the issuer in neither file: E_INVALIDARG" has E_INVALIDARG
+
 kill $OSSL; wait $OSSL 2>/dev/null
 ok "fetch, responder down: exit 1" rc_is 1 $TOOL ocsp fetch \
 	--cert "$P/good.pem" --issuer "$P/ca.pem" --timeout 500
