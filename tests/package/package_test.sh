@@ -129,7 +129,7 @@ installed_member() {
 }
 
 installed_run() {
-	local deb_dir=$1 d st dc opts=() line out rc pid
+	local deb_dir=$1 d st dc opts=() line out rc pid unit
 	# the throwaway root: overlays whose upper layers are a tmpfs of
 	# this mount namespace, gone with it (var/lib/systemd: the state
 	# deb-systemd-helper keeps for the prefetch unit)
@@ -149,6 +149,15 @@ installed_run() {
 		samba-bitspeerauth 2>&1)
 	expect_eq "$st" "installed installed " \
 		"dpkg knows both as installed (in the throwaway root)"
+	unit=/lib/systemd/system/bitspeerauth-ocsp-prefetch.service
+	[ -f "$unit" ] &&
+	[ ! -e /etc/systemd/system/multi-user.target.wants/${unit##*/} ]
+	ok $? "the prefetch unit is installed, not enabled"
+	if command -v systemd-analyze >/dev/null; then
+		out=$(systemd-analyze verify "$unit" 2>&1)
+		ok $? "systemd-analyze verify: the unit is well-formed" \
+			"$(flat "$out")"
+	fi
 	out=$(ldd /usr/bin/bitspeerauth 2>&1)
 	expect_match "$(flat "$out")" \
 		"libbitspeerauth.so.0 => $(re "/usr/lib/$MA/bitspeerauth/libbitspeerauth.so.0") " \
