@@ -10,6 +10,8 @@
 #include <string.h>
 #include <inttypes.h>
 #include <time.h>
+#include <errno.h>
+#include <signal.h>
 #include <popt.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -28,36 +30,6 @@
 #include "tools/tool_input.h"
 #include "tools/tool_output.h"
 #include "tools/tool_popt.h"
-
-bool bpa_ocsp_read_crts(TALLOC_CTX *mem_ctx,
-			const char *who,
-			const char *path,
-			gnutls_x509_crt_t **pcrts,
-			size_t *pn)
-{
-	DATA_BLOB *der = NULL;
-	gnutls_x509_crt_t *out = NULL;
-	size_t n = 0;
-	size_t i;
-
-	if (!bpa_tool_read_certs(mem_ctx, who, path, &der, &n)) {
-		return false;
-	}
-	out = talloc_zero_array(mem_ctx, gnutls_x509_crt_t, n);
-	for (i = 0; out != NULL && i < n; i++) {
-		gnutls_datum_t d = { der[i].data, (unsigned)der[i].length };
-
-		if (bpa_gnutls_x509_crt_init(mem_ctx, &out[i]) < 0 ||
-		    gnutls_x509_crt_import(out[i], &d,
-					   GNUTLS_X509_FMT_DER) < 0) {
-			fprintf(stderr, "%s: %s: cannot import\n", who, path);
-			return false;
-		}
-	}
-	*pcrts = out;
-	*pn = n;
-	return out != NULL;
-}
 
 static const char *tstr(TALLOC_CTX *mem_ctx, time_t t)
 {
@@ -83,7 +55,8 @@ struct ocsp_view {
 	const char *response_file;
 	bool file_present;
 	const char *file_state;		/* "good", or why not usable */
-	bool running;			/* a status file exists */
+	bool has_status;		/* a status file exists */
+	bool running;			/* and its pid is alive */
 	struct bpa_prefetch_status st;
 	time_t now;
 };
@@ -106,12 +79,17 @@ static void print_text(const struct ocsp_view *v, TALLOC_CTX *m)
 	}
 	printf("response file: %s (%s)\n", v->response_file,
 	       v->file_present ? v->file_state : "absent");
-	if (!v->running) {
+	if (!v->has_status) {
 		printf("prefetcher: no status file (not running)\n");
 		return;
 	}
-	printf("prefetcher: pid %d, status of %s\n", st->pid,
-	       tstr(m, st->updated));
+	if (v->running) {
+		printf("prefetcher: pid %d, status of %s\n", st->pid,
+		       tstr(m, st->updated));
+	} else {
+		printf("prefetcher: pid %d, not running (its last status, of "
+		       "%s)\n", st->pid, tstr(m, st->updated));
+	}
 	printf("state: %s\n", bpa_prefetch_state_name(st->state));
 	if (st->has_response) {
 		printf("this update: %s\n", tstr(m, st->this_update));
@@ -148,14 +126,15 @@ static bool print_json(const struct ocsp_view *v, TALLOC_CTX *m)
 		"\"issuerFrom\": %s, \"url\": %s, \"mode\": \"%s\", "
 		"\"configured\": %s, \"refused\": %s, \"responseFile\": %s, "
 		"\"responseFilePresent\": %s, \"responseFileState\": %s, "
-		"\"running\": %s",
+		"\"statusFile\": %s, \"running\": %s",
 		jstr(m, v->cert_file), jstr(m, v->subject),
 		jstr(m, v->issuer_from), jstr(m, v->url), v->mode,
 		jstr(m, v->configured), jstr(m, v->refused),
 		jstr(m, v->response_file), v->file_present ? "true" : "false",
 		jstr(m, v->file_present ? v->file_state : NULL),
+		v->has_status ? "true" : "false",
 		v->running ? "true" : "false");
-	if (s != NULL && v->running) {
+	if (s != NULL && v->has_status) {
 		s = talloc_asprintf_append(s, ", \"pid\": %d, \"updated\": %s"
 			", \"state\": \"%s\", \"thisUpdate\": %s, "
 			"\"nextUpdate\": %s, \"nextUpdateIn\": ", st->pid,
@@ -166,13 +145,13 @@ static bool print_json(const struct ocsp_view *v, TALLOC_CTX *m)
 			jstr(m, st->has_response ?
 			     tstr(m, st->next_update) : NULL));
 	}
-	if (s != NULL && v->running) {
+	if (s != NULL && v->has_status) {
 		s = st->has_response ?
 		    talloc_asprintf_append(s, "%lld", (long long)
 					   (st->next_update - v->now)) :
 		    talloc_strdup_append(s, "null");
 	}
-	if (s != NULL && v->running) {
+	if (s != NULL && v->has_status) {
 		s = talloc_asprintf_append(s, ", \"nextRetrieval\": %s, "
 			"\"nextRetrievalIn\": %lld, \"rule\": \"%s\", "
 			"\"retrievals\": %" PRIu32 ", \"failures\": %" PRIu32
@@ -259,7 +238,7 @@ static int cmd_status(TALLOC_CTX *m,
 	size_t dn_len = sizeof(dn);
 	HRESULT hr;
 
-	if (bpa_ocsp_read_crts(m, who, cfg->certificate_file, &crts, &n) &&
+	if (bpa_tool_read_crts(m, who, cfg->certificate_file, &crts, &n) &&
 	    n > 0) {
 		if (gnutls_x509_crt_get_dn(crts[0], dn, &dn_len) >= 0) {
 			v.subject = talloc_strdup(m, dn);
@@ -287,7 +266,10 @@ static int cmd_status(TALLOC_CTX *m,
 		v.file_present = false;
 	}
 	hr = bpa_prefetch_status_read(m, cfg->ocsp_response_file, &v.st);
-	v.running = HRES_IS_OK(hr);
+	v.has_status = HRES_IS_OK(hr);
+	/* a stopped prefetcher leaves its last status behind */
+	v.running = v.has_status &&
+		    (kill((pid_t)v.st.pid, 0) == 0 || errno == EPERM);
 	if (json) {
 		return print_json(&v, m) ? BPA_OCSP_EXIT_OK :
 					   BPA_OCSP_EXIT_ERROR;
@@ -322,11 +304,11 @@ static int cmd_fetch(TALLOC_CTX *m,
 	HRESULT hr;
 	char *line = NULL;
 
-	if (!bpa_ocsp_read_crts(m, who, a->cert_file, &crts, &n)) {
+	if (!bpa_tool_read_crts(m, who, a->cert_file, &crts, &n)) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	if (a->issuer_file != NULL &&
-	    !bpa_ocsp_read_crts(m, who, a->issuer_file, &iss, &ni)) {
+	    !bpa_tool_read_crts(m, who, a->issuer_file, &iss, &ni)) {
 		return BPA_OCSP_EXIT_ERROR;
 	}
 	hr = bpa_prefetch_issuer(m, crts[0], ni > 0 ? iss[0] :

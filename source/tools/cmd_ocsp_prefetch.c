@@ -28,6 +28,7 @@
 #include "prefetch/prefetch_config.h"
 #include "tools/cmd_ocsp.h"
 #include "tools/cmd_ocsp_private.h"
+#include "tools/tool_input.h"
 
 /* The lock that keeps a second prefetcher off @response_file */
 static int lock_response_file(TALLOC_CTX *mem_ctx,
@@ -99,7 +100,7 @@ int bpa_cmd_ocsp_prefetch(TALLOC_CTX *mem_ctx,
 		ret = BPA_OCSP_EXIT_OK;
 		goto done;
 	}
-	if (!bpa_ocsp_read_crts(frame, who, cfg->certificate_file, &crts,
+	if (!bpa_tool_read_crts(frame, who, cfg->certificate_file, &crts,
 				&n) || n == 0) {
 		goto done;
 	}

@@ -11,6 +11,7 @@
 #include <param.h>
 #include "util/bpa_config.h"
 #include "util/bpa_file.h"
+#include "util/bpa_crypto.h"
 #include "tools/tool_input.h"
 
 /* Files we read: certificates and chains are small */
@@ -103,6 +104,36 @@ done:
 	data_blob_free(&file);
 	TALLOC_FREE(out);
 	return ok;
+}
+
+bool bpa_tool_read_crts(TALLOC_CTX *mem_ctx,
+			const char *who,
+			const char *path,
+			gnutls_x509_crt_t **pcrts,
+			size_t *pn)
+{
+	DATA_BLOB *der = NULL;
+	gnutls_x509_crt_t *out = NULL;
+	size_t n = 0;
+	size_t i;
+
+	if (!bpa_tool_read_certs(mem_ctx, who, path, &der, &n)) {
+		return false;
+	}
+	out = talloc_zero_array(mem_ctx, gnutls_x509_crt_t, n);
+	for (i = 0; out != NULL && i < n; i++) {
+		gnutls_datum_t d = { der[i].data, (unsigned)der[i].length };
+
+		if (bpa_gnutls_x509_crt_init(mem_ctx, &out[i]) < 0 ||
+		    gnutls_x509_crt_import(out[i], &d,
+					   GNUTLS_X509_FMT_DER) < 0) {
+			fprintf(stderr, "%s: %s: cannot import\n", who, path);
+			return false;
+		}
+	}
+	*pcrts = out;
+	*pn = n;
+	return out != NULL;
 }
 
 struct bpa_config *bpa_tool_load_config(TALLOC_CTX *mem_ctx,

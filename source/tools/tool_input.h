@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <talloc.h>
 #include <util/data_blob.h>
+#include <gnutls/x509.h>
 
 struct bpa_config;
 
@@ -22,6 +23,16 @@ bool bpa_tool_read_certs(TALLOC_CTX *mem_ctx,
 			 const char *path,
 			 DATA_BLOB **pcerts,
 			 size_t *pn);
+
+/**
+ * The same as GnuTLS certificates, on @mem_ctx (deinitialised when it is
+ * freed).
+ */
+bool bpa_tool_read_crts(TALLOC_CTX *mem_ctx,
+			const char *who,
+			const char *path,
+			gnutls_x509_crt_t **pcrts,
+			size_t *pn);
 
 /** The bitspeerauth:* options of @configfile (NULL: the default
  * smb.conf; a missing default file gives the defaults). */

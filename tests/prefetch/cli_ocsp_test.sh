@@ -37,6 +37,10 @@ rc_is() {	# rc_is WANT COMMAND...: exit status and output in $T/out
 }
 has() { grep -q -- "$1" "$T/out" || { echo "# no '$1' in:"; \
 	sed 's/^/# /' "$T/out"; return 1; }; }
+good_for() {	# good_for DER-FILE: openssl verifies it, good for good.pem
+	openssl ocsp -respin "$1" -issuer "$P/ca.pem" -cert "$P/good.pem" \
+		-CAfile "$P/ca.pem" -no_nonce 2>&1 | grep -q 'good.pem: good'
+}
 
 (cd "$P" && exec openssl ocsp -index index.txt -port 8890 -rsigner ca.pem \
 	-rkey ca.key -CA ca.pem -nmin 1 >"$T/ossl.log" 2>&1) &
@@ -51,10 +55,7 @@ ok "fetch good: exit 0" rc_is 0 $TOOL ocsp fetch --cert "$P/good.pem" \
 	--issuer "$P/ca.pem" --out "$T/good.der"
 ok "fetch good: says good" has "result: good"
 ok "fetch good: the URL" has "url: http://127.0.0.1:8890/"
-ok "fetch good: the file verifies as good (openssl)" sh -c \
-	"openssl ocsp -respin '$T/good.der' -issuer '$P/ca.pem' \
-	 -cert '$P/good.pem' -CAfile '$P/ca.pem' -no_nonce 2>&1 | \
-	 grep -q 'good.pem: good'"
+ok "fetch good: the file verifies as good (openssl)" good_for "$T/good.der"
 ok "fetch good: mode 0644" sh -c \
 	"[ \"\$(stat -c %a '$T/good.der')\" = 644 ]"
 ok "fetch --json" rc_is 0 $TOOL ocsp fetch --cert "$P/good.pem" \
@@ -118,10 +119,7 @@ until [ -s "$T/pf.der" ] && [ -s "$T/pf.der.status" ]; do
 	i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.1
 done
 ok "prefetch: the response file appears" test -s "$T/pf.der"
-ok "prefetch: it verifies as good (openssl)" sh -c \
-	"openssl ocsp -respin '$T/pf.der' -issuer '$P/ca.pem' \
-	 -cert '$P/good.pem' -CAfile '$P/ca.pem' -no_nonce 2>&1 | \
-	 grep -q 'good.pem: good'"
+ok "prefetch: it verifies as good (openssl)" good_for "$T/pf.der"
 ok "prefetch: says what it runs" sh -c \
 	"grep -q '^prefetching (async) the OCSP response of $P/good.pem from http://127.0.0.1:8890/, issuer from the ca file' '$T/pf.out'"
 ok "prefetch: status while it runs" rc_is 0 $TOOL ocsp status \
@@ -136,6 +134,14 @@ wait $PF
 ok "prefetch: SIGTERM stops it with exit 0" test $? = 0
 ok "prefetch: it says so" grep -q "^stopped by signal 15" "$T/pf.out"
 ok "prefetch: the response file stays for the next start" test -s "$T/pf.der"
+ok "status after the stop" rc_is 0 $TOOL ocsp status -s "$T/pf.conf" --json
+ok "status after the stop: the status file, not running" python3 -c \
+	'import json,sys; d=json.load(open(sys.argv[1])); assert d["statusFile"] and not d["running"] and d["pid"] == int(sys.argv[2]), d' \
+	"$T/out" "$PF"
+ok "status after the stop: says so" rc_is 0 $TOOL ocsp status \
+	-s "$T/pf.conf"
+ok "status after the stop: its pid, not running" \
+	has "prefetcher: pid $PF, not running (its last status"
 
 sed 's/server role = member server/server role = active directory domain controller/' \
 	"$T/pf.conf" >"$T/pf-dc.conf"
