@@ -18,6 +18,7 @@
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/exchange.h"
+#include "rpc_server/exchange_private.h"
 
 const char *bpa_exchange_verdict_name(enum bpa_exchange_verdict v)
 {
@@ -235,6 +236,95 @@ static bool add_peer(TALLOC_CTX *mem_ctx,
 	return false;
 }
 
+enum bpa_exchange_step bpa_srv_exchange_start(TALLOC_CTX *mem_ctx,
+					      struct bpa_srv_state *state,
+					      const uint8_t *key,
+					      uint32_t key_len,
+					      struct bpa_exchange_call *c,
+					      struct bpa_exchange_result *res)
+{
+	enum bpa_blob_err berr;
+	bool ok;
+
+	*c = (struct bpa_exchange_call) { .ours = data_blob_null };
+	res->client_key_length = key_len;
+	res->revocation = NULL;
+	res->phase = NULL;
+	res->validator_cached = false;
+	res->subject[0] = '\0';
+	refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY, "no-memory");
+
+	/* what we answer with, known before anything may change */
+	ok = copy_server_blob(mem_ctx, state, &c->ours);
+	if (!ok) {
+		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_FAIL,
+		       "no-server-certificate-blob");
+		return BPA_EXCHANGE_STEP_DONE;
+	}
+
+	/* ClientKeyLength 0: MUST NOT decode; our certificate only */
+	if (key_len == 0) {
+		res->verdict = BPA_EXCHANGE_SERVED;
+		res->reason = "no-client-key";
+		res->hr = BPA_S_OK;
+		res->server_blob = c->ours;
+		return BPA_EXCHANGE_STEP_DONE;
+	}
+
+	/* decode (2.2.2): an error is a nonzero result */
+	berr = bpa_blob_decode(mem_ctx, key, key_len, &c->blob);
+	if (berr != BPA_BLOB_OK) {
+		refuse(res, BPA_EXCHANGE_BAD_BLOB, bpa_blob_err_hresult(berr),
+		       bpa_blob_strerror(berr));
+		return BPA_EXCHANGE_STEP_DONE;
+	}
+	return BPA_EXCHANGE_STEP_CHECK;
+}
+
+bool bpa_srv_exchange_check(TALLOC_CTX *mem_ctx,
+			    const struct bpa_srv_state *state,
+			    const struct bpa_srv_caller *caller,
+			    const struct bpa_cert_blob *blob,
+			    time_t now,
+			    struct bpa_exchange_result *res)
+{
+	struct bpa_cert_verdict *verdict = NULL;
+	bool ok;
+
+	/* the subject is the caller's SID from here on (cert_validate.h) */
+	ok = validate_client(mem_ctx, state, caller, blob, now, &verdict,
+			     res);
+	if (!ok) {
+		return false;
+	}
+	return revocation_check(mem_ctx, state, blob, verdict, now, res);
+}
+
+void bpa_srv_exchange_finish(TALLOC_CTX *mem_ctx,
+			     struct bpa_srv_state *state,
+			     const struct bpa_srv_caller *caller,
+			     const struct bpa_exchange_call *c,
+			     time_t now,
+			     struct bpa_exchange_result *res)
+{
+	TALLOC_CTX *frame = talloc_new(mem_ctx);
+	bool ok;
+
+	if (frame == NULL) {
+		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY,
+		       "no-memory");
+		return;
+	}
+	ok = add_peer(frame, state, caller, c->blob, now, res);
+	if (ok) {
+		res->verdict = BPA_EXCHANGE_ADDED;
+		res->reason = "added";
+		res->hr = BPA_S_OK;
+		res->server_blob = c->ours;
+	}
+	TALLOC_FREE(frame);
+}
+
 void bpa_srv_exchange(TALLOC_CTX *mem_ctx,
 		      struct bpa_srv_state *state,
 		      const struct bpa_srv_caller *caller,
@@ -244,63 +334,24 @@ void bpa_srv_exchange(TALLOC_CTX *mem_ctx,
 		      struct bpa_exchange_result *res)
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);
-	struct bpa_cert_blob *blob = NULL;
-	struct bpa_cert_verdict *verdict = NULL;
-	DATA_BLOB ours = data_blob_null;
-	enum bpa_blob_err berr;
-	bool ok;
+	struct bpa_exchange_call c;
+	enum bpa_exchange_step step;
 
-	res->client_key_length = key_len;
-	res->revocation = NULL;
-	res->phase = NULL;
-	res->validator_cached = false;
-	res->subject[0] = '\0';
-	refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY, "no-memory");
 	if (frame == NULL) {
+		res->client_key_length = key_len;
+		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_OUTOFMEMORY,
+		       "no-memory");
 		return;
 	}
-
-	/* what we answer with, known before anything may change */
-	ok = copy_server_blob(mem_ctx, state, &ours);
-	if (!ok) {
-		refuse(res, BPA_EXCHANGE_ERROR, HRES_E_FAIL,
-		       "no-server-certificate-blob");
-		goto done;
+	/* the server blob on the call's context, the rest on the frame */
+	step = bpa_srv_exchange_start(frame, state, key, key_len, &c, res);
+	if (step == BPA_EXCHANGE_STEP_CHECK &&
+	    bpa_srv_exchange_check(mem_ctx, state, caller, c.blob, now,
+				   res)) {
+		bpa_srv_exchange_finish(frame, state, caller, &c, now, res);
 	}
-
-	/* ClientKeyLength 0: MUST NOT decode; our certificate only */
-	if (key_len == 0) {
-		res->verdict = BPA_EXCHANGE_SERVED;
-		res->reason = "no-client-key";
-		goto success;
+	if (HRES_IS_OK(res->hr)) {
+		(void)talloc_steal(mem_ctx, c.ours.data);
 	}
-
-	/* decode (2.2.2): an error is a nonzero result */
-	berr = bpa_blob_decode(frame, key, key_len, &blob);
-	if (berr != BPA_BLOB_OK) {
-		refuse(res, BPA_EXCHANGE_BAD_BLOB, bpa_blob_err_hresult(berr),
-		       bpa_blob_strerror(berr));
-		goto done;
-	}
-	/* the subject is the caller's SID from here on (cert_validate.h) */
-	ok = validate_client(mem_ctx, state, caller, blob, now, &verdict,
-			     res);
-	if (!ok) {
-		goto done;
-	}
-	ok = revocation_check(frame, state, blob, verdict, now, res);
-	if (!ok) {
-		goto done;
-	}
-	ok = add_peer(frame, state, caller, blob, now, res);
-	if (!ok) {
-		goto done;
-	}
-	res->verdict = BPA_EXCHANGE_ADDED;
-	res->reason = "added";
-success:
-	res->hr = BPA_S_OK;
-	res->server_blob = ours;
-done:
 	TALLOC_FREE(frame);
 }

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <tevent.h>
 #include "util/bpa_debug.h"
@@ -18,28 +17,11 @@
 #include "prefetch/prefetch_config.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/server_prefetch.h"
+#include "rpc_server/child.h"
 
 bool bpa_srv_prefetch_wanted(const struct bpa_srv_state *s)
 {
 	return bpa_prefetch_wanted(s->cfg);
-}
-
-/*
- * A forked process's start: default signal handling (samba's handlers
- * write to pipes nobody reads here), gone when @parent goes, named
- * @name in ps and /proc/PID/comm
- */
-static void prefetch_child_init(pid_t parent, const char *name)
-{
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
-		_exit(0);
-	}
-	(void)prctl(PR_SET_NAME, name);
 }
 
 /* The prefetch process: the prefetcher on a loop of its own, forever */
@@ -52,7 +34,7 @@ _Noreturn static void prefetch_process(gnutls_x509_crt_t leaf,
 	struct bpa_prefetch *pf = NULL;
 	HRESULT hr;
 
-	prefetch_child_init(parent, "bpa-ocsp");
+	bpa_srv_child_init(parent, SIGTERM, "bpa-ocsp");
 	ev = tevent_context_init(NULL);
 	if (ev == NULL) {
 		_exit(1);
@@ -89,7 +71,7 @@ _Noreturn static void prefetch_watcher(gnutls_x509_crt_t leaf,
 	pid_t self = 0;
 	unsigned delay = 1;
 
-	prefetch_child_init(parent, "bpa-ocsp-watch");
+	bpa_srv_child_init(parent, SIGTERM, "bpa-ocsp-watch");
 	self = getpid();
 	for (;;) {
 		time_t started = time(NULL);

@@ -4,7 +4,7 @@
  * 3.1.1): its configuration, the host's identity, its local certificate
  * (3.1.1.1) and its handle on the table of peer certificates (3.1.1.2).
  *
- * One server, two shells (source/rpc_server/README is the map): the
+ * One server, two shells (README.md, "Layout", is the map): the
  * dcerpc_server module samba loads on an AD DC (bitspeerauth_module.c)
  * and the rpcd_bitspeerauth helper samba-dcerpcd runs on a member
  * (rpcd_bitspeerauth.c).  What differs between those hosts is a struct
