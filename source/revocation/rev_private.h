@@ -35,6 +35,7 @@ typedef HRESULT (*bpa_rev_provider_fn)(TALLOC_CTX *mem_ctx,
 struct bpa_rev_provider {
 	const char *name;
 	bpa_rev_provider_fn fn;
+	bool network;	/* may fetch (HTTP), for an issuer it knows */
 };
 
 extern const struct bpa_rev_provider bpa_rev_provider_local;

@@ -291,4 +291,5 @@ static HRESULT crl_check(TALLOC_CTX *mem_ctx,
 const struct bpa_rev_provider bpa_rev_provider_crl = {
 	.name = "crl",
 	.fn = crl_check,
+	.network = true,
 };

@@ -155,4 +155,5 @@ static HRESULT ocsp_check(TALLOC_CTX *mem_ctx,
 const struct bpa_rev_provider bpa_rev_provider_ocsp = {
 	.name = "ocsp",
 	.fn = ocsp_check,
+	.network = true,
 };

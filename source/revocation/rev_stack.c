@@ -317,6 +317,23 @@ gnutls_x509_trust_list_t bpa_rev_stack_anchors(const struct bpa_rev_stack *s)
 	return s != NULL ? s->anchors : NULL;
 }
 
+bool bpa_rev_stack_may_fetch(const struct bpa_rev_stack *s)
+{
+	size_t i;
+
+	/* an issuer is known only from the anchors (a peer sends its
+	 * leaf alone): without them no provider reaches the network */
+	if (s == NULL || s->anchors == NULL) {
+		return false;
+	}
+	for (i = 0; i < s->n_providers; i++) {
+		if (s->providers[i]->network) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool bpa_rev_self_signed(gnutls_x509_crt_t c)
 {
 	unsigned v = 0;

@@ -172,6 +172,13 @@ HRESULT bpa_rev_stack_from_config(TALLOC_CTX *mem_ctx,
 gnutls_x509_trust_list_t bpa_rev_stack_anchors(const struct bpa_rev_stack *s);
 
 /**
+ * May a check of a leaf alone (a peer's certificate) wait on the
+ * network?  true when a provider fetches (ocsp, crl: HTTP) and "ca file"
+ * gives issuers to fetch for.
+ */
+bool bpa_rev_stack_may_fetch(const struct bpa_rev_stack *s);
+
+/**
  * CertVerifyRevocation() with CERT_VERIFY_REV_CHAIN_FLAG on @chain.
  * Always fills @status (detail on @mem_ctx or static).  Returns
  * @status->error.

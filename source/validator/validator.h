@@ -130,6 +130,15 @@ void bpa_validation_set_callback(struct bpa_validation_ctx *ctx,
 				 bpa_validator_fn fn,
 				 void *private_data);
 
+/**
+ * With @no_wait, a check that would ask the validator (its pair is not
+ * in the success cache) asks nothing, records nothing and returns
+ * HRES_E_PENDING (0x8000000A): a server loop decides the cached pairs
+ * itself and waits for the rest elsewhere (rpc_server/exchange_async.h).
+ */
+void bpa_validation_set_no_wait(struct bpa_validation_ctx *ctx,
+				bool no_wait);
+
 /** true if a validator is set or configured (also a broken one) */
 bool bpa_validation_has_validator(const struct bpa_validation_ctx *ctx);
 

@@ -45,6 +45,7 @@ struct bpa_validation_ctx {
 	bool cache_broken;	/* its open failed: logged once */
 	struct bpa_vmodule *module;
 	char *module_identity;	/* the file the module was loaded from */
+	bool no_wait;		/* bpa_validation_set_no_wait() */
 };
 
 const char *bpa_validation_phase_name(enum bpa_validation_phase p)
@@ -186,6 +187,13 @@ void bpa_validation_set_callback(struct bpa_validation_ctx *ctx,
 	}
 	TALLOC_FREE(id);
 	TALLOC_FREE(why);
+}
+
+void bpa_validation_set_no_wait(struct bpa_validation_ctx *ctx, bool no_wait)
+{
+	if (ctx != NULL) {
+		ctx->no_wait = no_wait;
+	}
 }
 
 bool bpa_validation_has_validator(const struct bpa_validation_ctx *ctx)
@@ -384,6 +392,11 @@ static HRESULT phase_two_fn(void *private_data,
 			hr = BPA_S_OK;
 			goto done;
 		}
+	}
+	if (ctx->no_wait) {
+		/* asking would wait: nothing recorded, asked again later */
+		hr = HRES_E_PENDING;
+		goto done;
 	}
 	hr = ask_validator(frame, pt, id, &req, &why);
 	if (HRES_IS_EQUAL(hr, BPA_E_VALIDATOR_UNAVAILABLE)) {

@@ -216,6 +216,54 @@ static void test_cache_hit(void **state)
 	TALLOC_FREE(mem);
 }
 
+/*
+ * bpa_validation_set_no_wait(): a pair that would need the validator is
+ * E_PENDING, with nothing asked or counted; a cached pair is decided
+ */
+static void test_no_wait(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char *file = path_in_tmp(mem, "nowait.tdb");
+	struct bpa_validation_ctx *v = new_ctx(mem, file, 0, false);
+	struct fake f = { .answer = HRES_E_ACCESSDENIED };
+	struct bpa_cert_blob *good = blob_for(mem, SID_A, 3600);
+	struct bpa_validation_result *r = NULL;
+	struct bpa_validator_failure *list = NULL;
+	size_t n = 0;
+
+	bpa_validation_set_callback(v, fake_fn, &f);
+	bpa_validation_set_no_wait(v, true);
+	r = check(mem, v, good, SID_A);
+	assert_true(HRES_IS_EQUAL(r->hres, HRES_E_PENDING));
+	assert_int_equal(f.calls, 0);
+	/* allowed to wait: refused, and counted */
+	bpa_validation_set_no_wait(v, false);
+	r = check(mem, v, good, SID_A);
+	assert_true(HRES_IS_EQUAL(r->hres, HRES_E_ACCESSDENIED));
+	assert_int_equal(r->failures, 1);
+	f.answer = BPA_S_OK;
+	r = check(mem, v, good, SID_A);
+	assert_true(HRES_IS_OK(r->hres));
+	assert_int_equal(f.calls, 2);
+	/* the pair is cached now: decided without waiting */
+	bpa_validation_set_no_wait(v, true);
+	r = check(mem, v, good, SID_A);
+	assert_true(HRES_IS_OK(r->hres));
+	assert_true(r->cached);
+	assert_int_equal(f.calls, 2);
+	r = check(mem, v, good, SID_B);
+	assert_true(HRES_IS_EQUAL(r->hres, HRES_E_PENDING));
+	assert_int_equal(f.calls, 2);
+	TALLOC_FREE(v);		/* one handle per file and process */
+	/* the pending checks counted nothing */
+	assert_true(HRES_IS_OK(bpa_validation_failures(mem, file, &list,
+						       &n)));
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].endpoint, SID_A);
+	assert_int_equal(list[0].count, 1);
+	TALLOC_FREE(mem);
+}
+
 /* Refusals are never cached; each is counted */
 static void test_refusals(void **state)
 {
@@ -769,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_called_after_phase_one),
 		cmocka_unit_test(test_cache_hit),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_no_wait),
 		cmocka_unit_test(test_unavailable_callback),
 		cmocka_unit_test(test_new_callback),
 		cmocka_unit_test(test_expired_cached),
