@@ -18,11 +18,13 @@
 #include <time.h>
 #include "util/bpa_debug.h"
 #include <dcesrv_core.h>
+#include <tevent.h>
 #include "util/bpa_hresult.h"
 #include "librpc/gen_ndr/ndr_bitspeerauth.h"
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/exchange.h"
+#include "rpc_server/exchange_async.h"
 #include "rpc_server/audit.h"
 #include "rpc_server/endpoint.h"
 
@@ -59,6 +61,78 @@ static NTSTATUS bpa_bind(struct dcesrv_connection_context *context,
 {
 	bpa_srv_state_bind();
 	return NT_STATUS_OK;
+}
+
+/* A call whose checks run in a child (exchange_async.h) */
+struct pending_exchange {
+	struct dcesrv_call_state *dce_call;
+	struct bitspeerauth_ExchangePublicKeys *r;
+	struct bpa_srv_caller *caller;
+	bool json;
+	time_t now;
+};
+
+static void answer(struct bitspeerauth_ExchangePublicKeys *r,
+		   const struct bpa_exchange_result *res)
+{
+	if (HRES_IS_OK(res->hr)) {
+		*r->out.pServerKeyLength = res->server_blob.length;
+		*r->out.pServerKey = res->server_blob.data;
+	}
+}
+
+static void pending_exchange_done(struct tevent_req *req)
+{
+	struct pending_exchange *p = tevent_req_callback_data(
+		req, struct pending_exchange);
+	struct bpa_exchange_result res;
+	NTSTATUS status;
+
+	bpa_srv_exchange_recv(req, &res);
+	TALLOC_FREE(req);
+	bpa_srv_audit(p->caller, &res, p->json, p->now);
+	answer(p->r, &res);
+	p->r->out.result = res.hr;
+	status = dcesrv_reply(p->dce_call);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_ERR("cannot send the reply of an exchange: %s\n",
+			nt_errstr(status));
+	}
+}
+
+/*
+ * The exchange goes on after this returns; its reply is sent from
+ * pending_exchange_done().  false: not started (no memory), nothing
+ * changed, serve it here.
+ */
+static bool exchange_async(struct dcesrv_call_state *dce_call,
+			   TALLOC_CTX *mem_ctx,
+			   struct bpa_srv_state *state,
+			   struct bpa_srv_caller *caller,
+			   struct bitspeerauth_ExchangePublicKeys *r,
+			   bool json,
+			   time_t now)
+{
+	struct pending_exchange *p = talloc(mem_ctx, struct pending_exchange);
+	struct tevent_req *req = NULL;
+
+	if (p == NULL) {
+		return false;
+	}
+	*p = (struct pending_exchange) {
+		.dce_call = dce_call, .r = r, .caller = caller,
+		.json = json, .now = now,
+	};
+	req = bpa_srv_exchange_send(mem_ctx, dce_call->event_ctx, state,
+				    caller, r->in.ClientKey,
+				    r->in.ClientKeyLength, now);
+	if (req == NULL) {
+		TALLOC_FREE(p);
+		return false;
+	}
+	tevent_req_set_callback(req, pending_exchange_done, p);
+	dce_call->state_flags |= DCESRV_CALL_STATE_FLAG_ASYNC;
+	return true;
 }
 
 /* MS-BPAU 3.1.4.1 */
@@ -104,13 +178,18 @@ static HRESULT dcesrv_bitspeerauth_ExchangePublicKeys(
 		return res.hr;
 	}
 
+	/* a validator or a responder may take seconds: not on this loop */
+	if (r->in.ClientKeyLength != 0 &&
+	    bpa_srv_exchange_may_block(state) &&
+	    (dce_call->state_flags & DCESRV_CALL_STATE_FLAG_MAY_ASYNC) &&
+	    exchange_async(dce_call, mem_ctx, state, caller, r, json, now)) {
+		/* the result is set when the reply is sent */
+		return BPA_S_OK;
+	}
 	bpa_srv_exchange(mem_ctx, state, caller, r->in.ClientKey,
 			 r->in.ClientKeyLength, now, &res);
 	bpa_srv_audit(caller, &res, json, now);
-	if (HRES_IS_OK(res.hr)) {
-		*r->out.pServerKeyLength = res.server_blob.length;
-		*r->out.pServerKey = res.server_blob.data;
-	}
+	answer(r, &res);
 	return res.hr;
 }
 

@@ -25,7 +25,8 @@
  *  - the certificate is added to the peer table, replacing the
  *    caller's previous one (<4>); a full table is 0x80040006 (<3>);
  *  - then the server's CERTIFICATE_BLOB is returned.
- * Any refusal leaves the table as it was.
+ * Any refusal leaves the table as it was.  exchange_async.h runs the
+ * same with the checks (validation, revocation) in a child process.
  */
 #ifndef _BPA_SRV_EXCHANGE_H_
 #define _BPA_SRV_EXCHANGE_H_
@@ -63,10 +64,12 @@ struct bpa_exchange_result {
 	const char *revocation;		/* the check's audit word ("good",
 					 * "revoked", "unknown", "not-checked",
 					 * "failed", "off"), NULL when the call
-					 * did not get that far (static) */
+					 * did not get that far (static, or on
+					 * the call's context) */
 	/* which validation phase decided (seed bits-validate-server-
 	 * certificate): "builtin", "validator", "validator-unavailable";
-	 * NULL when no certificate was validated (static) */
+	 * NULL when no certificate was validated (static, or on the
+	 * call's context) */
 	const char *phase;
 	bool validator_cached;		/* accepted from the success cache */
 	DATA_BLOB server_blob;		/* on success: *pServerKey */

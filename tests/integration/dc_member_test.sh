@@ -219,9 +219,16 @@ printf '%s\n' "$out" >"$DC_DIR/rpc-mgmt.out"
 expect_match "$out" "^success: mgmt" "rpc.mgmt succeeds against MEMBER"
 
 # our suite needs a table of one row (rpc.table-limit): restart MEMBER
+# and a validator, which MEMBER's rpcd_ workers run from a child of
+# theirs (exchange_async.h): the program notes its parent's name
+VPROG=$DC_DIR/member-validator
+printf '#!/bin/sh\ncat >/dev/null\ncat /proc/$PPID/comm >>%s\nexit 0\n' \
+	"$VPROG.calls" >"$VPROG"
+chmod 0755 "$VPROG"
 "$HARNESS" member-stop "$DC_DIR" >/dev/null 2>&1
-member_start "MEMBER restarted with max peers = 1" \
-	--option 'bitspeerauth:max peers = 1'
+member_start "MEMBER restarted with max peers = 1 and a validator" \
+	--option 'bitspeerauth:max peers = 1' \
+	--option "bitspeerauth:validator command = $VPROG"
 expect_eq "$(m_table_dump | head -n 1)" "count=0" \
 	"MEMBER's table is empty after samba-dcerpcd restarted (MS-BPAU 3.1.3)"
 out=$(torture "$BPA_MEMBER_BINDING" -s "$BPA_PEER1_SMBCONF" \
@@ -234,5 +241,7 @@ ok $? "smbtorture bitspeerauth against MEMBER exits 0"
 printf '%s\n' "$out" | grep -E '^(success|failure|error|skip):' | sed 's/^/# /'
 expect_eq "$(printf '%s\n' "$out" | grep -cE '^(failure|error|skip):')" 0 \
 	"no test of our suite failed or was skipped against MEMBER"
+expect_match "$(sort -u "$VPROG.calls" 2>/dev/null | tr '\n' ' ')" '^bpa-check $' \
+	"MEMBER ran its validator from a child of the worker (bpa-check), never on the worker's loop"
 
 dc_done

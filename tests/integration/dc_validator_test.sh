@@ -12,7 +12,9 @@
 #    its HRESULT (called every time, counted in "validator failures"),
 #    replaced (cache cleared), removed (0x80200074, table unchanged) and
 #    restored (success, no restart), sleeping past the timeout (its
-#    child killed with it), killed by a signal; "validator reset".
+#    child killed with it; meanwhile other callers are served: the
+#    checks run in a child of samba), killed by a signal; "validator
+#    reset".
 # 2. the client role: "bitspeerauth exchange" validating the DC's
 #    certificate with a program of its own, and its exit statuses.
 # 3. "bitspeerauth:validator module" = the test module built by meson
@@ -147,6 +149,28 @@ ok $gone "the program's child (sleep, pid $child) was killed with its process gr
 expect_match "$(cat "$BPA_LOG")" "unavailable \\(timed out after 2 s" "the log says it timed out"
 rm -f "$W/sleep"
 
+# -- a validator that waits holds up its own call only (exchange_async.h)
+touch "$W/sleep"
+rm -f "$W/child"
+p2 --blob "$peer2_blob" >"$W/waiting.out" &
+waiting=$!
+for _ in $(seq 100); do
+	[ -s "$W/child" ] && break
+	sleep 0.05
+done
+expect_match "$(p1 --empty)" "$SUCCESS_RE" \
+	"while PEER2\$'s validator waits, PEER1\$ is served (ClientKeyLength 0)"
+kill -0 "$waiting" 2>/dev/null
+ok $? "... before PEER2\$'s call has its answer"
+expect_match "$(p1 --blob "$peer1_blob")" "$SUCCESS_RE" \
+	"and PEER1\$'s exchange (its pair cached) is answered too"
+kill -0 "$waiting" 2>/dev/null
+ok $? "... still before PEER2\$'s answer"
+wait "$waiting"
+expect_eq "$(cat "$W/waiting.out")" "$UNAVAILABLE" \
+	"then PEER2\$ gets its own answer: the validator timed out (0x80200074)"
+rm -f "$W/sleep"
+
 # -- killed by a signal
 touch "$W/kill"
 expect_eq "$(p2 --blob "$peer2_blob")" "$UNAVAILABLE" "a program killed by signal 9: 0x80200074"
@@ -163,9 +187,10 @@ for l in sys.stdin:
         r = json.loads(l)
         print(r["verdict"], r.get("phase"), r.get("validatorCached"), r["hresult"])' 2>&1 | sort | uniq -c | sed 's/^ *//')
 expect_eq "$res" "3 added validator False 0x00000000
-3 added validator True 0x00000000
+4 added validator True 0x00000000
 2 invalid-certificate validator None 0x800b0109
-4 invalid-certificate validator-unavailable None 0x80200074" \
+5 invalid-certificate validator-unavailable None 0x80200074
+1 served None None 0x00000000" \
 	"the JSON audit lines carry phase and validatorCached"
 expect_match "$(cat "$BPA_LOG")" "refused, invalid-certificate: refused by the validator: 0x800b0109 .* phase=validator" \
 	"the text audit line names the phase"

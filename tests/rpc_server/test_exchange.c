@@ -27,7 +27,12 @@
 #include "rpc_server/auth_check.h"
 #include "rpc_server/server_state.h"
 #include "rpc_server/exchange.h"
+#include "rpc_server/exchange_async.h"
+#include "validator/validator.h"
 #include "torture/torture_cert.h"
+#include <signal.h>
+#include <errno.h>
+#include <tevent.h>
 
 #define DOM "S-1-5-21-1778051447-1805189228-3439535259"
 #define DC_SID DOM "-1000"
@@ -373,6 +378,211 @@ static void test_full_table_refuses_a_new_peer(void **pstate)
 	talloc_free(mem_ctx);
 }
 
+/*
+ * exchange_async.h: with a validator the checks run in a child process.
+ * The test validator (a callback) writes its pid to a file, then does
+ * what the file "<dir>/what" says: accept, refuse, die, wait.
+ */
+static HRESULT test_validator(void *private_data,
+			      const struct bpa_validator_request *req)
+{
+	struct ctx *c = private_data;
+	char path[128], what[16] = "";
+	FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/pid", c->dir);
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/what", c->dir);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		if (fgets(what, sizeof(what), f) == NULL) {
+			what[0] = '\0';
+		}
+		fclose(f);
+	}
+	if (strncmp(what, "refuse", 6) == 0) {
+		return HRES_ERROR(0x800b0109);
+	}
+	if (strncmp(what, "die", 3) == 0) {
+		raise(SIGKILL);
+	}
+	if (strncmp(what, "wait", 4) == 0) {
+		sleep(30);
+	}
+	return BPA_S_OK;
+}
+
+static void with_validator(struct ctx *c, const char *what)
+{
+	static unsigned n;
+	struct bpa_validation_params vp = { .timeout = 10 };
+	char path[128];
+	FILE *f = NULL;
+
+	/* a file of its own: tdb opens a file once per process */
+	vp.cache_file = talloc_asprintf(c, "%s/vcache-%u.tdb", c->dir, n++);
+	assert_true(HRES_IS_OK(bpa_validation_ctx_new(c, &vp,
+						      &c->state.validator)));
+	bpa_validation_set_callback(c->state.validator, test_validator, c);
+	snprintf(path, sizeof(path), "%s/what", c->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", what);
+	fclose(f);
+	c->state.cfg->validator_timeout = 10;
+	c->state.cfg->revocation_url_timeout = 1000;
+}
+
+static int validator_pid(struct ctx *c)
+{
+	char path[128];
+	FILE *f = NULL;
+	int pid = 0;
+
+	snprintf(path, sizeof(path), "%s/pid", c->dir);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		if (fscanf(f, "%d", &pid) != 1) {
+			pid = 0;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	return pid;
+}
+
+/* One call through bpa_srv_exchange_send(), run to its end */
+static void exchange_async(TALLOC_CTX *mem_ctx,
+			   struct tevent_context *ev,
+			   struct ctx *c,
+			   const char *caller,
+			   const DATA_BLOB *key,
+			   struct bpa_exchange_result *res)
+{
+	struct tevent_req *req = NULL;
+
+	memset(res, 0, sizeof(*res));
+	req = bpa_srv_exchange_send(mem_ctx, ev, &c->state,
+				    caller_of(mem_ctx, caller),
+				    key ? key->data : NULL,
+				    key ? key->length : 0, c->now);
+	assert_non_null(req);
+	assert_true(tevent_req_poll(req, ev));
+	bpa_srv_exchange_recv(req, res);
+	TALLOC_FREE(req);
+	assert_non_null(res->reason);
+}
+
+static void test_async_checks_run_in_a_child(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct tevent_context *ev = tevent_context_init(mem_ctx);
+	struct bpa_exchange_result res;
+	DATA_BLOB b1 = grp->peer[1];
+	int pid, second;
+
+	assert_non_null(ev);
+	assert_false(bpa_srv_exchange_may_block(&c->state));
+	with_validator(c, "accept");
+	assert_true(bpa_srv_exchange_may_block(&c->state));
+
+	exchange_async(mem_ctx, ev, c, PEER1, &b1, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	assert_served(&res, c);
+	assert_string_equal(res.subject, PEER1);
+	assert_string_equal(res.phase, "validator");
+	assert_false(res.validator_cached);
+	pid = validator_pid(c);
+	assert_true(pid > 0);
+	assert_int_not_equal(pid, (int)getpid());
+	/* the child is gone (reaped), the row is the parent's */
+	assert_int_equal(kill(pid, 0), -1);
+	assert_int_equal(table_text(mem_ctx, c)[0], '1');
+
+	/* each call a child of its own (a callback's cached successes
+	 * are its process's: validator_ctx.c; a command's or a module's
+	 * are the file's, dc_validator) */
+	exchange_async(mem_ctx, ev, c, PEER1, &b1, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ADDED);
+	second = validator_pid(c);
+	assert_true(second > 0);
+	assert_int_not_equal(second, pid);
+	assert_int_not_equal(second, (int)getpid());
+
+	/* ClientKeyLength 0: nothing to check, no child */
+	exchange_async(mem_ctx, ev, c, PEER2, NULL, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_SERVED);
+	assert_served(&res, c);
+	talloc_free(mem_ctx);
+}
+
+static void test_async_refusal_and_a_dead_child(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct tevent_context *ev = tevent_context_init(mem_ctx);
+	struct bpa_exchange_result res;
+	DATA_BLOB b2 = grp->peer[2];
+	char *before = NULL;
+
+	assert_non_null(ev);
+	with_validator(c, "refuse");
+	before = table_text(mem_ctx, c);
+	exchange_async(mem_ctx, ev, c, PEER2, &b2, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_INVALID_CERT);
+	assert_int_equal(HRES_ERROR_V(res.hr), 0x800b0109);
+	assert_non_null(strstr(res.reason, "refused by the validator"));
+	assert_string_equal(res.phase, "validator");
+	assert_int_equal(res.server_blob.length, 0);
+	assert_string_equal(table_text(mem_ctx, c), before);
+
+	with_validator(c, "die");
+	exchange_async(mem_ctx, ev, c, PEER2, &b2, &res);
+	assert_int_equal(res.verdict, BPA_EXCHANGE_ERROR);
+	assert_int_equal(HRES_ERROR_V(res.hr), 0x80004005);
+	assert_string_equal(res.reason, "checks-failed");
+	assert_int_equal(res.server_blob.length, 0);
+	assert_string_equal(table_text(mem_ctx, c), before);
+	talloc_free(mem_ctx);
+}
+
+static void test_async_freed_request_kills_its_child(void **pstate)
+{
+	struct ctx *c = *pstate;
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct tevent_context *ev = tevent_context_init(mem_ctx);
+	struct tevent_req *req = NULL;
+	DATA_BLOB b1 = grp->peer[1];
+	char *before = NULL;
+	int pid = 0;
+	int i;
+
+	assert_non_null(ev);
+	with_validator(c, "wait");
+	before = table_text(mem_ctx, c);
+	req = bpa_srv_exchange_send(mem_ctx, ev, &c->state,
+				    caller_of(mem_ctx, PEER1), b1.data,
+				    b1.length, c->now);
+	assert_non_null(req);
+	for (i = 0; i < 600 && pid == 0; i++) {
+		usleep(50000);
+		pid = validator_pid(c);
+	}
+	assert_true(pid > 0);
+	assert_true(tevent_req_is_in_progress(req));
+	/* the connection went away: the call and its request with it */
+	TALLOC_FREE(req);
+	assert_int_equal(kill(pid, 0), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_string_equal(table_text(mem_ctx, c), before);
+	talloc_free(mem_ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +597,13 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_full_table_refuses_a_new_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_async_checks_run_in_a_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_async_refusal_and_a_dead_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_async_freed_request_kills_its_child, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
