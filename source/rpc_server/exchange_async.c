@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <tevent.h>
 #include "util/bpa_debug.h"
 #include "util/bpa_hresult.h"
@@ -68,10 +69,14 @@ static unsigned checks_bound(const struct bpa_config *cfg)
 	       4 * ((cfg->revocation_url_timeout + 999) / 1000) + 10;
 }
 
-/* Kill and reap a child still there; close the pipe */
+/* Kill and reap a child still there; drop the pipe */
 static int exchange_async_destructor(struct exchange_async_state *s)
 {
-	TALLOC_FREE(s->fde);
+	if (s->fde != NULL) {
+		/* tevent closes the pipe (auto close) when done with it */
+		TALLOC_FREE(s->fde);
+		s->fd = -1;
+	}
 	if (s->pid > 0) {
 		(void)kill(s->pid, SIGKILL);
 		while (waitpid(s->pid, NULL, 0) == -1 && errno == EINTR) {
@@ -83,6 +88,77 @@ static int exchange_async_destructor(struct exchange_async_state *s)
 		s->fd = -1;
 	}
 	return 0;
+}
+
+/*
+ * A child that has written its verdict is still tearing its memory
+ * down (milliseconds for a fork of samba): reap it when its pidfd says
+ * it has exited, not with a wait that would hold the loop.  The reaper
+ * lives with the loop; without pidfd_open() (older kernels,
+ * valgrind) the wait is a blocking one.
+ */
+struct reaper {
+	pid_t pid;
+};
+
+static int reaper_destructor(struct reaper *r)
+{
+	if (r->pid > 0) {
+		while (waitpid(r->pid, NULL, 0) == -1 && errno == EINTR) {
+		}
+	}
+	return 0;
+}
+
+static void reaper_ready(struct tevent_context *ev,
+			 struct tevent_fd *fde,
+			 uint16_t flags,
+			 void *private_data)
+{
+	struct reaper *r = talloc_get_type_abort(private_data,
+						 struct reaper);
+
+	if (waitpid(r->pid, NULL, WNOHANG) != 0) {
+		r->pid = 0;
+	}
+	/* else not yet: the destructor waits */
+	talloc_free(r);
+}
+
+static void reap_later(struct tevent_context *ev,
+		       TALLOC_CTX *owner,
+		       pid_t pid)
+{
+	struct reaper *r = NULL;
+	struct tevent_fd *fde = NULL;
+	int fd = -1;
+
+	if (waitpid(pid, NULL, WNOHANG) != 0) {
+		return;		/* gone already (or not ours any more) */
+	}
+#ifdef SYS_pidfd_open
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
+	r = talloc(owner, struct reaper);
+	if (fd == -1 || r == NULL) {
+		if (fd != -1) {
+			close(fd);
+		}
+		TALLOC_FREE(r);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR) {
+		}
+		return;
+	}
+	*r = (struct reaper) { .pid = pid };
+	talloc_set_destructor(r, reaper_destructor);
+	fde = tevent_add_fd(ev, r, fd, TEVENT_FD_READ, reaper_ready, r);
+	if (fde == NULL) {
+		close(fd);
+		talloc_free(r);
+		return;
+	}
+	/* closed by tevent once it is done with it, never before */
+	tevent_fd_set_auto_close(fde);
 }
 
 static void copy_str(char *dst, size_t n, const char *src)
@@ -212,21 +288,25 @@ static void child_readable(struct tevent_context *ev,
 			return;
 		}
 	}
-	TALLOC_FREE(s->fde);
+	TALLOC_FREE(s->fde);	/* and the pipe, auto close */
+	s->fd = -1;
 	TALLOC_FREE(s->guard);
-	/* it wrote its verdict and exits, or it ended without one */
+	if (s->got == sizeof(s->wire)) {
+		/* it wrote its verdict and exits */
+		reap_later(ev, ev, s->pid);
+		s->pid = 0;
+		verdict_read(req);
+		return;
+	}
+	/* its end closed the pipe: a zombie by now, or about to be */
 	while ((w = waitpid(s->pid, &status, 0)) == -1 && errno == EINTR) {
 	}
 	s->pid = 0;
-	if (s->got < sizeof(s->wire)) {
-		DBG_ERR("the checks of an exchange ended without a verdict "
-			"(%s %d)\n", (w > 0 && WIFSIGNALED(status)) ?
-			"signal" : "exit status", (w > 0 && WIFSIGNALED(
-			status)) ? WTERMSIG(status) : WEXITSTATUS(status));
-		fail(req, "checks-failed");
-		return;
-	}
-	verdict_read(req);
+	DBG_ERR("the checks of an exchange ended without a verdict (%s %d)\n",
+		(w > 0 && WIFSIGNALED(status)) ? "signal" : "exit status",
+		(w > 0 && WIFSIGNALED(status)) ? WTERMSIG(status) :
+		WEXITSTATUS(status));
+	fail(req, "checks-failed");
 }
 
 static void checks_overdue(struct tevent_context *ev,
@@ -320,6 +400,9 @@ struct tevent_req *bpa_srv_exchange_send(TALLOC_CTX *mem_ctx,
 	}
 	s->fde = tevent_add_fd(ev, s, s->fd, TEVENT_FD_READ, child_readable,
 			       req);
+	if (s->fde != NULL) {
+		tevent_fd_set_auto_close(s->fde);
+	}
 	s->guard = tevent_add_timer(ev, s, tevent_timeval_current_ofs(
 				    checks_bound(state->cfg), 0),
 				    checks_overdue, req);
