@@ -14,7 +14,12 @@
 #  4. samba -M prefork (4 children): 4 parallel clients vs 1;
 #  5. "bitspeerauth exchange --timing" run again and again: the CLI's
 #     wall time for one exchange per part (run before 4, on the
-#     single DC).
+#     single DC);
+#  6. a validator module with "validator cache size = 1" on -M single:
+#     the same certificate each time (its pair cached: decided in samba)
+#     and alternating ones (never cached: every call's checks in a
+#     forked child, source/rpc_server/exchange_async.h) vs mgmt, with
+#     BENCH_DC_FORK_CALLS calls per block (default 200; run before 4).
 # Needs root (the harness's namespaces).  BENCH_DC_CALLS (calls per
 # block, default 1000) and BENCH_DC_REPS (default 5) scale it; at the
 # defaults it takes ~2-4 minutes on 2 cores.  BENCH_DC_CLI_RUNS (default
@@ -32,7 +37,7 @@ CLI_RUNS=${BENCH_DC_CLI_RUNS:-10}
 N=${BENCH_DC_CALLS:-1000}
 R=${BENCH_DC_REPS:-5}
 # BENCH_DC_SECTIONS: which of the numbered parts below run (default all)
-SECTIONS=" ${BENCH_DC_SECTIONS:-1 2 3 4 5} "
+SECTIONS=" ${BENCH_DC_SECTIONS:-1 2 3 4 5 6} "
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 export BPA_BUILD_ROOT=$B
 export BPA_DC_LOG_LEVEL=0
@@ -85,7 +90,7 @@ calls() {
 		ip netns exec "$BPA_NETNS" "$CALLS_BIN" \
 			--binding "ncacn_ip_tcp:127.0.0.1[$BPA_PORT,krb5,sign,target_hostname=$BPA_DC_FQDN]" -s "$BPA_PEER1_SMBCONF" \
 			--ccache "$d/peer1.ccache" --blob "$d/a.blob" \
-			--blob2 "$d/b.blob" --calls "$N" "$@"
+			--blob2 "$d/b.blob" --calls "${CALLS_N:-$N}" "$@"
 	)
 }
 
@@ -209,6 +214,18 @@ echo "   a ccache with the TGT only (a service ticket asked in the bind):"
 cli_runs single fresh || exit 1
 echo "   the service tickets cached from the run before:"
 cli_runs single cached || exit 1
+fi
+
+if want 6; then
+echo "-- 6. a validator (module, cache size 1) on -M single: same (cached, in samba) and alt (a forked check per call) vs mgmt"
+"$HARNESS" stop "$WORK/single" >/dev/null 2>&1
+cp "$B/tests/validator/bpa_test_validator.so" "$WORK/validator.so" || exit 1
+start validator --model single \
+	--option "bitspeerauth:validator module = $WORK/validator.so" \
+	--option 'bitspeerauth:validator cache size = 1' || exit 1
+CALLS_N=${BENCH_DC_FORK_CALLS:-200} calls validator --reps "$R" \
+	--modes mgmt,same,alt || exit 1
+"$HARNESS" stop "$WORK/validator" >/dev/null 2>&1
 fi
 
 want 4 || exit 0
