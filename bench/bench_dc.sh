@@ -17,8 +17,8 @@
 #     single DC);
 #  6. a validator module with "validator cache size = 1" on -M single:
 #     the same certificate each time (its pair cached: decided in samba)
-#     and alternating ones (never cached: every call's checks in a
-#     forked child, source/rpc_server/exchange_async.h) vs mgmt, with
+#     and alternating ones (never cached: every call's checks asked of
+#     the checker process, source/rpc_server/exchange_async.h) vs mgmt, with
 #     BENCH_DC_FORK_CALLS calls per block (default 200; run before 4).
 # Needs root (the harness's namespaces).  BENCH_DC_CALLS (calls per
 # block, default 1000) and BENCH_DC_REPS (default 5) scale it; at the
@@ -217,7 +217,7 @@ cli_runs single cached || exit 1
 fi
 
 if want 6; then
-echo "-- 6. a validator (module, cache size 1) on -M single: same (cached, in samba) and alt (a forked check per call) vs mgmt"
+echo "-- 6. a validator (module, cache size 1) on -M single: same (cached, in samba) and alt (the checker asked each call) vs mgmt"
 "$HARNESS" stop "$WORK/single" >/dev/null 2>&1
 cp "$B/tests/validator/bpa_test_validator.so" "$WORK/validator.so" || exit 1
 start validator --model single \

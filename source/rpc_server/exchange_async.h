@@ -12,17 +12,22 @@
  * what needs no waiting: phase one's refusals and the validator's
  * cached pairs (bpa_validation_set_no_wait()), unless a revocation
  * provider may fetch.  The rest of the checks of a decoded ClientKey
- * run in a child process forked for the call (a fork of samba costs
- * milliseconds, so only then); the serving process goes on
- * with its loop, reads the verdict from a pipe and then stores the peer
- * and answers, as bpa_srv_exchange() does.  What the child learns that
- * lasts (the validator's success cache and failure counts, OCSP and CRL
- * responses) is in their tdb files, so the next call sees it.
+ * go to the process's checker ("bpa-check"): a child forked at the
+ * first such call (a fork of samba costs milliseconds) that answers one
+ * request at a time over a socket pair, the others queued, so a slow
+ * validator holds up only the checks queued behind it.  The serving
+ * process goes on with its loop, then stores the peer and answers, as
+ * bpa_srv_exchange() does.  What the checks learn that lasts (the
+ * validator's success cache and failure counts, OCSP and CRL responses)
+ * is in their tdb files, so either process sees it.
  *
- * A child that dies or outlives the longest the checks may take (the
- * validator timeout plus four URL timeouts, plus 10 s) is killed and
- * the call answers E_FAIL ("checks-failed"), logged.  Freeing the
- * request (the call going away with its connection) kills the child.
+ * A checker that dies, or takes longer over one request than the
+ * validator timeout plus four URL timeouts plus 10 s, is killed and that
+ * call answers E_FAIL ("checks-failed"), logged; the next request
+ * starts another.  A request freed while the checker has it (the call
+ * going away with its connection) stops the checker too.  The checker
+ * holds no socket of samba's (a client connection it kept open would
+ * never see samba's close), and it ends with the serving process.
  */
 #ifndef _BPA_SRV_EXCHANGE_ASYNC_H_
 #define _BPA_SRV_EXCHANGE_ASYNC_H_
