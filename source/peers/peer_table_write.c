@@ -112,38 +112,31 @@ static int oldest_fn(struct tdb_context *tdb,
 	return 0;
 }
 
-/* Remove the "cert/" entry of @hash if it names @sid_str */
-static HRESULT drop_cert_index(TALLOC_CTX *mem_ctx,
-			       struct bpa_peer_table *t,
+/*
+ * Remove the "cert/" entry of @hash, the certificate of @sid_str's row.
+ * The entry is written and removed only together with that row, in one
+ * transaction, and an add refuses a certificate whose entry names
+ * another SID (BPA_E_PEER_CERT_IN_USE): so it names @sid_str, and is
+ * deleted without reading it first (issue 15: a second chain walk per
+ * exchange).  peer_table_check() verifies the pairing of a persistent
+ * table at open; a volatile one starts empty.
+ */
+static HRESULT drop_cert_index(struct bpa_peer_table *t,
 			       const uint8_t *hash,
 			       const char *sid_str,
 			       size_t sid_len)
 {
 	char cert_key[BPA_PEER_CERT_KEY_MAX];
 	size_t klen = bpa_peer_cert_key(hash, cert_key);
-	DATA_BLOB owner = data_blob_null;
-	int c;
 	HRESULT hr;
 
-	hr = peer_fetch(mem_ctx, t, peer_key(cert_key, klen), &owner);
+	hr = peer_delete(t, peer_key(cert_key, klen));
 	if (HRES_IS_EQUAL(hr, BPA_E_PEER_NOT_FOUND)) {
-		DBG_WARNING("peer table %s: %s had no index entry\n",
-			    t->path, sid_str);
+		DBG_WARNING("peer table %s: %.*s had no index entry\n",
+			    t->path, (int)sid_len, sid_str);
 		return BPA_S_OK;
 	}
-	if (!HRES_IS_OK(hr)) {
-		return hr;
-	}
-	c = 1;
-	if (owner.length == sid_len) {
-		c = memcmp(owner.data, sid_str, sid_len);
-	}
-	if (c != 0) {
-		DBG_WARNING("peer table %s: index of %s names another SID\n",
-			    t->path, sid_str);
-		return BPA_S_OK;
-	}
-	return peer_delete(t, peer_key(cert_key, klen));
+	return hr;
 }
 
 /* Delete a "sid/" row and its index entry; inside a transaction */
@@ -160,7 +153,7 @@ static HRESULT drop_row(TALLOC_CTX *mem_ctx,
 	if (!HRES_IS_OK(hr)) {
 		return hr;
 	}
-	hr = drop_cert_index(mem_ctx, t, v.hash,
+	hr = drop_cert_index(t, v.hash,
 			     (const char *)sid_key.dptr + plen,
 			     sid_key.dsize - plen);
 	if (!HRES_IS_OK(hr)) {
@@ -303,8 +296,7 @@ static HRESULT peer_add_in_tx(TALLOC_CTX *mem_ctx,
 		/* MS-BPAU <3> <4>: delete the prior row, insert the new */
 		c = memcmp(v.hash, hash, BPA_PEER_HASH_LEN);
 		if (c != 0) {
-			hr = drop_cert_index(frame, t, v.hash, sid_str,
-					     sid_len);
+			hr = drop_cert_index(t, v.hash, sid_str, sid_len);
 			if (!HRES_IS_OK(hr)) {
 				goto done;
 			}
