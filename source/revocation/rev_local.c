@@ -15,6 +15,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include "util/bpa_debug.h"
+#include "util/bpa_pid.h"
 #include "util/bpa_hresult.h"
 #include "ocsp/ocsp_client.h"
 #include "revocation/rev_local.h"
@@ -128,7 +129,7 @@ static struct tdb_context *kept_open(const char *path, HRESULT *hr)
 		/* not kept: list_open says what is wrong */
 		return list_open(path, false, hr);
 	}
-	if (rev_kept.tdb != NULL && rev_kept.pid == getpid() &&
+	if (rev_kept.tdb != NULL && rev_kept.pid == bpa_getpid() &&
 	    strcmp(rev_kept.path, path) == 0 &&
 	    same_file(&st, &rev_kept.st)) {
 		*hr = BPA_S_OK;
@@ -149,7 +150,7 @@ static struct tdb_context *kept_open(const char *path, HRESULT *hr)
 		return tdb;
 	}
 	rev_kept.tdb = tdb;
-	rev_kept.pid = getpid();
+	rev_kept.pid = bpa_getpid();
 	return tdb;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <tevent.h>
 #include "util/bpa_debug.h"
+#include "util/bpa_pid.h"
 #include "util/bpa_hresult.h"
 #include "util/bpa_config.h"
 #include "util/sid_string.h"
@@ -466,7 +467,7 @@ static int checker_destructor(struct checker *ck)
 	if (process_checker == ck) {
 		process_checker = NULL;
 	}
-	if (ck->owner != getpid()) {
+	if (ck->owner != bpa_getpid()) {
 		return 0;	/* a forked process's copy: not its child */
 	}
 	TALLOC_FREE(ck->fde);
@@ -490,7 +491,7 @@ static struct checker *checker_get(struct tevent_context *ev,
 {
 	struct checker *ck = process_checker;
 
-	if (ck != NULL && (ck->owner != getpid() || ck->ev != ev)) {
+	if (ck != NULL && (ck->owner != bpa_getpid() || ck->ev != ev)) {
 		/* inherited through a fork, or another loop's */
 		TALLOC_FREE(process_checker);
 		ck = NULL;
@@ -504,7 +505,7 @@ static struct checker *checker_get(struct tevent_context *ev,
 		return NULL;
 	}
 	*ck = (struct checker) {
-		.ev = ev, .state = state, .owner = getpid(), .fd = -1,
+		.ev = ev, .state = state, .owner = bpa_getpid(), .fd = -1,
 	};
 	ck->im = tevent_create_immediate(ck);
 	if (ck->im == NULL) {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include "util/bpa_debug.h"
+#include "util/bpa_pid.h"
 #include <param.h>
 #include <dcesrv_core.h>
 #include <tevent.h>
@@ -132,7 +133,7 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 		DBG_ERR("no memory for the bitspeerauth state\n");
 		return;
 	}
-	s->pid = getpid();
+	s->pid = bpa_getpid();
 	s->host = bpa_host;
 	s->cfg = bpa_config_load(s, dce_ctx->lp_ctx);
 	if (s->cfg == NULL) {
@@ -233,8 +234,8 @@ static bool state_after_fork(struct bpa_srv_state *s)
 		if (!HRES_IS_OK(hr)) {
 			/* unusable (peer_table.h): drop it, open again */
 			DBG_ERR("pid %d: cannot re-establish the peer table "
-				"(0x%08x), opening it again\n", (int)getpid(),
-				HRES_ERROR_V(hr));
+				"(0x%08x), opening it again\n",
+				(int)bpa_getpid(), HRES_ERROR_V(hr));
 			TALLOC_FREE(s->table);
 		}
 	}
@@ -245,7 +246,7 @@ static bool state_after_fork(struct bpa_srv_state *s)
 			return false;
 		}
 	}
-	s->pid = getpid();
+	s->pid = bpa_getpid();
 	/* load the certificate afresh in this process */
 	TALLOC_FREE(s->cert);
 	return true;
@@ -265,7 +266,7 @@ static bool state_load_identity(struct bpa_srv_state *s,
 	s->have_identity = true;
 	DBG_NOTICE("serving as %s %s (%s, %s) in pid %d\n", s->host->role,
 		   s->self.account, s->self_sid_str, s->self.fqdn,
-		   (int)getpid());
+		   (int)bpa_getpid());
 	return true;
 }
 
@@ -322,7 +323,7 @@ void bpa_srv_state_bind(void)
 {
 	struct bpa_srv_state *s = bpa_state;
 
-	if (s == NULL || s->pid == getpid()) {
+	if (s == NULL || s->pid == bpa_getpid()) {
 		return;
 	}
 	/* on failure (logged) s->pid stays: the calls on this binding
@@ -341,9 +342,9 @@ struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 		return NULL;
 	}
 	/* made ready for this process by bpa_srv_state_bind() */
-	if (s->pid != getpid()) {
+	if (s->pid != bpa_getpid()) {
 		DBG_ERR("pid %d: the state was not re-established after the "
-			"fork\n", (int)getpid());
+			"fork\n", (int)bpa_getpid());
 		return NULL;
 	}
 	if (!s->have_identity) {

@@ -4,17 +4,21 @@
  * bounded reader, SHA-256 and hex, the time format, the JSON escaper and
  * the printable filter (which agree: below 0x20 and DEL are control
  * characters), the talloc-owned GnuTLS objects (valgrind checks that
- * freeing the parent releases them) and the wiped secret buffer.
+ * freeing the parent releases them), the wiped secret buffer and the
+ * remembered pid (a fork's child sees its own, grandchildren too).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "util/bpa_bytes.h"
 #include "util/bpa_crypto.h"
 #include "util/bpa_text.h"
+#include "util/bpa_pid.h"
 
 static void test_le(void **state)
 {
@@ -124,6 +128,47 @@ static void test_secret_blob(void **state)
 	talloc_free(mem);
 }
 
+/* In a child: 0 when bpa_getpid() is its own pid, asked twice */
+static int child_pid_ok(void)
+{
+	pid_t a = bpa_getpid();
+
+	return (a == getpid() && bpa_getpid() == a) ? 0 : 1;
+}
+
+/* Exit status of a fork whose child runs @fn */
+static int in_child(int (*fn)(void))
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		_exit(fn());
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* A grandchild, after its parent remembered its own pid */
+static int grandchild_pid_ok(void)
+{
+	if (child_pid_ok() != 0) {
+		return 2;
+	}
+	return in_child(child_pid_ok) == 0 ? 0 : 3;
+}
+
+static void test_pid_after_fork(void **state)
+{
+	/* remembered here first: the children must not see it */
+	assert_int_equal(bpa_getpid(), getpid());
+	assert_int_equal(in_child(child_pid_ok), 0);
+	assert_int_equal(in_child(grandchild_pid_ok), 0);
+	assert_int_equal(bpa_getpid(), getpid());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_json_and_printable_agree),
 		cmocka_unit_test(test_gnutls_owned),
 		cmocka_unit_test(test_secret_blob),
+		cmocka_unit_test(test_pid_after_fork),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
