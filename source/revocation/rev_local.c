@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <tdb.h>
+#include <tevent.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include "util/bpa_debug.h"
-#include "util/bpa_pid.h"
 #include "util/bpa_hresult.h"
 #include "ocsp/ocsp_client.h"
 #include "revocation/rev_local.h"
@@ -129,7 +129,7 @@ static struct tdb_context *kept_open(const char *path, HRESULT *hr)
 		/* not kept: list_open says what is wrong */
 		return list_open(path, false, hr);
 	}
-	if (rev_kept.tdb != NULL && rev_kept.pid == bpa_getpid() &&
+	if (rev_kept.tdb != NULL && rev_kept.pid == tevent_cached_getpid() &&
 	    strcmp(rev_kept.path, path) == 0 &&
 	    same_file(&st, &rev_kept.st)) {
 		*hr = BPA_S_OK;
@@ -150,7 +150,7 @@ static struct tdb_context *kept_open(const char *path, HRESULT *hr)
 		return tdb;
 	}
 	rev_kept.tdb = tdb;
-	rev_kept.pid = bpa_getpid();
+	rev_kept.pid = tevent_cached_getpid();
 	return tdb;
 }
 

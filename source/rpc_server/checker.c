@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <tevent.h>
 #include "util/bpa_debug.h"
-#include "util/bpa_pid.h"
 #include "util/bpa_hresult.h"
 #include "util/bpa_config.h"
 #include "util/sid_string.h"
@@ -467,7 +466,7 @@ static int checker_destructor(struct checker *ck)
 	if (process_checker == ck) {
 		process_checker = NULL;
 	}
-	if (ck->owner != bpa_getpid()) {
+	if (ck->owner != tevent_cached_getpid()) {
 		return 0;	/* a forked process's copy: not its child */
 	}
 	TALLOC_FREE(ck->fde);
@@ -490,8 +489,9 @@ static struct checker *checker_get(struct tevent_context *ev,
 				   struct bpa_srv_state *state)
 {
 	struct checker *ck = process_checker;
+	pid_t pid = tevent_cached_getpid();
 
-	if (ck != NULL && (ck->owner != bpa_getpid() || ck->ev != ev)) {
+	if (ck != NULL && (ck->owner != pid || ck->ev != ev)) {
 		/* inherited through a fork, or another loop's */
 		TALLOC_FREE(process_checker);
 		ck = NULL;
@@ -505,7 +505,7 @@ static struct checker *checker_get(struct tevent_context *ev,
 		return NULL;
 	}
 	*ck = (struct checker) {
-		.ev = ev, .state = state, .owner = bpa_getpid(), .fd = -1,
+		.ev = ev, .state = state, .owner = pid, .fd = -1,
 	};
 	ck->im = tevent_create_immediate(ck);
 	if (ck->im == NULL) {

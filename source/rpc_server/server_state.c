@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include "util/bpa_debug.h"
-#include "util/bpa_pid.h"
 #include <param.h>
 #include <dcesrv_core.h>
 #include <tevent.h>
@@ -133,7 +132,7 @@ void bpa_srv_state_init(struct dcesrv_context *dce_ctx)
 		DBG_ERR("no memory for the bitspeerauth state\n");
 		return;
 	}
-	s->pid = bpa_getpid();
+	s->pid = tevent_cached_getpid();
 	s->host = bpa_host;
 	s->cfg = bpa_config_load(s, dce_ctx->lp_ctx);
 	if (s->cfg == NULL) {
@@ -235,7 +234,7 @@ static bool state_after_fork(struct bpa_srv_state *s)
 			/* unusable (peer_table.h): drop it, open again */
 			DBG_ERR("pid %d: cannot re-establish the peer table "
 				"(0x%08x), opening it again\n",
-				(int)bpa_getpid(), HRES_ERROR_V(hr));
+				(int)tevent_cached_getpid(), HRES_ERROR_V(hr));
 			TALLOC_FREE(s->table);
 		}
 	}
@@ -246,7 +245,7 @@ static bool state_after_fork(struct bpa_srv_state *s)
 			return false;
 		}
 	}
-	s->pid = bpa_getpid();
+	s->pid = tevent_cached_getpid();
 	/* load the certificate afresh in this process */
 	TALLOC_FREE(s->cert);
 	return true;
@@ -266,7 +265,7 @@ static bool state_load_identity(struct bpa_srv_state *s,
 	s->have_identity = true;
 	DBG_NOTICE("serving as %s %s (%s, %s) in pid %d\n", s->host->role,
 		   s->self.account, s->self_sid_str, s->self.fqdn,
-		   (int)bpa_getpid());
+		   (int)tevent_cached_getpid());
 	return true;
 }
 
@@ -323,7 +322,7 @@ void bpa_srv_state_bind(void)
 {
 	struct bpa_srv_state *s = bpa_state;
 
-	if (s == NULL || s->pid == bpa_getpid()) {
+	if (s == NULL || s->pid == tevent_cached_getpid()) {
 		return;
 	}
 	/* on failure (logged) s->pid stays: the calls on this binding
@@ -342,9 +341,9 @@ struct bpa_srv_state *bpa_srv_state_get(struct dcesrv_call_state *dce_call)
 		return NULL;
 	}
 	/* made ready for this process by bpa_srv_state_bind() */
-	if (s->pid != bpa_getpid()) {
+	if (s->pid != tevent_cached_getpid()) {
 		DBG_ERR("pid %d: the state was not re-established after the "
-			"fork\n", (int)bpa_getpid());
+			"fork\n", (int)tevent_cached_getpid());
 		return NULL;
 	}
 	if (!s->have_identity) {

@@ -4,8 +4,10 @@
  * bounded reader, SHA-256 and hex, the time format, the JSON escaper and
  * the printable filter (which agree: below 0x20 and DEL are control
  * characters), the talloc-owned GnuTLS objects (valgrind checks that
- * freeing the parent releases them), the wiped secret buffer and the
- * remembered pid (a fork's child sees its own, grandchildren too).
+ * freeing the parent releases them), the wiped secret buffer; and
+ * tevent_cached_getpid(), which the server's "is this state still this
+ * process's" checks rely on: a fork's child sees its own pid, and so do
+ * grandchildren.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <tevent.h>
 #include <cmocka.h>
 #include "util/bpa_bytes.h"
 #include "util/bpa_crypto.h"
 #include "util/bpa_text.h"
-#include "util/bpa_pid.h"
 
 static void test_le(void **state)
 {
@@ -128,12 +130,12 @@ static void test_secret_blob(void **state)
 	talloc_free(mem);
 }
 
-/* In a child: 0 when bpa_getpid() is its own pid, asked twice */
+/* In a child: 0 when the cached pid is its own, asked twice */
 static int child_pid_ok(void)
 {
-	pid_t a = bpa_getpid();
+	pid_t a = tevent_cached_getpid();
 
-	return (a == getpid() && bpa_getpid() == a) ? 0 : 1;
+	return (a == getpid() && tevent_cached_getpid() == a) ? 0 : 1;
 }
 
 /* Exit status of a fork whose child runs @fn */
@@ -163,10 +165,10 @@ static int grandchild_pid_ok(void)
 static void test_pid_after_fork(void **state)
 {
 	/* remembered here first: the children must not see it */
-	assert_int_equal(bpa_getpid(), getpid());
+	assert_int_equal(tevent_cached_getpid(), getpid());
 	assert_int_equal(in_child(child_pid_ok), 0);
 	assert_int_equal(in_child(grandchild_pid_ok), 0);
-	assert_int_equal(bpa_getpid(), getpid());
+	assert_int_equal(tevent_cached_getpid(), getpid());
 }
 
 int main(void)
